@@ -1,0 +1,487 @@
+//! [`Atelier`]: the app's use-cases behind one handle, one method per thing the UI can ask.
+//!
+//! Two engines run side by side: the *demo* engine talks to the built-in simulator (always
+//! running, in-process, on a free loopback port) and the *live* engine to the real providers.
+//! A provider without a key in the keyring is served by the demo engine. Keeping the two apart
+//! means a task started in demo mode keeps polling the simulator even after a key is added,
+//! and the other way round.
+
+use crate::endpoints::{self, key_account, PROVIDERS};
+use crate::error::AppError;
+use crate::media::{cached_media, download_media};
+use crate::settings::{load_settings, Settings, SettingsStore};
+use crate::view::{AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskChange, TaskEvent, TaskMedia, TaskView};
+use atelier_engine::{Engine, EngineConfig, EngineEvent};
+use atelier_keys::{KeyStore, KeyStoreError, SecretKey};
+use atelier_library::ImageCache;
+use atelier_providers::{
+    ActionInput, ImagineRequest, JourneyClient, KeyCheck, LinkrClient, ProviderClient, ProviderKind, Task, TaskStatus,
+};
+use atelier_simulator::{Simulator, SimulatorConfig};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// How an [`Atelier`] is put together; the shell fills it from Tauri's paths and plugins.
+pub struct AtelierConfig {
+    /// Where downloaded images are kept (`<app data>/library/images`).
+    pub images_dir: PathBuf,
+    /// The key storage (the OS keyring in the app, memory in tests).
+    pub key_store: Arc<dyn KeyStore>,
+    /// `Err` when the key storage is not usable (no Secret Service...): keys cannot be set.
+    pub key_store_health: Result<(), KeyStoreError>,
+    /// Where settings are kept.
+    pub settings_store: Arc<dyn SettingsStore>,
+    /// How fast the demo simulator's time runs (1.0 = realistic ~20 s per imagine).
+    pub demo_speed: f64,
+    /// Seconds between polls in demo mode (the simulator may be polled faster than 5 s).
+    pub demo_poll_interval: Duration,
+    /// Overrides the poll interval of real providers (tests); `None` uses the setting.
+    pub live_poll_interval_override: Option<Duration>,
+}
+
+/// The running application core. Cheap to clone; every clone is the same app.
+#[derive(Clone)]
+pub struct Atelier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: RwLock<Settings>,
+    settings_store: Arc<dyn SettingsStore>,
+    key_store: Arc<dyn KeyStore>,
+    keyring: KeyringStatus,
+    /// Last four characters of each stored key (the key itself lives only in the keyring and
+    /// in the live client that uses it).
+    key_last4: Mutex<HashMap<ProviderKind, String>>,
+    simulator: Simulator,
+    demo: Engine,
+    live: Engine,
+    /// Images from the simulator (loopback allowed).
+    demo_cache: ImageCache,
+    /// Images from real providers (loopback allowed only when the base URL itself is loopback).
+    live_cache: RwLock<ImageCache>,
+    images_dir: PathBuf,
+    media: Mutex<HashMap<String, TaskMedia>>,
+    credits: Mutex<Option<i64>>,
+    events: broadcast::Sender<TaskEvent>,
+    live_poll_override: Option<Duration>,
+}
+
+/// The key text a demo client sends to the simulator.
+const DEMO_LINKR_KEY: &str = "lkr_demo";
+const DEMO_JOURNEY_KEY: &str = "japi_demo";
+
+impl Atelier {
+    /// Starts the core: loads settings, reads which keys exist, starts the demo simulator and
+    /// both engines, and begins forwarding their events. Must run inside a tokio runtime.
+    pub async fn start(cfg: AtelierConfig) -> Result<Self, AppError> {
+        let settings = load_settings(cfg.settings_store.as_ref());
+        let simulator = Simulator::start(SimulatorConfig {
+            speed: cfg.demo_speed,
+            linkr_key: DEMO_LINKR_KEY.into(),
+            journey_key: DEMO_JOURNEY_KEY.into(),
+            ..SimulatorConfig::default()
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("The built-in demo could not start ({e}). Restart Atelier.")))?;
+
+        let keyring = match &cfg.key_store_health {
+            Ok(()) => KeyringStatus { available: true, message: None },
+            Err(e) => KeyringStatus { available: false, message: Some(e.to_string()) },
+        };
+
+        let demo = Engine::new(EngineConfig { poll_interval: cfg.demo_poll_interval, ..EngineConfig::default() });
+        let live_interval =
+            cfg.live_poll_override.unwrap_or(Duration::from_secs(u64::from(settings.poll_interval_secs)));
+        let live = Engine::new(EngineConfig { poll_interval: live_interval, ..EngineConfig::default() });
+        for provider in PROVIDERS {
+            demo.register_client(provider, demo_client(provider, &simulator)?);
+        }
+        let (events, _) = broadcast::channel(1024);
+        let inner = Arc::new(Inner {
+            demo_cache: ImageCache::new(&cfg.images_dir, true),
+            live_cache: RwLock::new(ImageCache::new(&cfg.images_dir, false)),
+            images_dir: cfg.images_dir,
+            settings: RwLock::new(settings),
+            settings_store: cfg.settings_store,
+            key_store: cfg.key_store,
+            keyring,
+            key_last4: Mutex::new(HashMap::new()),
+            simulator,
+            demo,
+            live,
+            media: Mutex::new(HashMap::new()),
+            credits: Mutex::new(None),
+            events,
+            live_poll_override: cfg.live_poll_interval_override,
+        });
+        let app = Atelier { inner };
+        if app.inner.keyring.available {
+            for provider in PROVIDERS {
+                let key = app.read_key(provider).await?;
+                app.install_live_client(provider, key.as_ref())?;
+            }
+        }
+        app.forward_events(true);
+        app.forward_events(false);
+        app.refresh_credits().await;
+        Ok(app)
+    }
+
+    /// A receiver of every task change, for the shell to pass on to the webview.
+    pub fn subscribe(&self) -> broadcast::Receiver<TaskEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// The built-in simulator (tests use it to inject faults into demo mode).
+    pub fn simulator(&self) -> &Simulator {
+        &self.inner.simulator
+    }
+
+    /// Where downloaded images are kept.
+    pub fn images_dir(&self) -> &std::path::Path {
+        &self.inner.images_dir
+    }
+
+    /// Providers, settings and keyring health, for the UI's chrome.
+    pub fn app_state(&self) -> AppState {
+        let settings = self.settings();
+        let last4 = self.inner.key_last4.lock().map(|m| m.clone()).unwrap_or_default();
+        let credits = self.inner.credits.lock().ok().and_then(|c| *c);
+        let providers = PROVIDERS
+            .iter()
+            .map(|&provider| {
+                let (base_url, base_url_from_env) = endpoints::real_base_url(provider, &settings);
+                let key_last4 = last4.get(&provider).cloned();
+                ProviderStatus {
+                    provider,
+                    name: provider.display_name().into(),
+                    demo: key_last4.is_none(),
+                    key_set: key_last4.is_some(),
+                    key_last4,
+                    base_url,
+                    base_url_from_env,
+                    key_url: endpoints::key_url(provider).into(),
+                    models: endpoints::models(provider),
+                    credits: if provider == ProviderKind::Journey { credits } else { None },
+                }
+            })
+            .collect();
+        AppState {
+            version: env!("CARGO_PKG_VERSION").into(),
+            providers,
+            settings,
+            keyring: self.inner.keyring.clone(),
+        }
+    }
+
+    /// The current settings.
+    pub fn settings(&self) -> Settings {
+        self.inner.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Checks and stores new settings, then points the live clients at the (maybe new) base URLs.
+    pub async fn save_settings(&self, settings: Settings) -> Result<AppState, AppError> {
+        settings.validate().map_err(AppError::invalid)?;
+        let value = serde_json::to_value(&settings).map_err(|e| AppError::internal(e.to_string()))?;
+        self.inner
+            .settings_store
+            .save(value)
+            .map_err(|e| AppError::internal(format!("Settings could not be saved ({e}).")))?;
+        if let Ok(mut s) = self.inner.settings.write() {
+            *s = settings.clone();
+        }
+        if self.inner.live_poll_override.is_none() {
+            self.inner.live.set_poll_interval(Duration::from_secs(u64::from(settings.poll_interval_secs)));
+        }
+        if self.inner.keyring.available {
+            for provider in PROVIDERS {
+                let key = self.read_key(provider).await?;
+                self.install_live_client(provider, key.as_ref())?;
+            }
+        }
+        Ok(self.app_state())
+    }
+
+    /// Stores `key` for `provider` in the keyring; from now on that provider is live.
+    pub async fn set_key(&self, provider: ProviderKind, key: &str) -> Result<AppState, AppError> {
+        self.require_keyring()?;
+        let secret = SecretKey::new(key)?;
+        let store = self.inner.key_store.clone();
+        let stored = secret.clone();
+        tokio::task::spawn_blocking(move || store.set(key_account(provider), &stored))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))??;
+        self.install_live_client(provider, Some(&secret))?;
+        if provider == ProviderKind::Journey {
+            self.refresh_credits().await;
+        }
+        Ok(self.app_state())
+    }
+
+    /// Removes `provider`'s key from the keyring; that provider goes back to the demo.
+    pub async fn delete_key(&self, provider: ProviderKind) -> Result<AppState, AppError> {
+        self.require_keyring()?;
+        let store = self.inner.key_store.clone();
+        tokio::task::spawn_blocking(move || store.delete(key_account(provider)))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))??;
+        self.install_live_client(provider, None)?;
+        if provider == ProviderKind::Journey {
+            self.refresh_credits().await;
+        }
+        Ok(self.app_state())
+    }
+
+    /// Asks the provider whether the stored key works (LinkrAPI: a fetch of a random id,
+    /// 404 = valid; JourneyAPI: `/account`, with credits and plan).
+    pub async fn test_key(&self, provider: ProviderKind) -> Result<KeyCheck, AppError> {
+        self.require_keyring()?;
+        let Some(key) = self.read_key(provider).await? else {
+            return Err(AppError::new(
+                "no_key",
+                format!("No {} key is set yet. Paste one and press Save first.", provider.display_name()),
+            ));
+        };
+        let client = self.live_client(provider, &key)?;
+        let check = client.check_key().await?;
+        if check.valid && provider == ProviderKind::Journey {
+            self.refresh_credits().await;
+        }
+        Ok(check)
+    }
+
+    /// Submits a new prompt to `request.provider` (demo or live) and starts watching it.
+    pub async fn submit(&self, request: SubmitRequest) -> Result<TaskView, AppError> {
+        let (engine, demo) = self.engine_for(request.provider);
+        let task = engine
+            .submit(
+                request.provider,
+                ImagineRequest {
+                    prompt: request.prompt,
+                    model: request.model.filter(|m| !m.trim().is_empty()),
+                    aspect_ratio: request.aspect_ratio.filter(|a| !a.trim().is_empty()),
+                    reference_image: request.reference_image.filter(|r| !r.trim().is_empty()),
+                },
+            )
+            .await?;
+        Ok(self.view(task, demo))
+    }
+
+    /// Runs one of `parent_id`'s buttons; the child task is watched like any other.
+    pub async fn run_action(&self, parent_id: &str, action_id: &str, input: ActionInput) -> Result<TaskView, AppError> {
+        let (engine, demo) = self.engine_holding(parent_id)?;
+        let task = engine.action(parent_id, action_id, input).await?;
+        Ok(self.view(task, demo))
+    }
+
+    /// Every task of this session, newest first.
+    pub fn list_tasks(&self) -> Vec<TaskView> {
+        let mut all: Vec<TaskView> = self
+            .inner
+            .demo
+            .list()
+            .into_iter()
+            .map(|t| self.view(t, true))
+            .chain(self.inner.live.list().into_iter().map(|t| self.view(t, false)))
+            .collect();
+        all.sort_by(|a, b| b.task.created_at.cmp(&a.task.created_at));
+        all
+    }
+
+    /// Stops watching a task.
+    pub fn cancel_task(&self, task_id: &str) -> Result<TaskView, AppError> {
+        let (engine, demo) = self.engine_holding(task_id)?;
+        engine.cancel(task_id);
+        let task = engine.get(task_id).ok_or_else(|| not_found(task_id))?;
+        Ok(self.view(task, demo))
+    }
+
+    fn require_keyring(&self) -> Result<(), AppError> {
+        match &self.inner.keyring.message {
+            Some(m) if !self.inner.keyring.available => Err(AppError::new("keyring_unavailable", m.clone())),
+            _ => Ok(()),
+        }
+    }
+
+    async fn read_key(&self, provider: ProviderKind) -> Result<Option<SecretKey>, AppError> {
+        let store = self.inner.key_store.clone();
+        let key = tokio::task::spawn_blocking(move || store.get(key_account(provider)))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))??;
+        Ok(key)
+    }
+
+    fn live_client(&self, provider: ProviderKind, key: &SecretKey) -> Result<ProviderClient, AppError> {
+        let (base, _) = endpoints::real_base_url(provider, &self.settings());
+        let client = match provider {
+            ProviderKind::Linkr => ProviderClient::Linkr(LinkrClient::new(&base, key.expose())?),
+            ProviderKind::Journey => ProviderClient::Journey(JourneyClient::new(&base, key.expose())?),
+        };
+        Ok(client)
+    }
+
+    /// Points the live engine at `provider` with `key` (or removes it), and remembers the
+    /// key's last four characters for the UI.
+    fn install_live_client(&self, provider: ProviderKind, key: Option<&SecretKey>) -> Result<(), AppError> {
+        if let Ok(mut m) = self.inner.key_last4.lock() {
+            match key {
+                Some(k) => m.insert(provider, k.last4()),
+                None => m.remove(&provider),
+            };
+        }
+        if let Some(key) = key {
+            let client = self.live_client(provider, key)?;
+            self.inner.live.register_client(provider, client);
+        }
+        let settings = self.settings();
+        let any_loopback = PROVIDERS.iter().any(|&p| is_loopback_url(&endpoints::real_base_url(p, &settings).0));
+        if let Ok(mut cache) = self.inner.live_cache.write() {
+            *cache = ImageCache::new(&self.inner.images_dir, any_loopback);
+        }
+        Ok(())
+    }
+
+    fn has_key(&self, provider: ProviderKind) -> bool {
+        self.inner.key_last4.lock().map(|m| m.contains_key(&provider)).unwrap_or(false)
+    }
+
+    fn engine_for(&self, provider: ProviderKind) -> (&Engine, bool) {
+        if self.has_key(provider) {
+            (&self.inner.live, false)
+        } else {
+            (&self.inner.demo, true)
+        }
+    }
+
+    fn engine_holding(&self, task_id: &str) -> Result<(&Engine, bool), AppError> {
+        if self.inner.demo.get(task_id).is_some() {
+            Ok((&self.inner.demo, true))
+        } else if self.inner.live.get(task_id).is_some() {
+            Ok((&self.inner.live, false))
+        } else {
+            Err(not_found(task_id))
+        }
+    }
+
+    fn view(&self, task: Task, demo: bool) -> TaskView {
+        let media = self
+            .inner
+            .media
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&task.id).cloned())
+            .unwrap_or_else(|| {
+                if demo {
+                    cached_media(&self.inner.demo_cache, &task)
+                } else {
+                    TaskMedia::default()
+                }
+            });
+        let parent_label = task.parent_id.as_deref().map(|pid| {
+            let parent = self.inner.demo.get(pid).or_else(|| self.inner.live.get(pid));
+            let prompt = parent.and_then(|p| p.prompt).unwrap_or_default();
+            format!("{} of “{}”", task.kind.label(), shorten(&prompt, 48))
+        });
+        TaskView { task, media, demo, parent_label }
+    }
+
+    /// Passes one engine's events on as [`TaskEvent`]s; a success first downloads its images.
+    fn forward_events(&self, demo: bool) {
+        let app = self.clone();
+        let mut rx = if demo { self.inner.demo.subscribe() } else { self.inner.live.subscribe() };
+        tokio::spawn(async move {
+            loop {
+                let EngineEvent { change, task } = match rx.recv().await {
+                    Ok(ev) => ev,
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(missed = n, "task events lagged; the UI catches up on the next change");
+                        continue;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                };
+                                if change == TaskChange::Results && task.status == TaskStatus::Succeeded {
+                    app.set_media(&task.id, TaskMedia { downloading: true, ..TaskMedia::default() });
+                    app.emit(TaskChange::Status, task.clone(), demo);
+                    let app2 = app.clone();
+                    tokio::spawn(async move {
+                        let cache = if demo {
+                            app2.inner.demo_cache.clone()
+                        } else {
+                            app2.inner.live_cache.read().map(|c| c.clone()).unwrap_or_else(|_| app2.inner.demo_cache.clone())
+                        };
+                        let media = download_media(&cache, &task).await;
+                        app2.set_media(&task.id, media);
+                        if task.provider == ProviderKind::Journey {
+                            app2.refresh_credits().await;
+                        }
+                        app2.emit(TaskChange::Results, task, demo);
+                    });
+                } else {
+                    app.emit(change, task, demo);
+                }
+            }
+        });
+    }
+
+    fn set_media(&self, task_id: &str, media: TaskMedia) {
+        if let Ok(mut m) = self.inner.media.lock() {
+            m.insert(task_id.to_string(), media);
+        }
+    }
+
+    fn emit(&self, change: TaskChange, task: Task, demo: bool) {
+        let view = self.view(task, demo);
+        // No receiver (no window yet) is fine: the UI lists tasks when it starts.
+        let _ = self.inner.events.send(TaskEvent { change, task: view });
+    }
+
+    /// Reads JourneyAPI's credits from whichever client serves it now.
+    async fn refresh_credits(&self) {
+        let client = if self.has_key(ProviderKind::Journey) {
+            match self.read_key(ProviderKind::Journey).await {
+                Ok(Some(key)) => self.live_client(ProviderKind::Journey, &key).ok(),
+                _ => None,
+            }
+        } else {
+            demo_client(ProviderKind::Journey, &self.inner.simulator).ok()
+        };
+        let credits = match client {
+            Some(ProviderClient::Journey(c)) => c.account().await.ok().and_then(|a| a.credits),
+            _ => None,
+        };
+        if let Ok(mut c) = self.inner.credits.lock() {
+            *c = credits;
+        }
+    }
+}
+
+fn demo_client(provider: ProviderKind, sim: &Simulator) -> Result<ProviderClient, AppError> {
+    Ok(match provider {
+        ProviderKind::Linkr => ProviderClient::Linkr(LinkrClient::new(&sim.linkr_base_url(), DEMO_LINKR_KEY)?),
+        ProviderKind::Journey => ProviderClient::Journey(JourneyClient::new(&sim.journey_base_url(), DEMO_JOURNEY_KEY)?),
+    })
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split("://").nth(1).unwrap_or_default();
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    host == "127.0.0.1" || host == "localhost" || rest.starts_with("[::1]")
+}
+
+fn not_found(task_id: &str) -> AppError {
+    AppError::new("not_found", format!("Task {task_id} is not known to Atelier any more. Refresh the list."))
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    }
+}

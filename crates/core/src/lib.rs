@@ -1,0 +1,24 @@
+//! # atelier-core
+//!
+//! The application layer of Atelier, free of Tauri so that all of it can be tested without a
+//! window. The Tauri shell (`src-tauri/`) is a thin translation of IPC calls into the methods
+//! of [`Atelier`], and of its [`TaskEvent`] stream into webview events.
+//!
+//! What lives here:
+//! - [`settings`]: the person's settings and where they are kept ([`SettingsStore`]);
+//! - [`endpoints`]: which base URL and key each provider uses, including demo mode;
+//! - [`view`]: the types the UI sees (generated into TypeScript by ts-rs);
+//! - [`media`]: downloading results into the image cache and naming them for the webview;
+//! - [`app`]: [`Atelier`] itself, tying the engine, the keyring and the simulator together.
+
+pub mod app;
+pub mod endpoints;
+pub mod error;
+pub mod media;
+pub mod settings;
+pub mod view;
+
+pub use app::{Atelier, AtelierConfig};
+pub use error::AppError;
+pub use settings::{MemorySettingsStore, Settings, SettingsStore, Theme};
+pub use view::{AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskView};

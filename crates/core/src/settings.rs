@@ -1,0 +1,180 @@
+//! The person's settings: what they are, their defaults, how bad values are mended, and the
+//! [`SettingsStore`] they are kept in (tauri-plugin-store in the app, memory in tests).
+//!
+//! Settings never hold an API key: keys live only in the OS keyring.
+
+use atelier_providers::ProviderKind;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+use ts_rs::TS;
+
+/// LinkrAPI's public base URL.
+pub const LINKR_DEFAULT_BASE_URL: &str = "https://linkrapi.com/api";
+/// JourneyAPI's public base URL.
+pub const JOURNEY_DEFAULT_BASE_URL: &str = "https://api.journeyapi.com/api/v1";
+/// The fewest seconds between two polls of one task that the providers ask for.
+pub const MIN_POLL_SECS: u32 = 5;
+/// The most seconds between two polls of one task that the providers ask for.
+pub const MAX_POLL_SECS: u32 = 10;
+/// The aspect ratios every provider accepts.
+pub const ASPECT_RATIOS: [&str; 7] = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
+
+/// Light, dark, or whatever the OS says.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum Theme {
+    /// Follow the OS.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// Everything a person can set, apart from keys.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct Settings {
+    /// The provider the Create view starts with.
+    pub default_provider: ProviderKind,
+    /// LinkrAPI's base URL (a proxy or mirror may stand in for the real one).
+    pub linkr_base_url: String,
+    /// JourneyAPI's base URL.
+    pub journey_base_url: String,
+    /// Seconds between polls of one task, 5 to 10 as the providers ask.
+    pub poll_interval_secs: u32,
+    /// The aspect ratio the Create view starts with.
+    pub default_aspect_ratio: String,
+    /// The model the Create view starts with.
+    pub default_model: String,
+    /// The colour theme.
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_provider: ProviderKind::Linkr,
+            linkr_base_url: LINKR_DEFAULT_BASE_URL.into(),
+            journey_base_url: JOURNEY_DEFAULT_BASE_URL.into(),
+            poll_interval_secs: MIN_POLL_SECS,
+            default_aspect_ratio: "1:1".into(),
+            default_model: "midjourney".into(),
+            theme: Theme::System,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks settings the person typed; the error says which field and why.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, url) in [("LinkrAPI", &self.linkr_base_url), ("JourneyAPI", &self.journey_base_url)] {
+            let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > "https://".len();
+            if !ok {
+                return Err(format!("The {name} base URL must start with https:// (or http:// for a local server)."));
+            }
+        }
+        if !(MIN_POLL_SECS..=MAX_POLL_SECS).contains(&self.poll_interval_secs) {
+            return Err(format!("The poll interval must be between {MIN_POLL_SECS} and {MAX_POLL_SECS} seconds."));
+        }
+        if !ASPECT_RATIOS.contains(&self.default_aspect_ratio.as_str()) {
+            return Err(format!("The default aspect ratio must be one of {}.", ASPECT_RATIOS.join(", ")));
+        }
+        if self.default_model.trim().is_empty() {
+            return Err("Choose a default model.".into());
+        }
+        Ok(())
+    }
+
+    /// Mends values read back from disk (hand-edited or from an older version) instead of
+    /// refusing to start: anything invalid falls back to its default.
+    pub fn mended(mut self) -> Self {
+        let d = Settings::default();
+        self.poll_interval_secs = self.poll_interval_secs.clamp(MIN_POLL_SECS, MAX_POLL_SECS);
+        if !ASPECT_RATIOS.contains(&self.default_aspect_ratio.as_str()) {
+            self.default_aspect_ratio = d.default_aspect_ratio;
+        }
+        if self.default_model.trim().is_empty() {
+            self.default_model = d.default_model;
+        }
+        for (url, default) in [
+            (&mut self.linkr_base_url, d.linkr_base_url),
+            (&mut self.journey_base_url, d.journey_base_url),
+        ] {
+            *url = url.trim().trim_end_matches('/').to_string();
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                *url = default;
+            }
+        }
+        self
+    }
+}
+
+/// Where settings are kept between runs.
+pub trait SettingsStore: Send + Sync {
+    /// The stored settings as JSON, or `None` on first run.
+    fn load(&self) -> Option<serde_json::Value>;
+    /// Writes the settings; the error is a sentence.
+    fn save(&self, value: serde_json::Value) -> Result<(), String>;
+}
+
+/// Reads settings from `store`, mending or defaulting anything unreadable.
+pub fn load_settings(store: &dyn SettingsStore) -> Settings {
+    store
+        .load()
+        .and_then(|v| serde_json::from_value::<Settings>(v).ok())
+        .unwrap_or_default()
+        .mended()
+}
+
+/// Settings kept in memory, for tests.
+#[derive(Default)]
+pub struct MemorySettingsStore(Mutex<Option<serde_json::Value>>);
+
+impl SettingsStore for MemorySettingsStore {
+    fn load(&self) -> Option<serde_json::Value> {
+        self.0.lock().ok().and_then(|v| v.clone())
+    }
+    fn save(&self, value: serde_json::Value) -> Result<(), String> {
+        let mut slot = self.0.lock().map_err(|_| "settings lock poisoned".to_string())?;
+        *slot = Some(value);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Settings::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let s = Settings { poll_interval_secs: 2, ..Settings::default() };
+        assert!(s.validate().unwrap_err().contains("poll interval"));
+        let s = Settings { linkr_base_url: "ftp://x".into(), ..Settings::default() };
+        assert!(s.validate().unwrap_err().contains("LinkrAPI"));
+        let s = Settings { default_aspect_ratio: "5:1".into(), ..Settings::default() };
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn damaged_files_are_mended_not_fatal() {
+        let store = MemorySettingsStore::default();
+        store
+            .save(serde_json::json!({"pollIntervalSecs": 99, "linkrBaseUrl": "nonsense", "theme": "dark", "extra": 1}))
+            .unwrap();
+        let s = load_settings(&store);
+        assert_eq!(s.poll_interval_secs, MAX_POLL_SECS);
+        assert_eq!(s.linkr_base_url, LINKR_DEFAULT_BASE_URL);
+        assert_eq!(s.theme, Theme::Dark);
+        store.save(serde_json::json!("garbage")).unwrap();
+        assert_eq!(load_settings(&store), Settings::default());
+    }
+}

@@ -1,0 +1,125 @@
+//! The shapes the UI receives. Each is exported to TypeScript by ts-rs (run `cargo test`),
+//! so the UI and the Rust side cannot drift apart silently.
+
+use crate::settings::Settings;
+pub use atelier_engine::TaskChange;
+use atelier_providers::{ProviderKind, Task};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Everything the UI needs to draw its chrome: providers, settings, keyring health.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct AppState {
+    /// The app's version.
+    pub version: String,
+    /// One entry per provider, LinkrAPI first.
+    pub providers: Vec<ProviderStatus>,
+    /// The current settings.
+    pub settings: Settings,
+    /// Whether keys can be stored at all.
+    pub keyring: KeyringStatus,
+}
+
+/// Whether a system keyring is reachable.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct KeyringStatus {
+    /// True when keys can be stored.
+    pub available: bool,
+    /// When not: "No system keyring available: ..." with what to do.
+    pub message: Option<String>,
+}
+
+/// One provider as the UI shows it. Never carries the key itself.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ProviderStatus {
+    /// Which provider.
+    pub provider: ProviderKind,
+    /// Its product name, "LinkrAPI" or "JourneyAPI".
+    pub name: String,
+    /// True when no key is set and the built-in simulator stands in for it.
+    pub demo: bool,
+    /// True when a key is stored in the keyring.
+    pub key_set: bool,
+    /// The key's last four characters, to recognise it.
+    pub key_last4: Option<String>,
+    /// The base URL real requests go to (settings, or an environment override).
+    pub base_url: String,
+    /// True when `base_url` comes from an environment variable, not settings.
+    pub base_url_from_env: bool,
+    /// Where to get a key.
+    pub key_url: String,
+    /// Models this provider offers; the first is the default.
+    pub models: Vec<String>,
+    /// Credits left, when known (JourneyAPI).
+    #[ts(type = "number | null")]
+    pub credits: Option<i64>,
+}
+
+/// A new prompt from the Create view.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct SubmitRequest {
+    /// Which provider to send it to.
+    pub provider: ProviderKind,
+    /// The prompt with its `--parameters`.
+    pub prompt: String,
+    /// The model (JourneyAPI), or none for the default.
+    pub model: Option<String>,
+    /// The aspect ratio, when not given as `--ar` in the prompt.
+    pub aspect_ratio: Option<String>,
+    /// A reference image URL.
+    pub reference_image: Option<String>,
+}
+
+/// Images of a task that the webview may load: files in the local image cache, named by
+/// asset-protocol URLs. Empty until the task succeeded and its images were downloaded.
+#[derive(Serialize, Clone, Debug, PartialEq, Default, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct TaskMedia {
+    /// The 2x2 grid.
+    pub grid: Option<String>,
+    /// The four singles, in quadrant order (empty when `singles_from_grid`).
+    pub singles: Vec<String>,
+    /// The one image of a single-image task.
+    pub single: Option<String>,
+    /// True when the provider sent only the grid: the UI shows its quadrants as the singles.
+    pub singles_from_grid: bool,
+    /// True while the images are being downloaded.
+    pub downloading: bool,
+    /// Why the images could not be downloaded, when they could not.
+    pub error: Option<String>,
+}
+
+/// A task with what the UI shows around it.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct TaskView {
+    /// The task as the provider reported it (its `raw` JSON included, for diagnosis).
+    pub task: Task,
+    /// Images the webview can load.
+    pub media: TaskMedia,
+    /// True when the task ran on the built-in demo simulator.
+    pub demo: bool,
+    /// "U2 of “a red fox…”": how this task came from its parent, for the card's link.
+    pub parent_label: Option<String>,
+}
+
+/// The `task-update` event: one change of one task.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct TaskEvent {
+    /// What changed.
+    pub change: TaskChange,
+    /// The task after the change.
+    pub task: TaskView,
+}

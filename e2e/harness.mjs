@@ -1,0 +1,129 @@
+// Starts what an end-to-end test needs: the provider simulator (as a separate process, like the
+// real services), and the real app through tauri-driver with its own data folders, and takes
+// screenshots into e2e/screenshots/.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Session } from "./webdriver.mjs";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, "target");
+export const APP = process.env.ATELIER_E2E_APP || join(TARGET, "debug", "atelier");
+export const SIMULATOR = join(TARGET, "debug", "atelier-simulator");
+export const SHOTS = join(ROOT, "e2e", "screenshots");
+mkdirSync(SHOTS, { recursive: true });
+
+/** A free loopback TCP port. */
+export async function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitHttp(url, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (r.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up in ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function track(child, name, logs) {
+  child.stdout?.on("data", (d) => logs.push(`[${name}] ${d}`));
+  child.stderr?.on("data", (d) => logs.push(`[${name}] ${d}`));
+  return child;
+}
+
+/** Starts the simulator binary with the given keys; returns its base URLs and a stop(). */
+export async function startSimulator({ linkrKey, journeyKey, speed = 8 }) {
+  const port = await freePort();
+  const logs = [];
+  const child = track(
+    spawn(SIMULATOR, [
+      "--port", String(port),
+      "--speed", String(speed),
+      "--linkr-key", linkrKey,
+      "--journey-key", journeyKey,
+    ], { stdio: ["ignore", "pipe", "pipe"] }),
+    "simulator",
+    logs,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitHttp(`${base}/_control/requests`);
+  return {
+    base,
+    linkrBaseUrl: `${base}/linkr/api`,
+    journeyBaseUrl: `${base}/journey/api/v1`,
+    logs,
+    async control(method, path, body) {
+      const r = await fetch(`${base}/_control${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return r.json().catch(() => null);
+    },
+    stop() {
+      child.kill("SIGTERM");
+    },
+  };
+}
+
+/** Fresh per-test folders for the app's data and config (XDG), so runs never share state. */
+export function freshHome() {
+  const home = mkdtempSync(join(tmpdir(), "atelier-e2e-"));
+  return {
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    home,
+  };
+}
+
+/**
+ * Starts the app under tauri-driver with `env` added to the environment and opens a WebDriver
+ * session on it. Returns { session, logs, stop() }.
+ */
+export async function startApp(env = {}) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const logs = [];
+  const driver = track(
+    spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+      env: { ...process.env, NO_AT_BRIDGE: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+    "app",
+    logs,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitHttp(`${base}/status`);
+  const session = await Session.start(base, APP);
+  return {
+    session,
+    logs,
+    async stop() {
+      await session.quit();
+      driver.kill("SIGTERM");
+    },
+  };
+}
+
+/** Saves a screenshot of the app window as e2e/screenshots/<name>.png. */
+export async function shot(session, name) {
+  await session.screenshot(join(SHOTS, `${name}.png`));
+}

@@ -1,0 +1,132 @@
+// A minimal W3C WebDriver client for the end-to-end tests: just the calls they use, over
+// Node's own fetch, so the suite needs no npm packages.
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+/** One WebDriver session against tauri-driver, driving one app instance. */
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  /** Starts the app at `application` through tauri-driver listening on `base`. */
+  static async start(base, application, args = []) {
+    const body = {
+      capabilities: {
+        alwaysMatch: { "tauri:options": { application, args } },
+      },
+    };
+    const value = await request("POST", `${base}/session`, body, 120_000);
+    return new Session(base, value.sessionId);
+  }
+
+  async cmd(method, path, body) {
+    return request(method, `${this.base}/session/${this.id}${path}`, body);
+  }
+
+  /** Ends the session, which closes the app. */
+  async quit() {
+    try {
+      await request("DELETE", `${this.base}/session/${this.id}`, undefined, 30_000);
+    } catch {
+      // the app may already be gone
+    }
+  }
+
+  async findAll(css) {
+    const found = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return found.map((e) => new Element(this, e[ELEMENT]));
+  }
+
+  /** Waits until `css` matches an element (and `predicate(el)` holds) and returns it. */
+  async waitFor(css, { timeout = 30_000, predicate } = {}) {
+    const deadline = Date.now() + timeout;
+    let last = "no element";
+    for (;;) {
+      const els = await this.findAll(css);
+      for (const el of els) {
+        if (!predicate || (await predicate(el))) return el;
+        last = "predicate not met";
+      }
+      if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${css}: ${last}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async testid(id, opts) {
+    return this.waitFor(`[data-testid="${id}"]`, opts);
+  }
+
+  async execute(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  async screenshot(file) {
+    const { writeFile } = await import("node:fs/promises");
+    const data = await this.cmd("GET", "/screenshot");
+    await writeFile(file, Buffer.from(data, "base64"));
+  }
+
+  async pageSource() {
+    return this.cmd("GET", "/source");
+  }
+}
+
+/** A DOM element found through WebDriver. */
+export class Element {
+  constructor(session, id) {
+    this.s = session;
+    this.id = id;
+  }
+  async click() {
+    await this.s.cmd("POST", `/element/${this.id}/click`, {});
+  }
+  async clear() {
+    await this.s.cmd("POST", `/element/${this.id}/clear`, {});
+  }
+  async type(text) {
+    await this.s.cmd("POST", `/element/${this.id}/value`, { text });
+  }
+  async text() {
+    return this.s.cmd("GET", `/element/${this.id}/text`);
+  }
+  async attr(name) {
+    return this.s.cmd("GET", `/element/${this.id}/attribute/${encodeURIComponent(name)}`);
+  }
+  async prop(name) {
+    return this.s.cmd("GET", `/element/${this.id}/property/${encodeURIComponent(name)}`);
+  }
+  async enabled() {
+    return this.s.cmd("GET", `/element/${this.id}/enabled`);
+  }
+  async find(css) {
+    const e = await this.s.cmd("POST", `/element/${this.id}/element`, {
+      using: "css selector",
+      value: css,
+    });
+    return new Element(this.s, e[ELEMENT]);
+  }
+  async findAll(css) {
+    const found = await this.s.cmd("POST", `/element/${this.id}/elements`, {
+      using: "css selector",
+      value: css,
+    });
+    return found.map((e) => new Element(this.s, e[ELEMENT]));
+  }
+}
+
+async function request(method, url, body, timeout = 60_000) {
+  const res = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeout),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok || (json.value && json.value.error)) {
+    const v = json.value || {};
+    throw new Error(`WebDriver ${method} ${url}: ${res.status} ${v.error || ""} ${v.message || ""}`);
+  }
+  return json.value;
+}

@@ -1,0 +1,101 @@
+//! The Tauri shell of Atelier: it builds the window, wires the OS keyring, the settings store
+//! and the asset protocol into [`atelier_core::Atelier`], and translates IPC calls and task
+//! events. No business logic lives here; see `crates/core`.
+
+mod commands;
+mod settings_store;
+
+use atelier_core::{Atelier, AtelierConfig};
+use atelier_keys::KeyringStore;
+use std::sync::Arc;
+use std::time::Duration;
+use tauri::{Emitter, Manager};
+
+/// The event name the UI listens to for task changes.
+pub const TASK_EVENT: &str = "task-update";
+
+/// Builds and runs the app until its window closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ATELIER_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,atelier=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .setup(|app| {
+            let handle = app.handle().clone();
+            let core = tauri::async_runtime::block_on(start_core(&handle))?;
+            let mut events = core.subscribe();
+            let emitter = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                loop {
+                    match events.recv().await {
+                        Ok(ev) => {
+                            if let Err(e) = emitter.emit(TASK_EVENT, &ev) {
+                                tracing::warn!("could not send a task event to the window: {e}");
+                            }
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                    }
+                }
+            });
+            app.manage(core);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::get_app_state,
+            commands::save_settings,
+            commands::set_key,
+            commands::delete_key,
+            commands::test_key,
+            commands::submit_imagine,
+            commands::run_action,
+            commands::list_tasks,
+            commands::cancel_task,
+            commands::ui_ready,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Atelier could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn env_number(name: &str) -> Option<f64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite() && *v > 0.0)
+}
+
+async fn start_core(app: &tauri::AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    let images_dir = data_dir.join("library").join("images");
+    std::fs::create_dir_all(&images_dir)?;
+    // The webview may read images from the library folder and nowhere else.
+    app.asset_protocol_scope().allow_directory(&images_dir, true)?;
+
+    let keyring = KeyringStore::new();
+    let key_store_health = tauri::async_runtime::spawn_blocking({
+        let probe = keyring.clone();
+        move || probe.probe()
+    })
+    .await?;
+    if let Err(e) = &key_store_health {
+        tracing::warn!("{e}");
+    }
+    let settings_store = settings_store::PluginSettingsStore::open(app)?;
+    let core = Atelier::start(AtelierConfig {
+        images_dir,
+        key_store: Arc::new(keyring),
+        key_store_health,
+        settings_store: Arc::new(settings_store),
+        demo_speed: env_number("ATELIER_DEMO_SPEED").unwrap_or(4.0),
+        demo_poll_interval: Duration::from_millis(env_number("ATELIER_DEMO_POLL_MS").unwrap_or(1000.0) as u64),
+        live_poll_interval_override: env_number("ATELIER_POLL_INTERVAL_MS").map(|ms| Duration::from_millis(ms as u64)),
+    })
+    .await?;
+    Ok(core)
+}
