@@ -93,10 +93,19 @@ impl Atelier {
             Err(e) => KeyringStatus { available: false, message: Some(e.to_string()) },
         };
 
-        let demo = Engine::new(EngineConfig { poll_interval: cfg.demo_poll_interval, ..EngineConfig::default() });
+        let demo = Engine::new(EngineConfig {
+            poll_interval: cfg.demo_poll_interval,
+            min_interval: cfg.demo_poll_interval,
+            ..EngineConfig::default()
+        });
         let live_interval =
-            cfg.live_poll_override.unwrap_or(Duration::from_secs(u64::from(settings.poll_interval_secs)));
-        let live = Engine::new(EngineConfig { poll_interval: live_interval, ..EngineConfig::default() });
+            cfg.live_poll_interval_override.unwrap_or(Duration::from_secs(u64::from(settings.poll_interval_secs)));
+        let mut live_config = EngineConfig { poll_interval: live_interval, ..EngineConfig::default() };
+        if let Some(fast) = cfg.live_poll_interval_override {
+            // Tests point the live engine at the simulator, which may be polled faster.
+            live_config.min_interval = fast;
+        }
+        let live = Engine::new(live_config);
         for provider in PROVIDERS {
             demo.register_client(provider, demo_client(provider, &simulator)?);
         }

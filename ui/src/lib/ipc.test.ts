@@ -1,0 +1,105 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const core = vi.hoisted(() => ({ invoke: vi.fn(), isTauri: vi.fn(() => true) }));
+const events = vi.hoisted(() => ({ listen: vi.fn() }));
+vi.mock('@tauri-apps/api/core', () => core);
+vi.mock('@tauri-apps/api/event', () => events);
+
+import * as ipc from './ipc';
+import { makeView } from './testing/fixtures';
+
+beforeEach(() => {
+  core.invoke.mockReset();
+  core.isTauri.mockReturnValue(true);
+  events.listen.mockReset();
+});
+
+describe('ipc', () => {
+  it('calls each command by its name with camelCase arguments', async () => {
+    core.invoke.mockResolvedValue('ok');
+    await ipc.getAppState();
+    await ipc.setKey('journey', 'japi_123');
+    await ipc.deleteKey('linkr');
+    await ipc.testKey('linkr');
+    await ipc.submitImagine({
+      provider: 'linkr',
+      prompt: 'a cat',
+      model: null,
+      aspectRatio: '16:9',
+      referenceImage: null,
+    });
+    await ipc.runAction('p1', 'MJ::JOB::upsample::2::abc');
+    await ipc.runAction('p1', 'MJ::CustomZoom::abc', { prompt: 'wider --zoom 1.8' });
+    await ipc.listTasks();
+    await ipc.cancelTask('t1');
+    await ipc.uiReady();
+    expect(core.invoke.mock.calls).toEqual([
+      ['get_app_state', undefined],
+      ['set_key', { provider: 'journey', key: 'japi_123' }],
+      ['delete_key', { provider: 'linkr' }],
+      ['test_key', { provider: 'linkr' }],
+      [
+        'submit_imagine',
+        {
+          request: {
+            provider: 'linkr',
+            prompt: 'a cat',
+            model: null,
+            aspectRatio: '16:9',
+            referenceImage: null,
+          },
+        },
+      ],
+      [
+        'run_action',
+        { parentId: 'p1', actionId: 'MJ::JOB::upsample::2::abc', input: { prompt: null } },
+      ],
+      [
+        'run_action',
+        { parentId: 'p1', actionId: 'MJ::CustomZoom::abc', input: { prompt: 'wider --zoom 1.8' } },
+      ],
+      ['list_tasks', undefined],
+      ['cancel_task', { taskId: 't1' }],
+      ['ui_ready', undefined],
+    ]);
+  });
+
+  it('turns rejections into AppErrors with a sentence', async () => {
+    core.invoke.mockRejectedValue({ code: 'no_key', message: 'Add a JourneyAPI key in Settings.' });
+    await expect(ipc.testKey('journey')).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'no_key',
+      message: 'Add a JourneyAPI key in Settings.',
+    });
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    core.invoke.mockRejectedValue('{"unexpected": [1, 2]}');
+    const error = await ipc.listTasks().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ipc.AppError);
+    expect((error as Error).message).not.toContain('{');
+    spy.mockRestore();
+  });
+
+  it('says so, without calling anything, when the core is not there', async () => {
+    core.isTauri.mockReturnValue(false);
+    await expect(ipc.getAppState()).rejects.toMatchObject({ code: 'no_backend' });
+    await expect(ipc.onTaskUpdate(() => {})).rejects.toMatchObject({ code: 'no_backend' });
+    expect(core.invoke).not.toHaveBeenCalled();
+  });
+
+  it('delivers task-update payloads', async () => {
+    const unlisten = vi.fn();
+    let handler: ((e: { payload: unknown }) => void) | undefined;
+    events.listen.mockImplementation(async (name: string, cb: typeof handler) => {
+      expect(name).toBe('task-update');
+      handler = cb;
+      return unlisten;
+    });
+    const seen: unknown[] = [];
+    const stop = await ipc.onTaskUpdate((e) => seen.push(e));
+    const payload = { change: 'progress', task: makeView({ status: 'running', progress: 12 }) };
+    handler?.({ payload });
+    expect(seen).toEqual([payload]);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+  });
+});

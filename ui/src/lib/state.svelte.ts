@@ -1,0 +1,300 @@
+/**
+ * The app's live state (Svelte 5 runes). Components read it and call its methods;
+ * the logic they rely on lives in the pure modules (params, tasks, actions, format).
+ */
+import type { Action } from './bindings/Action';
+import type { AppState } from './bindings/AppState';
+import type { KeyCheck } from './bindings/KeyCheck';
+import type { ProviderKind } from './bindings/ProviderKind';
+import type { ProviderStatus } from './bindings/ProviderStatus';
+import type { Settings } from './bindings/Settings';
+import type { TaskView } from './bindings/TaskView';
+import { errorMessage, NO_BACKEND_MESSAGE } from './errors';
+import { PROVIDER_KINDS, providerName, validateHttpUrl } from './format';
+import * as ipc from './ipc';
+import { getParam, parsePrompt, validatePrompt, ASPECT_PRESETS } from './params';
+import type { View } from './shortcuts';
+import { mergeTasks, retryPlan, upsertTask } from './tasks';
+
+/** What the pickers show before the core has answered (names only; nothing is faked). */
+function placeholderProviders(): ProviderStatus[] {
+  return PROVIDER_KINDS.map((provider) => ({
+    provider,
+    name: providerName(provider),
+    demo: false,
+    keySet: false,
+    keyLast4: null,
+    baseUrl: '',
+    baseUrlFromEnv: false,
+    keyUrl: '',
+    models: ['midjourney'],
+    credits: null,
+  }));
+}
+
+export class AppStore {
+  view = $state<View>('create');
+
+  appState = $state<AppState | null>(null);
+  stateError = $state<string | null>(null);
+  /** Set when the page runs without the Rust core (plain `npm run dev` in a browser). */
+  noBackend = $state(false);
+
+  tasks = $state<TaskView[]>([]);
+  tasksLoaded = $state(false);
+  tasksError = $state<string | null>(null);
+
+  // The composer. The prompt string is the one source of truth for parameters.
+  prompt = $state('');
+  provider = $state<ProviderKind>('linkr');
+  model = $state('midjourney');
+  referenceUrl = $state('');
+  composerError = $state<string | null>(null);
+  submitting = $state(false);
+  /** Bumped to ask the composer to focus the prompt box. */
+  focusPromptRequest = $state(0);
+
+  /** Per task: the sentence of the last failed action / retry / cancel. */
+  cardErrors = $state<Record<string, string>>({});
+  /** Per task: the id of the action being sent ('retry' / 'cancel' for those). */
+  busy = $state<Record<string, string>>({});
+  /** A card to scroll to and highlight briefly (the "from …" link). */
+  flashTaskId = $state<string | null>(null);
+
+  providers = $derived<ProviderStatus[]>(this.appState?.providers ?? placeholderProviders());
+  currentProvider = $derived<ProviderStatus | undefined>(
+    this.providers.find((p) => p.provider === this.provider),
+  );
+  models = $derived<string[]>(
+    this.currentProvider?.models?.length ? this.currentProvider.models : ['midjourney'],
+  );
+
+  #composerTouched = false;
+  #unlisten: (() => void) | null = null;
+
+  async init(): Promise<void> {
+    this.noBackend = !ipc.hasBackend();
+    if (this.noBackend) {
+      // A plain browser tab (`npm run dev` without the shell): say so once, fake nothing.
+      this.stateError = NO_BACKEND_MESSAGE;
+      this.tasksLoaded = true;
+      return;
+    }
+    if (!this.#unlisten) {
+      try {
+        this.#unlisten = await ipc.onTaskUpdate((event) => this.upsert(event.task));
+      } catch (error) {
+        this.tasksError = `Live updates are off: ${errorMessage(error)}`;
+      }
+    }
+    await Promise.all([this.loadState(), this.loadTasks()]);
+    ipc.uiReady().catch(() => {});
+  }
+
+  destroy(): void {
+    this.#unlisten?.();
+    this.#unlisten = null;
+  }
+
+  async loadState(): Promise<void> {
+    this.stateError = null;
+    try {
+      this.applyAppState(await ipc.getAppState());
+    } catch (error) {
+      this.stateError = errorMessage(error);
+    }
+  }
+
+  async loadTasks(): Promise<void> {
+    try {
+      const fresh = await ipc.listTasks();
+      this.tasks = mergeTasks(this.tasks, fresh);
+      this.tasksError = null;
+    } catch (error) {
+      this.tasksError = errorMessage(error);
+    } finally {
+      this.tasksLoaded = true;
+    }
+  }
+
+  applyAppState(state: AppState): void {
+    this.appState = state;
+    if (!this.#composerTouched) {
+      this.provider = state.settings.defaultProvider;
+      this.model = state.settings.defaultModel;
+    }
+    this.#fixModel();
+  }
+
+  #fixModel(): void {
+    if (!this.models.includes(this.model)) this.model = this.models[0];
+  }
+
+  setProvider(provider: ProviderKind): void {
+    this.#composerTouched = true;
+    this.provider = provider;
+    this.#fixModel();
+  }
+
+  setModel(model: string): void {
+    this.#composerTouched = true;
+    this.model = model;
+  }
+
+  upsert(view: TaskView): void {
+    this.tasks = upsertTask(this.tasks, view);
+  }
+
+  findTask(id: string | null | undefined): TaskView | undefined {
+    return id ? this.tasks.find((v) => v.task.id === id) : undefined;
+  }
+
+  #setCardError(taskId: string, message: string | null): void {
+    const next = { ...this.cardErrors };
+    if (message) next[taskId] = message;
+    else delete next[taskId];
+    this.cardErrors = next;
+  }
+
+  #setBusy(taskId: string, what: string | null): void {
+    const next = { ...this.busy };
+    if (what) next[taskId] = what;
+    else delete next[taskId];
+    this.busy = next;
+  }
+
+  /** Checks the composer; the sentence to show, or null when it can be sent. */
+  composerProblem(): string | null {
+    if (!this.prompt.trim()) return 'The prompt is empty. Type what you want to see.';
+    if (!parsePrompt(this.prompt).text) {
+      return 'Add some words before the parameters: they describe the image.';
+    }
+    const problems = validatePrompt(this.prompt);
+    if (problems.length) return `Fix the parameters first: ${problems[0].message}`;
+    return validateHttpUrl(this.referenceUrl);
+  }
+
+  async submit(): Promise<void> {
+    if (this.submitting) return;
+    const problem = this.composerProblem();
+    this.composerError = problem;
+    if (problem) return;
+    const prompt = this.prompt.trim();
+    const fallbackRatio = this.appState?.settings.defaultAspectRatio ?? '';
+    // The prompt carries --ar when the person set one; otherwise the default from Settings.
+    const aspectRatio =
+      getParam(prompt, 'ar') === undefined &&
+      (ASPECT_PRESETS as readonly string[]).includes(fallbackRatio)
+        ? fallbackRatio
+        : null;
+    this.submitting = true;
+    try {
+      const view = await ipc.submitImagine({
+        provider: this.provider,
+        prompt,
+        model: this.model || null,
+        aspectRatio,
+        referenceImage: this.referenceUrl.trim() || null,
+      });
+      this.upsert(view);
+    } catch (error) {
+      this.composerError = errorMessage(error);
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  async runAction(parent: TaskView, action: Action, prompt: string | null = null): Promise<void> {
+    const id = parent.task.id;
+    if (this.busy[id]) return;
+    this.#setCardError(id, null);
+    this.#setBusy(id, action.id);
+    try {
+      this.upsert(await ipc.runAction(id, action.id, { prompt }));
+    } catch (error) {
+      this.#setCardError(id, errorMessage(error));
+    } finally {
+      this.#setBusy(id, null);
+    }
+  }
+
+  canRetry(view: TaskView): boolean {
+    return retryPlan(view.task, this.findTask(view.task.parentId)?.task) !== null;
+  }
+
+  async retry(view: TaskView): Promise<void> {
+    const id = view.task.id;
+    const plan = retryPlan(view.task, this.findTask(view.task.parentId)?.task);
+    if (!plan || this.busy[id]) return;
+    this.#setCardError(id, null);
+    this.#setBusy(id, 'retry');
+    try {
+      const next =
+        plan.type === 'action'
+          ? await ipc.runAction(plan.parentId, plan.actionId, { prompt: null })
+          : await ipc.submitImagine({
+              provider: view.task.provider,
+              prompt: plan.prompt,
+              model: view.task.model,
+              aspectRatio: null,
+              referenceImage: null,
+            });
+      this.upsert(next);
+    } catch (error) {
+      this.#setCardError(id, errorMessage(error));
+    } finally {
+      this.#setBusy(id, null);
+    }
+  }
+
+  async cancel(view: TaskView): Promise<void> {
+    const id = view.task.id;
+    if (this.busy[id]) return;
+    this.#setBusy(id, 'cancel');
+    try {
+      this.upsert(await ipc.cancelTask(id));
+    } catch (error) {
+      this.#setCardError(id, errorMessage(error));
+    } finally {
+      this.#setBusy(id, null);
+    }
+  }
+
+  /** Puts a task's prompt into the composer and focuses it. */
+  editPrompt(view: TaskView): void {
+    this.prompt = view.task.prompt ?? '';
+    if (this.providers.some((p) => p.provider === view.task.provider)) {
+      this.setProvider(view.task.provider);
+    }
+    if (view.task.model && this.models.includes(view.task.model)) this.setModel(view.task.model);
+    this.composerError = null;
+    this.view = 'create';
+    this.focusPromptRequest++;
+  }
+
+  showTask(id: string): void {
+    this.view = 'create';
+    this.flashTaskId = null;
+    queueMicrotask(() => (this.flashTaskId = id));
+  }
+
+  // Settings. Each returns the new state; callers show their own messages.
+  async saveSettings(patch: Partial<Settings>): Promise<void> {
+    if (!this.appState) return;
+    this.applyAppState(await ipc.saveSettings({ ...this.appState.settings, ...patch }));
+  }
+
+  async setKey(provider: ProviderKind, key: string): Promise<void> {
+    this.applyAppState(await ipc.setKey(provider, key));
+  }
+
+  async deleteKey(provider: ProviderKind): Promise<void> {
+    this.applyAppState(await ipc.deleteKey(provider));
+  }
+
+  testKey(provider: ProviderKind): Promise<KeyCheck> {
+    return ipc.testKey(provider);
+  }
+}
+
+export const app = new AppStore();

@@ -1,0 +1,205 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { makeView } from './testing/fixtures';
+import type { AppState } from './bindings/AppState';
+
+const ipcMock = vi.hoisted(() => ({
+  hasBackend: vi.fn(() => true),
+  getAppState: vi.fn(),
+  listTasks: vi.fn(),
+  onTaskUpdate: vi.fn(),
+  uiReady: vi.fn(),
+  submitImagine: vi.fn(),
+  runAction: vi.fn(),
+  cancelTask: vi.fn(),
+  saveSettings: vi.fn(),
+  setKey: vi.fn(),
+  deleteKey: vi.fn(),
+  testKey: vi.fn(),
+}));
+vi.mock('./ipc', () => ipcMock);
+
+import { AppStore } from './state.svelte';
+
+function appState(): AppState {
+  return {
+    version: '0.1.0',
+    providers: [
+      {
+        provider: 'linkr',
+        name: 'LinkrAPI',
+        demo: true,
+        keySet: false,
+        keyLast4: null,
+        baseUrl: 'http://127.0.0.1:9/linkr/api',
+        baseUrlFromEnv: false,
+        keyUrl: 'https://linkr.example/keys',
+        models: ['midjourney'],
+        credits: null,
+      },
+      {
+        provider: 'journey',
+        name: 'JourneyAPI',
+        demo: false,
+        keySet: true,
+        keyLast4: '9f2c',
+        baseUrl: 'http://127.0.0.1:9/journey/api/v1',
+        baseUrlFromEnv: false,
+        keyUrl: 'https://journey.example/keys',
+        models: ['midjourney', 'flux-pro'],
+        credits: 1240,
+      },
+    ],
+    settings: {
+      defaultProvider: 'journey',
+      linkrBaseUrl: 'http://127.0.0.1:9/linkr/api',
+      journeyBaseUrl: 'http://127.0.0.1:9/journey/api/v1',
+      pollIntervalSecs: 5,
+      defaultAspectRatio: '3:2',
+      defaultModel: 'flux-pro',
+      theme: 'system',
+    },
+    keyring: { available: true, message: null },
+  };
+}
+
+beforeEach(() => {
+  for (const fn of Object.values(ipcMock)) fn.mockReset();
+  ipcMock.hasBackend.mockReturnValue(true);
+  ipcMock.getAppState.mockResolvedValue(appState());
+  ipcMock.listTasks.mockResolvedValue([]);
+  ipcMock.onTaskUpdate.mockResolvedValue(() => {});
+  ipcMock.uiReady.mockResolvedValue(undefined);
+});
+
+describe('AppStore', () => {
+  it('starts: subscribes, loads state and tasks, then says the UI is ready', async () => {
+    const store = new AppStore();
+    ipcMock.listTasks.mockResolvedValue([makeView({ id: 'old' })]);
+    await store.init();
+    expect(ipcMock.onTaskUpdate).toHaveBeenCalledOnce();
+    expect(store.provider).toBe('journey');
+    expect(store.model).toBe('flux-pro');
+    expect(store.tasks.map((t) => t.task.id)).toEqual(['old']);
+    expect(store.tasksLoaded).toBe(true);
+    expect(ipcMock.uiReady).toHaveBeenCalledOnce();
+  });
+
+  it('upserts live updates', async () => {
+    let push: ((e: unknown) => void) | undefined;
+    ipcMock.onTaskUpdate.mockImplementation(async (cb: (e: unknown) => void) => {
+      push = cb;
+      return () => {};
+    });
+    const store = new AppStore();
+    await store.init();
+    push?.({ change: 'created', task: makeView({ id: 'n', status: 'queued' }) });
+    push?.({ change: 'progress', task: makeView({ id: 'n', status: 'running', progress: 45 }) });
+    expect(store.tasks).toHaveLength(1);
+    expect(store.tasks[0].task.progress).toBe(45);
+  });
+
+  it('explains the missing core instead of failing silently', async () => {
+    ipcMock.hasBackend.mockReturnValue(false);
+    ipcMock.getAppState.mockRejectedValue(new Error('not here'));
+    ipcMock.listTasks.mockRejectedValue(new Error('not here'));
+    const store = new AppStore();
+    await store.init();
+    expect(store.noBackend).toBe(true);
+    expect(store.stateError).toMatch(/core isn't running/);
+    expect(ipcMock.getAppState).not.toHaveBeenCalled();
+    expect(store.tasksLoaded).toBe(true);
+    expect(ipcMock.uiReady).not.toHaveBeenCalled();
+  });
+
+  it('checks the composer before sending anything', async () => {
+    const store = new AppStore();
+    await store.init();
+    await store.submit();
+    expect(store.composerError).toBe('The prompt is empty. Type what you want to see.');
+    store.prompt = 'a fox --chaos 500';
+    await store.submit();
+    expect(store.composerError).toBe(
+      'Fix the parameters first: Chaos must be a whole number from 0 to 100.',
+    );
+    store.prompt = '--ar 1:1';
+    await store.submit();
+    expect(store.composerError).toMatch(/words before the parameters/);
+    store.prompt = 'a fox';
+    store.referenceUrl = 'file:///etc/passwd';
+    await store.submit();
+    expect(store.composerError).toMatch(/http/);
+    expect(ipcMock.submitImagine).not.toHaveBeenCalled();
+  });
+
+  it('submits the prompt as typed, with the default aspect ratio only when --ar is absent', async () => {
+    const store = new AppStore();
+    await store.init();
+    ipcMock.submitImagine.mockResolvedValue(makeView({ id: 'new' }));
+    store.prompt = '  a fox  ';
+    await store.submit();
+    expect(ipcMock.submitImagine).toHaveBeenLastCalledWith({
+      provider: 'journey',
+      prompt: 'a fox',
+      model: 'flux-pro',
+      aspectRatio: '3:2',
+      referenceImage: null,
+    });
+    store.prompt = 'a fox --ar 16:9';
+    store.referenceUrl = 'https://example.com/ref.png';
+    await store.submit();
+    expect(ipcMock.submitImagine).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        prompt: 'a fox --ar 16:9',
+        aspectRatio: null,
+        referenceImage: 'https://example.com/ref.png',
+      }),
+    );
+    expect(store.tasks[0].task.id).toBe('new');
+    expect(store.composerError).toBeNull();
+  });
+
+  it('shows a submit failure as the sentence from the core', async () => {
+    const store = new AppStore();
+    await store.init();
+    ipcMock.submitImagine.mockRejectedValue({ code: 'x', message: 'Not enough credits.' });
+    store.prompt = 'a fox';
+    await store.submit();
+    expect(store.composerError).toBe('Not enough credits.');
+  });
+
+  it('keeps the model valid when the provider changes', async () => {
+    const store = new AppStore();
+    await store.init();
+    store.setProvider('linkr');
+    expect(store.model).toBe('midjourney');
+  });
+
+  it('runs an action and shows its error on that card', async () => {
+    const store = new AppStore();
+    await store.init();
+    const parent = makeView({ id: 'p', status: 'succeeded' });
+    store.upsert(parent);
+    ipcMock.runAction.mockRejectedValueOnce({ code: 'not_found', message: 'That task is gone.' });
+    const action = { id: 'upscale:2', label: 'U2' } as never;
+    await store.runAction(parent, action);
+    expect(store.cardErrors.p).toBe('That task is gone.');
+    ipcMock.runAction.mockResolvedValueOnce(
+      makeView({ id: 'child', parentId: 'p', createdAt: null }),
+    );
+    await store.runAction(parent, action);
+    expect(ipcMock.runAction).toHaveBeenLastCalledWith('p', 'upscale:2', { prompt: null });
+    expect(store.tasks[0].task.id).toBe('child');
+    expect(store.cardErrors.p).toBeUndefined();
+  });
+
+  it('puts a prompt back into the composer', async () => {
+    const store = new AppStore();
+    await store.init();
+    store.view = 'gallery';
+    store.editPrompt(makeView({ provider: 'linkr', prompt: 'again --v 7', model: 'midjourney' }));
+    expect(store.prompt).toBe('again --v 7');
+    expect(store.provider).toBe('linkr');
+    expect(store.view).toBe('create');
+    expect(store.focusPromptRequest).toBe(1);
+  });
+});

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskKind } from './bindings/TaskKind';
+import { gridActions, makeAction, makeTask, makeView, media } from './testing/fixtures';
+import {
+  formatTime,
+  galleryItems,
+  kindLabel,
+  mergeTasks,
+  quadrantPosition,
+  rawStateWord,
+  retryPlan,
+  taskProgress,
+  taskStateText,
+  taskTitle,
+  upsertTask,
+} from './tasks';
+
+describe('taskStateText', () => {
+  it('says queued', () => {
+    expect(taskStateText(makeTask({ status: 'queued' }))).toBe('Queued');
+  });
+
+  it('says running with the percentage', () => {
+    expect(taskStateText(makeTask({ status: 'running', progress: 45 }))).toBe('Running 45%');
+    expect(taskStateText(makeTask({ status: 'running', progress: null }))).toBe('Running');
+    expect(taskStateText(makeTask({ status: 'running', progress: 140 }))).toBe('Running 100%');
+  });
+
+  it('says done', () => {
+    expect(taskStateText(makeTask({ status: 'succeeded', progress: 100 }))).toBe('Done');
+  });
+
+  it('says failed with the reason', () => {
+    expect(
+      taskStateText(makeTask({ status: 'failed', error: 'The prompt was blocked by moderation.' })),
+    ).toBe('Failed: The prompt was blocked by moderation.');
+    expect(taskStateText(makeTask({ status: 'failed', error: '  ' }))).toBe(
+      'Failed: the provider gave no reason.',
+    );
+  });
+
+  it('says timed out', () => {
+    expect(taskStateText(makeTask({ status: 'timed_out' }))).toBe('Timed out');
+  });
+
+  it('keeps working on a status it does not know', () => {
+    // An unknown raw status maps to running on the Rust side; a status the UI does
+    // not know (newer bindings) still reads as a sentence.
+    const unknown = makeTask({ status: 'paused' as never, rawStatus: 'paused' });
+    expect(taskStateText(unknown)).toBe('Working (paused)');
+    expect(taskStateText(makeTask({ status: 'weird' as never, rawStatus: '' }))).toBe('Working');
+  });
+
+  it("shows the provider's own word beside a live state", () => {
+    expect(rawStateWord(makeTask({ status: 'running', rawStatus: 'processing' }))).toBe(
+      'processing',
+    );
+    expect(rawStateWord(makeTask({ status: 'running', rawStatus: 'mystery_state' }))).toBe(
+      'mystery_state',
+    );
+    expect(rawStateWord(makeTask({ status: 'queued', rawStatus: 'queued' }))).toBeNull();
+    expect(rawStateWord(makeTask({ status: 'succeeded', rawStatus: 'completed' }))).toBeNull();
+  });
+
+  it('gives the bar its value', () => {
+    expect(taskProgress(makeTask({ status: 'queued', progress: 10 }))).toBeNull();
+    expect(taskProgress(makeTask({ status: 'running', progress: 45 }))).toBe(45);
+    expect(taskProgress(makeTask({ status: 'running', progress: null }))).toBeNull();
+    expect(taskProgress(makeTask({ status: 'succeeded', progress: null }))).toBe(100);
+  });
+});
+
+describe('kindLabel and taskTitle', () => {
+  it.each<[TaskKind, string]>([
+    [{ type: 'imagine' }, 'Imagine'],
+    [{ type: 'upscale', index: 2 }, 'Upscale 2'],
+    [{ type: 'upscale', index: 0 }, 'Upscale'],
+    [{ type: 'variation', index: 4 }, 'Variation 4'],
+    [{ type: 'varyStrong' }, 'Vary (Strong)'],
+    [{ type: 'zoomOut', factor: '2' }, 'Zoom Out 2x'],
+    [{ type: 'zoomOut', factor: '1.5' }, 'Zoom Out 1.5x'],
+    [{ type: 'zoomOut', factor: 'square' }, 'Make Square'],
+    [{ type: 'pan', direction: 'left' }, 'Pan left'],
+    [{ type: 'other', raw: 'blend' }, 'blend'],
+    [{ type: 'other', raw: '' }, 'Other'],
+  ])('%j -> %s', (kind, label) => {
+    expect(kindLabel(kind)).toBe(label);
+  });
+
+  it('tolerates a kind it does not know', () => {
+    expect(kindLabel({ type: 'hologram' } as never)).toBe('Task');
+    expect(kindLabel(null)).toBe('Task');
+  });
+
+  it('names the parent of a child task', () => {
+    const child = makeView(
+      { kind: { type: 'upscale', index: 2 }, parentId: 'p1' },
+      { parentLabel: 'a red fox' },
+    );
+    expect(taskTitle(child)).toBe('Upscale 2 from “a red fox”');
+    expect(taskTitle(makeView({ kind: { type: 'reroll' }, parentId: 'p1' }))).toBe(
+      'Reroll from an earlier image',
+    );
+    expect(taskTitle(makeView())).toBe('Imagine');
+  });
+});
+
+describe('upsertTask', () => {
+  const a = makeView({ id: 'a', createdAt: '2026-03-01T10:00:00Z' });
+  const b = makeView({ id: 'b', createdAt: '2026-03-01T11:00:00Z' });
+
+  it('puts a new task on top of older ones', () => {
+    expect(upsertTask([a], b).map((v) => v.task.id)).toEqual(['b', 'a']);
+  });
+
+  it('puts a task between newer and older ones', () => {
+    const mid = makeView({ id: 'm', createdAt: '2026-03-01T10:30:00Z' });
+    expect(upsertTask([b, a], mid).map((v) => v.task.id)).toEqual(['b', 'm', 'a']);
+  });
+
+  it('puts a task without a time on top', () => {
+    const x = makeView({ id: 'x', createdAt: null });
+    expect(upsertTask([b, a], x).map((v) => v.task.id)).toEqual(['x', 'b', 'a']);
+  });
+
+  it('replaces a known task where it is', () => {
+    const running = makeView({ id: 'a', status: 'running', progress: 30 });
+    const list = upsertTask([b, a], running);
+    expect(list.map((v) => v.task.id)).toEqual(['b', 'a']);
+    expect(list[1].task.progress).toBe(30);
+  });
+
+  it('never takes a finished task back to running', () => {
+    const done = makeView({ id: 'a', status: 'succeeded' });
+    const late = makeView({ id: 'a', status: 'running', progress: 90 });
+    const list = upsertTask([done], late);
+    expect(list[0].task.status).toBe('succeeded');
+  });
+
+  it('merges a fresh list with what arrived by events', () => {
+    const fresh = [a];
+    const current = [makeView({ id: 'a', status: 'running', progress: 50 }), b];
+    const merged = mergeTasks(current, fresh);
+    expect(merged.map((v) => v.task.id)).toEqual(['b', 'a']);
+    expect(merged[1].task.progress).toBe(50);
+  });
+});
+
+describe('retryPlan', () => {
+  it('re-submits an imagine prompt', () => {
+    const t = makeTask({ status: 'failed', prompt: ' a cat ' });
+    expect(retryPlan(t, null)).toEqual({ type: 'imagine', prompt: 'a cat' });
+  });
+
+  it('re-sends the same button on the parent', () => {
+    const parent = makeTask({ id: 'p', status: 'succeeded', actions: gridActions() });
+    const child = makeTask({
+      id: 'c',
+      parentId: 'p',
+      status: 'failed',
+      kind: { type: 'upscale', index: 3 },
+    });
+    expect(retryPlan(child, parent)).toEqual({
+      type: 'action',
+      parentId: 'p',
+      actionId: 'MJ::JOB::upsample::3::abc',
+    });
+  });
+
+  it('offers nothing for a child whose parent is unknown', () => {
+    const child = makeTask({ parentId: 'gone', status: 'failed', kind: { type: 'reroll' } });
+    expect(retryPlan(child, undefined)).toBeNull();
+    const parent = makeTask({ id: 'gone', actions: [makeAction({ mode: 'needsPrompt' })] });
+    expect(retryPlan(child, parent)).toBeNull();
+  });
+});
+
+describe('galleryItems', () => {
+  it('lists finished images only, one tile per image', () => {
+    const views = [
+      makeView({ id: 'run', status: 'running' }),
+      makeView(
+        { id: 'g', status: 'succeeded' },
+        {
+          media: media({
+            grid: 'g.png',
+            singles: ['1', '2', '3', '4'],
+            single: null,
+            singlesFromGrid: false,
+          }),
+        },
+      ),
+      makeView(
+        { id: 'c', status: 'succeeded' },
+        { media: media({ grid: 'c.png', singles: [], single: null, singlesFromGrid: true }) },
+      ),
+      makeView(
+        { id: 's', status: 'succeeded' },
+        { media: media({ grid: null, singles: [], single: 's.png', singlesFromGrid: false }) },
+      ),
+    ];
+    const items = galleryItems(views);
+    expect(items.map((i) => i.key)).toEqual([
+      'g:1',
+      'g:2',
+      'g:3',
+      'g:4',
+      'c:1',
+      'c:2',
+      'c:3',
+      'c:4',
+      's:single',
+    ]);
+    expect(items[4]).toMatchObject({ src: 'c.png', quadrant: 1 });
+  });
+
+  it('crops quadrants in reading order', () => {
+    expect([1, 2, 3, 4].map(quadrantPosition)).toEqual([
+      '0% 0%',
+      '100% 0%',
+      '0% 100%',
+      '100% 100%',
+    ]);
+  });
+});
+
+describe('formatTime', () => {
+  it('shows the time today and the date otherwise', () => {
+    const now = new Date('2026-03-01T12:00:00');
+    expect(formatTime(new Date('2026-03-01T09:05:00').toISOString(), now)).toMatch(/09|9/);
+    expect(formatTime(new Date('2026-02-27T09:05:00').toISOString(), now)).toMatch(/27/);
+    expect(formatTime(null, now)).toBe('');
+    expect(formatTime('not a date', now)).toBe('');
+  });
+});

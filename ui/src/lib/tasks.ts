@@ -1,0 +1,257 @@
+/** Words and list logic for tasks. Pure functions, no DOM. */
+import type { Action } from './bindings/Action';
+import type { Task } from './bindings/Task';
+import type { TaskKind } from './bindings/TaskKind';
+import type { TaskView } from './bindings/TaskView';
+
+const FINAL = new Set<string>(['succeeded', 'failed', 'timed_out']);
+
+export function isFinal(task: Pick<Task, 'status'>): boolean {
+  return FINAL.has(task.status);
+}
+
+export function isLive(task: Pick<Task, 'status'>): boolean {
+  return task.status === 'queued' || task.status === 'running';
+}
+
+/** Same words as the Rust side's TaskKind::label(). */
+export function kindLabel(kind: TaskKind | null | undefined): string {
+  if (!kind || typeof kind !== 'object') return 'Task';
+  const quad = (word: string, index: number) =>
+    index >= 1 && index <= 4 ? `${word} ${index}` : word;
+  switch (kind.type) {
+    case 'imagine':
+      return 'Imagine';
+    case 'upscale':
+      return quad('Upscale', kind.index);
+    case 'variation':
+      return quad('Variation', kind.index);
+    case 'reroll':
+      return 'Reroll';
+    case 'upscaleSubtle':
+      return 'Upscale (Subtle)';
+    case 'upscaleCreative':
+      return 'Upscale (Creative)';
+    case 'upscale2x':
+      return 'Upscale 2x';
+    case 'upscale4x':
+      return 'Upscale 4x';
+    case 'varySubtle':
+      return 'Vary (Subtle)';
+    case 'varyStrong':
+      return 'Vary (Strong)';
+    case 'varyRegion':
+      return 'Vary (Region)';
+    case 'zoomOut':
+      return kind.factor === 'square'
+        ? 'Make Square'
+        : kind.factor === '1.5'
+          ? 'Zoom Out 1.5x'
+          : 'Zoom Out 2x';
+    case 'customZoom':
+      return 'Custom Zoom';
+    case 'pan':
+      return `Pan ${kind.direction}`;
+    case 'blend':
+      return 'Blend';
+    case 'describe':
+      return 'Describe';
+    case 'shorten':
+      return 'Shorten';
+    case 'faceSwap':
+      return 'Face swap';
+    case 'video':
+      return 'Video';
+    case 'seed':
+      return 'Seed';
+    case 'other':
+      return kind.raw?.trim() ? kind.raw : 'Other';
+    default:
+      return 'Task';
+  }
+}
+
+/** The headline of a card: "Imagine", or "Upscale 2 from “a red fox…”" for a child task. */
+export function taskTitle(view: Pick<TaskView, 'task' | 'parentLabel'>): string {
+  const label = kindLabel(view.task.kind);
+  if (view.parentLabel?.trim()) return `${label} from “${view.parentLabel.trim()}”`;
+  if (view.task.parentId) return `${label} from an earlier image`;
+  return label;
+}
+
+function clampProgress(p: number | null | undefined): number | null {
+  if (typeof p !== 'number' || !Number.isFinite(p)) return null;
+  return Math.min(100, Math.max(0, Math.round(p)));
+}
+
+/** The progress to show on a running task's bar, or null for an indeterminate bar. */
+export function taskProgress(task: Pick<Task, 'status' | 'progress'>): number | null {
+  if (task.status === 'succeeded') return 100;
+  return task.status === 'running' ? clampProgress(task.progress) : null;
+}
+
+/** The state in a few words: "Queued", "Running 45%", "Done", "Failed: reason", "Timed out". */
+export function taskStateText(
+  task: Pick<Task, 'status' | 'progress' | 'error' | 'rawStatus'>,
+): string {
+  switch (task.status) {
+    case 'queued':
+      return 'Queued';
+    case 'running': {
+      const p = clampProgress(task.progress);
+      return p === null ? 'Running' : `Running ${p}%`;
+    }
+    case 'succeeded':
+      return 'Done';
+    case 'failed': {
+      const reason = task.error?.trim();
+      return `Failed: ${reason || 'the provider gave no reason.'}`;
+    }
+    case 'timed_out':
+      return 'Timed out';
+    default: {
+      const raw = task.rawStatus?.trim();
+      return raw ? `Working (${raw})` : 'Working';
+    }
+  }
+}
+
+/**
+ * The provider's own word, shown quietly beside the state while a task is live
+ * ("processing", "staged"), when it adds something to the state text.
+ */
+export function rawStateWord(task: Pick<Task, 'status' | 'rawStatus'>): string | null {
+  if (!isLive(task)) return null;
+  const raw = task.rawStatus?.trim();
+  if (!raw || raw.length > 40) return null;
+  return raw.toLowerCase() === task.status ? null : raw;
+}
+
+/** The sentence for a timed-out task. */
+export const TIMED_OUT_HINT =
+  'The provider did not finish in time. Retry, or try again later if it is busy.';
+
+/** True when a prompt is long enough that two lines may cut it. */
+export function isLongPrompt(prompt: string | null | undefined): boolean {
+  return !!prompt && (prompt.length > 140 || prompt.includes('\n'));
+}
+
+function createdMs(view: TaskView): number | null {
+  const t = view.task.createdAt ? Date.parse(view.task.createdAt) : NaN;
+  return Number.isFinite(t) ? t : null;
+}
+
+/**
+ * Puts a task into a newest-first list. A known task is replaced where it is
+ * (an update never moves a card); a new one goes above the first older task, or
+ * on top when its time is unknown. A final task never goes back to a live state
+ * (late progress events are ignored).
+ */
+export function upsertTask(list: readonly TaskView[], view: TaskView): TaskView[] {
+  const i = list.findIndex((v) => v.task.id === view.task.id);
+  if (i >= 0) {
+    const old = list[i];
+    if (isFinal(old.task) && !isFinal(view.task)) return list as TaskView[];
+    const out = list.slice();
+    out[i] = view;
+    return out;
+  }
+  const t = createdMs(view);
+  let at = 0;
+  if (t !== null) {
+    at = list.findIndex((v) => {
+      const o = createdMs(v);
+      return o !== null && o <= t;
+    });
+    if (at < 0) at = list.length;
+  }
+  return [...list.slice(0, at), view, ...list.slice(at)];
+}
+
+/** Merges a fresh list (from list_tasks) with what arrived meanwhile by events. */
+export function mergeTasks(current: readonly TaskView[], fresh: readonly TaskView[]): TaskView[] {
+  let out = fresh.slice();
+  for (const v of current) out = upsertTask(out, v);
+  return out;
+}
+
+/** "14:32" today, "12 Mar, 14:32" otherwise; '' when unknown. */
+export function formatTime(iso: string | null | undefined, now: Date = new Date()): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (d.toDateString() === now.toDateString()) return time;
+  const day = d.toLocaleDateString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    ...(d.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  });
+  return `${day}, ${time}`;
+}
+
+function sameKind(a: TaskKind | null, b: TaskKind): boolean {
+  return !!a && JSON.stringify(a) === JSON.stringify(b);
+}
+
+export type RetryPlan =
+  | { type: 'action'; parentId: string; actionId: string }
+  | { type: 'imagine'; prompt: string }
+  | null;
+
+/**
+ * How "Retry" repeats a failed task: a child task re-sends the same button on its
+ * parent (when the parent is known and offers it); anything else re-submits the
+ * prompt. null: nothing to retry with (no Retry button then).
+ */
+export function retryPlan(task: Task, parent: Task | null | undefined): RetryPlan {
+  if (task.kind.type !== 'imagine' && task.parentId && parent) {
+    const action: Action | undefined = parent.actions.find(
+      (a) => a.mode === 'send' && sameKind(a.kind, task.kind),
+    );
+    if (action) return { type: 'action', parentId: parent.id, actionId: action.id };
+  }
+  const prompt = task.prompt?.trim();
+  if (task.kind.type === 'imagine' && prompt) return { type: 'imagine', prompt };
+  if (!task.parentId && prompt) return { type: 'imagine', prompt };
+  return null;
+}
+
+export interface GalleryItem {
+  key: string;
+  taskId: string;
+  prompt: string;
+  /** An image URL, or the grid URL with a quadrant to crop. */
+  src: string;
+  quadrant: number | null;
+}
+
+/** One tile per finished image in the task list, newest first. */
+export function galleryItems(views: readonly TaskView[]): GalleryItem[] {
+  const items: GalleryItem[] = [];
+  for (const v of views) {
+    if (v.task.status !== 'succeeded') continue;
+    const base = { taskId: v.task.id, prompt: v.task.prompt ?? '' };
+    const m = v.media;
+    if (m.single) {
+      items.push({ ...base, key: `${v.task.id}:single`, src: m.single, quadrant: null });
+    } else if (m.singles.length > 0) {
+      m.singles.forEach((src, i) =>
+        items.push({ ...base, key: `${v.task.id}:${i + 1}`, src, quadrant: null }),
+      );
+    } else if (m.grid && m.singlesFromGrid) {
+      for (let q = 1; q <= 4; q++) {
+        items.push({ ...base, key: `${v.task.id}:${q}`, src: m.grid, quadrant: q });
+      }
+    } else if (m.grid) {
+      items.push({ ...base, key: `${v.task.id}:grid`, src: m.grid, quadrant: null });
+    }
+  }
+  return items;
+}
+
+/** CSS background-position for quadrant 1..4 of a 2x2 grid shown at background-size 200%. */
+export function quadrantPosition(quadrant: number): string {
+  const q = Math.min(4, Math.max(1, Math.round(quadrant))) - 1;
+  return `${q % 2 === 0 ? '0%' : '100%'} ${q < 2 ? '0%' : '100%'}`;
+}

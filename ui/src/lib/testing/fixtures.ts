@@ -1,0 +1,129 @@
+/** Builders for tests (not imported by the app). */
+import type { Action } from '../bindings/Action';
+import type { Task } from '../bindings/Task';
+import type { TaskMedia } from '../bindings/TaskMedia';
+import type { TaskView } from '../bindings/TaskView';
+
+export function makeTask(over: Partial<Task> = {}): Task {
+  return {
+    id: 'task-1',
+    provider: 'linkr',
+    kind: { type: 'imagine' },
+    parentId: null,
+    status: 'queued',
+    rawStatus: 'queued',
+    progress: null,
+    prompt: 'a red fox in the snow --ar 16:9',
+    model: 'midjourney',
+    gridUrl: null,
+    imageUrls: [],
+    imageUrl: null,
+    videoUrls: [],
+    textResults: [],
+    error: null,
+    createdAt: '2026-03-01T10:00:00Z',
+    actions: [],
+    raw: null,
+    ...over,
+  };
+}
+
+export function media(over: Partial<TaskMedia> = {}): TaskMedia {
+  return {
+    grid: null,
+    singles: [],
+    single: null,
+    singlesFromGrid: false,
+    downloading: false,
+    error: null,
+    ...over,
+  };
+}
+
+export function makeView(task: Partial<Task> = {}, over: Partial<TaskView> = {}): TaskView {
+  return {
+    task: makeTask(task),
+    media: media(),
+    demo: false,
+    parentLabel: null,
+    ...over,
+  };
+}
+
+export function makeAction(over: Partial<Action> = {}): Action {
+  return {
+    id: 'reroll',
+    label: 'Reroll',
+    emoji: null,
+    kind: null,
+    group: 'other',
+    index: null,
+    mode: 'send',
+    url: null,
+    ...over,
+  };
+}
+
+/** The buttons a finished grid offers (LinkrAPI-style ids). */
+export function gridActions(): Action[] {
+  const quad = (group: 'upscale' | 'variation', n: number): Action =>
+    makeAction({
+      id: `MJ::JOB::${group === 'upscale' ? 'upsample' : 'variation'}::${n}::abc`,
+      label: `${group === 'upscale' ? 'U' : 'V'}${n}`,
+      group,
+      index: n,
+      kind: group === 'upscale' ? { type: 'upscale', index: n } : { type: 'variation', index: n },
+    });
+  return [
+    // deliberately out of order: the UI sorts by quadrant
+    quad('upscale', 2),
+    quad('upscale', 1),
+    quad('upscale', 3),
+    quad('upscale', 4),
+    quad('variation', 1),
+    quad('variation', 2),
+    quad('variation', 3),
+    quad('variation', 4),
+    makeAction({
+      id: 'MJ::JOB::reroll::0::abc::SOLO',
+      label: 'Reroll',
+      emoji: '🔄',
+      kind: { type: 'reroll' },
+    }),
+  ];
+}
+
+/** The buttons a single upscale offers. */
+export function singleActions(): Action[] {
+  return [
+    makeAction({
+      id: 'upscale-subtle',
+      label: 'Upscale (Subtle)',
+      kind: { type: 'upscaleSubtle' },
+    }),
+    makeAction({ id: 'vary-strong', label: 'Vary (Strong)', kind: { type: 'varyStrong' } }),
+    makeAction({
+      id: 'zoom-out:2',
+      label: 'Zoom Out 2x',
+      kind: { type: 'zoomOut', factor: '2' },
+    }),
+    makeAction({
+      id: 'pan:left',
+      label: 'Pan left',
+      emoji: '⬅️',
+      kind: { type: 'pan', direction: 'left' },
+    }),
+    makeAction({
+      id: 'MJ::CustomZoom::abc',
+      label: 'Custom Zoom',
+      mode: 'needsPrompt',
+      kind: { type: 'customZoom' },
+    }),
+    makeAction({
+      id: 'MJ::Inpaint::1::abc::SOLO',
+      label: 'Vary (Region)',
+      mode: 'needsMask',
+      kind: { type: 'varyRegion' },
+    }),
+  ];
+}
