@@ -1,0 +1,192 @@
+//! Typed provider errors, each with a plain sentence a person can act on.
+
+use std::time::Duration;
+
+/// Everything that can go wrong talking to a provider.
+///
+/// `Display` is the sentence a person reads, with a next step; [`ProviderError::code`]
+/// is a stable machine word for the UI.
+#[derive(thiserror::Error, Debug, Clone, PartialEq)]
+pub enum ProviderError {
+    /// HTTP 401: the key is wrong or missing.
+    #[error("The API key was rejected. Check it in Settings.")]
+    Unauthorized,
+    /// HTTP 403: the account (LinkrAPI "Hold") is suspended or not allowed.
+    #[error("The account is suspended or not allowed to do this ({detail}). Check your subscription on the provider's website.")]
+    Suspended {
+        /// The provider's message.
+        detail: String,
+    },
+    /// HTTP 404: the task (or parent task) does not exist for this key.
+    #[error("Not found: {what}. It may have expired or belong to another key.")]
+    NotFound {
+        /// What was missing, with the provider's message.
+        what: String,
+    },
+    /// The prompt or image was blocked by moderation.
+    #[error("The provider blocked this request under its content policy: {reason}. Change the prompt and try again.")]
+    ContentPolicy {
+        /// The provider's reason.
+        reason: String,
+    },
+    /// HTTP 429: too many requests.
+    #[error("{}", rate_limited_sentence(*.retry_after))]
+    RateLimited {
+        /// How long the provider asked us to wait (from `Retry-After`).
+        retry_after: Option<Duration>,
+    },
+    /// HTTP 402 or credit wording: the account has run out of credits.
+    #[error("Not enough credits ({detail}). Top up your account on the provider's website.")]
+    InsufficientCredits {
+        /// The provider's message.
+        detail: String,
+    },
+    /// HTTP 5xx: the provider (or Discord behind it) is down.
+    #[error(
+        "The provider is unavailable right now (HTTP {status}{}). Try again in a minute.",
+        detail_suffix(detail)
+    )]
+    Unavailable {
+        /// The HTTP status.
+        status: u16,
+        /// The provider's message, if any.
+        detail: String,
+    },
+    /// The connection failed or was reset.
+    #[error(
+        "Could not reach the provider ({detail}). Check your internet connection and try again."
+    )]
+    Network {
+        /// What the network layer said.
+        detail: String,
+    },
+    /// The request took too long.
+    #[error("The provider took too long to answer. Try again in a moment.")]
+    Timeout,
+    /// The answer could not be understood (not JSON, wrong shape, too big).
+    #[error("The provider sent an answer the app could not read ({detail}). Try again; if it keeps happening the service may have changed.")]
+    Malformed {
+        /// What was wrong with it.
+        detail: String,
+    },
+    /// The app's own checks refused the input; nothing was sent.
+    #[error("{reason}")]
+    InvalidInput {
+        /// Which input ("prompt", "aspect_ratio", "task_id"...).
+        field: String,
+        /// A sentence saying what to change.
+        reason: String,
+    },
+    /// Another 4xx with the provider's message.
+    #[error("The provider refused the request (HTTP {status}): {detail}")]
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The provider's message.
+        detail: String,
+    },
+}
+
+fn rate_limited_sentence(retry_after: Option<Duration>) -> String {
+    match retry_after {
+        Some(d) => format!(
+            "Too many requests: the provider asked to wait {} s. The app will retry.",
+            d.as_secs().max(1)
+        ),
+        None => "Too many requests. Wait a moment; the app will retry.".to_string(),
+    }
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    }
+}
+
+impl ProviderError {
+    /// A stable machine word: "unauthorized", "rate_limited", ...
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProviderError::Unauthorized => "unauthorized",
+            ProviderError::Suspended { .. } => "suspended",
+            ProviderError::NotFound { .. } => "not_found",
+            ProviderError::ContentPolicy { .. } => "content_policy",
+            ProviderError::RateLimited { .. } => "rate_limited",
+            ProviderError::InsufficientCredits { .. } => "insufficient_credits",
+            ProviderError::Unavailable { .. } => "unavailable",
+            ProviderError::Network { .. } => "network",
+            ProviderError::Timeout => "timeout",
+            ProviderError::Malformed { .. } => "malformed",
+            ProviderError::InvalidInput { .. } => "invalid_input",
+            ProviderError::Rejected { .. } => "rejected",
+        }
+    }
+
+    /// True when trying again later may work: rate limits, 5xx, network trouble, timeouts.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::RateLimited { .. }
+                | ProviderError::Unavailable { .. }
+                | ProviderError::Network { .. }
+                | ProviderError::Timeout
+        )
+    }
+
+    /// The provider's requested wait, for rate limits.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ProviderError::RateLimited { retry_after } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Shorthand for an [`ProviderError::InvalidInput`].
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+        ProviderError::InvalidInput {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for a [`ProviderError::Malformed`].
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        ProviderError::Malformed {
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = ProviderError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_and_codes() {
+        let e = ProviderError::RateLimited {
+            retry_after: Some(Duration::from_secs(7)),
+        };
+        assert!(e.to_string().contains("7 s"));
+        assert!(e.is_retryable());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(e.code(), "rate_limited");
+        let u = ProviderError::Unavailable {
+            status: 502,
+            detail: String::new(),
+        };
+        assert_eq!(
+            u.to_string(),
+            "The provider is unavailable right now (HTTP 502). Try again in a minute."
+        );
+        assert!(!ProviderError::Unauthorized.is_retryable());
+        assert_eq!(
+            ProviderError::invalid("prompt", "Type a prompt first.").to_string(),
+            "Type a prompt first."
+        );
+    }
+}

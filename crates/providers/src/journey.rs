@@ -1,0 +1,813 @@
+//! The JourneyAPI client (raw-key `Authorization`, no `Bearer`): imagine, every
+//! Midjourney follow-up endpoint, fetch, fetch-many, account and a key check;
+//! plus the tolerant parser for its task JSON.
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use crate::action::{journey_actions, journey_shape, JourneyAction, JourneyShape};
+use crate::error::{ProviderError, Result};
+use crate::http::{AuthScheme, HttpCore};
+use crate::model::{
+    Account, ActionInput, ImagineRequest, KeyCheck, PanDirection, ProviderKind, Submission, Task,
+    TaskKind, UpscaleAltType, UpscaleSize, VariationTarget, ZoomFactor,
+};
+use crate::{action, parse, status, validate};
+
+/// The fewest ids `/fetch-many` takes.
+pub const FETCH_MANY_MIN: usize = 2;
+/// The most ids `/fetch-many` takes.
+pub const FETCH_MANY_MAX: usize = 20;
+
+/// A JourneyAPI client. Cheap to clone; `Debug` never shows the key.
+#[derive(Clone, Debug)]
+pub struct JourneyClient {
+    http: HttpCore,
+}
+
+impl JourneyClient {
+    /// A client for `base_url` (e.g. `https://api.journeyapi.com/api/v1`) with this key.
+    /// Checks both; sends nothing.
+    pub fn new(base_url: &str, api_key: &str) -> Result<Self> {
+        Ok(JourneyClient {
+            http: HttpCore::new(ProviderKind::Journey, base_url, api_key, AuthScheme::Raw)?,
+        })
+    }
+
+    /// The same client with another request timeout (default 30 s).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.http.set_timeout(timeout);
+        self
+    }
+
+    /// The base URL in use.
+    pub fn base_url(&self) -> &str {
+        self.http.base_url()
+    }
+
+    /// Starts a new task. Non-Midjourney models may finish at once: then
+    /// [`Submission::finished`] holds the task.
+    pub async fn imagine(&self, req: &ImagineRequest) -> Result<Submission> {
+        validate::imagine(ProviderKind::Journey, req)?;
+        let mut body = Map::new();
+        body.insert(
+            "prompt".into(),
+            Value::String(req.prompt.trim().to_string()),
+        );
+        if let Some(m) = &req.model {
+            body.insert("model".into(), Value::String(m.trim().to_string()));
+        }
+        if let Some(ar) = &req.aspect_ratio {
+            body.insert("aspect_ratio".into(), Value::String(ar.trim().to_string()));
+        }
+        if let Some(url) = &req.reference_image {
+            body.insert("image_url".into(), Value::String(url.trim().to_string()));
+        }
+        let v = self.http.post_json("imagine", &Value::Object(body)).await?;
+        let mut sub = submission(&v, TaskKind::Imagine, None)?;
+        if let Some(task) = sub.finished.as_mut() {
+            if task.model.is_none() {
+                task.model = req.model.clone();
+                task.actions = derived_actions(task);
+            }
+            if task.prompt.is_none() {
+                task.prompt = Some(req.prompt.trim().to_string());
+            }
+        }
+        Ok(sub)
+    }
+
+    /// U1..U4: `/upscale-1x` on a grid.
+    pub async fn upscale_1x(&self, parent: &Task, index: u8) -> Result<Submission> {
+        let index = check_index(index)?;
+        self.send(parent, JourneyAction::Upscale(index), None).await
+    }
+
+    /// Upscale (Subtle/Creative): `/upscale-alt` on a U1..U4 result.
+    pub async fn upscale_alt(&self, parent: &Task, kind: UpscaleAltType) -> Result<Submission> {
+        let a = match kind {
+            UpscaleAltType::Subtle => JourneyAction::UpscaleSubtle,
+            UpscaleAltType::Creative => JourneyAction::UpscaleCreative,
+        };
+        self.send(parent, a, None).await
+    }
+
+    /// 2x / 4x: `/upscale-2x-4x` on a grid (then `index` is required) or a single image.
+    pub async fn upscale_2x_4x(
+        &self,
+        parent: &Task,
+        size: UpscaleSize,
+        index: Option<u8>,
+    ) -> Result<Submission> {
+        validate::parent(ProviderKind::Journey, parent)?;
+        let shape = journey_shape(parent);
+        let mut body = json!({
+            "parent_task_id": parent.id,
+            "type": match size { UpscaleSize::X2 => "2x", UpscaleSize::X4 => "4x" },
+        });
+        match (shape, index) {
+            (JourneyShape::Grid, Some(i)) => body["index"] = json!(check_index(i)?.to_string()),
+            (JourneyShape::Grid, None) => {
+                return Err(ProviderError::invalid(
+                    "index",
+                    "Choose which of the four images to upscale.",
+                ))
+            }
+            (_, _) if parent.image_url.is_none() && shape != JourneyShape::Upscale => {
+                return Err(ProviderError::invalid(
+                    "parent",
+                    "This result has no image to upscale.",
+                ))
+            }
+            _ => {}
+        }
+        let kind = match size {
+            UpscaleSize::X2 => TaskKind::Upscale2x,
+            UpscaleSize::X4 => TaskKind::Upscale4x,
+        };
+        self.create("upscale-2x-4x", &body, kind, parent).await
+    }
+
+    /// V1..V4 on a grid, or Vary (Strong/Subtle) on a U1..U4 result: `/variations`.
+    pub async fn variations(&self, parent: &Task, target: VariationTarget) -> Result<Submission> {
+        let a = match target {
+            VariationTarget::Index { index } => JourneyAction::Variation(check_index(index)?),
+            VariationTarget::Strong => JourneyAction::VaryStrong,
+            VariationTarget::Subtle => JourneyAction::VarySubtle,
+        };
+        self.send(parent, a, None).await
+    }
+
+    /// Runs an imagine's prompt again (optionally a new prompt): `/reroll`.
+    pub async fn reroll(&self, parent: &Task, prompt: Option<&str>) -> Result<Submission> {
+        self.send(parent, JourneyAction::Reroll, prompt).await
+    }
+
+    /// Pans a U1..U4 result: `/pan`.
+    pub async fn pan(&self, parent: &Task, direction: PanDirection) -> Result<Submission> {
+        self.send(parent, JourneyAction::Pan(direction), None).await
+    }
+
+    /// Zooms out of a U1..U4 result (or makes it square): `/outpaint`.
+    pub async fn outpaint(&self, parent: &Task, factor: ZoomFactor) -> Result<Submission> {
+        self.send(parent, JourneyAction::ZoomOut(factor), None)
+            .await
+    }
+
+    /// Presses a derived button by its symbolic id (`upscale:2`, `vary-strong`,
+    /// `zoom-out:2`, `pan:left`, `reroll`...; also `upsample2`/`variation3`).
+    /// `input.prompt` is used by reroll.
+    pub async fn action(
+        &self,
+        parent: &Task,
+        action_id: &str,
+        input: &ActionInput,
+    ) -> Result<Submission> {
+        validate::parent(ProviderKind::Journey, parent)?;
+        let a = JourneyAction::parse(action_id).ok_or_else(|| no_button(action_id))?;
+        if !journey_actions(parent).contains(&a) {
+            return Err(no_button(action_id));
+        }
+        self.send(parent, a, input.prompt.as_deref()).await
+    }
+
+    /// Checks `parent` offers `a`, then calls its endpoint.
+    async fn send(
+        &self,
+        parent: &Task,
+        a: JourneyAction,
+        prompt: Option<&str>,
+    ) -> Result<Submission> {
+        validate::parent(ProviderKind::Journey, parent)?;
+        let allowed = journey_actions(parent).contains(&a)
+            || (matches!(a, JourneyAction::ZoomOut(_))
+                && journey_shape(parent) == JourneyShape::Upscale);
+        if !allowed {
+            return Err(no_button(&a.id()));
+        }
+        let pid = parent.id.as_str();
+        let (path, body) = match a {
+            JourneyAction::Upscale(n) => (
+                "upscale-1x",
+                json!({"parent_task_id": pid, "index": n.to_string()}),
+            ),
+            JourneyAction::Variation(n) => (
+                "variations",
+                json!({"parent_task_id": pid, "index": n.to_string()}),
+            ),
+            JourneyAction::VaryStrong => (
+                "variations",
+                json!({"parent_task_id": pid, "index": "strong"}),
+            ),
+            JourneyAction::VarySubtle => (
+                "variations",
+                json!({"parent_task_id": pid, "index": "subtle"}),
+            ),
+            JourneyAction::UpscaleSubtle => (
+                "upscale-alt",
+                json!({"parent_task_id": pid, "type": "subtle"}),
+            ),
+            JourneyAction::UpscaleCreative => (
+                "upscale-alt",
+                json!({"parent_task_id": pid, "type": "creative"}),
+            ),
+            JourneyAction::Pan(d) => (
+                "pan",
+                json!({"parent_task_id": pid, "direction": d.as_str()}),
+            ),
+            JourneyAction::ZoomOut(f) => (
+                "outpaint",
+                json!({"parent_task_id": pid, "zoom_ratio": f.ratio()}),
+            ),
+            JourneyAction::Reroll => {
+                let mut body = json!({"parent_task_id": pid});
+                if let Some(p) = prompt.filter(|p| !p.trim().is_empty()) {
+                    validate::prompt(p)?;
+                    body["prompt"] = json!(p.trim());
+                }
+                ("reroll", body)
+            }
+        };
+        self.create(path, &body, a.kind(), parent).await
+    }
+
+    async fn create(
+        &self,
+        path: &str,
+        body: &Value,
+        kind: TaskKind,
+        parent: &Task,
+    ) -> Result<Submission> {
+        let v = self.http.post_json(path, body).await?;
+        submission(&v, kind, Some(parent.id.clone()))
+    }
+
+    /// Reads one task (`POST /fetch`).
+    pub async fn fetch(&self, task_id: &str) -> Result<Task> {
+        validate::task_id(task_id)?;
+        let v = self
+            .http
+            .post_json("fetch", &json!({ "task_id": task_id }))
+            .await?;
+        parse_task(&v, Some(task_id))
+    }
+
+    /// Reads 2 to 20 tasks in one request (`POST /fetch-many`). Unknown ids are
+    /// left out of the answer; entries that cannot be read are skipped.
+    pub async fn fetch_many(&self, task_ids: &[String]) -> Result<Vec<Task>> {
+        if !(FETCH_MANY_MIN..=FETCH_MANY_MAX).contains(&task_ids.len()) {
+            return Err(ProviderError::invalid(
+                "task_ids",
+                format!(
+                    "fetch-many takes {FETCH_MANY_MIN} to {FETCH_MANY_MAX} task ids, not {}.",
+                    task_ids.len()
+                ),
+            ));
+        }
+        for id in task_ids {
+            validate::task_id(id)?;
+        }
+        let v = self
+            .http
+            .post_json("fetch-many", &json!({ "task_ids": task_ids }))
+            .await?;
+        let items = v
+            .get("tasks")
+            .and_then(Value::as_array)
+            .ok_or_else(|| ProviderError::malformed("the answer has no \"tasks\" list"))?;
+        Ok(items
+            .iter()
+            .take(FETCH_MANY_MAX)
+            .filter_map(|item| match parse_task(item, None) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    tracing::debug!(error = %e, "skipping an unreadable fetch-many entry");
+                    None
+                }
+            })
+            .collect())
+    }
+
+    /// Any number of tasks: batches of up to 20 through `/fetch-many`, a lone
+    /// leftover through `/fetch` (a single unknown id is left out, like fetch-many).
+    pub async fn fetch_batched(&self, task_ids: &[String]) -> Result<Vec<Task>> {
+        for id in task_ids {
+            validate::task_id(id)?;
+        }
+        let mut out = Vec::with_capacity(task_ids.len());
+        for chunk in task_ids.chunks(FETCH_MANY_MAX) {
+            if let [only] = chunk {
+                match self.fetch(only).await {
+                    Ok(t) => out.push(t),
+                    Err(ProviderError::NotFound { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            } else {
+                out.extend(self.fetch_many(chunk).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The account's email, credits, image count and plan (`GET /account`).
+    pub async fn account(&self) -> Result<Account> {
+        let v = self.http.get_json("account").await?;
+        if !v.is_object() {
+            return Err(ProviderError::malformed(
+                "the account should be a JSON object",
+            ));
+        }
+        Ok(Account {
+            email: parse::text(&v, "email"),
+            credits: parse::int(&v, "credits"),
+            total_images: parse::int(&v, "total_images"),
+            plan: parse::text(&v, "plan"),
+        })
+    }
+
+    /// Checks the key with `/account`: "Valid, 1,240 credits (starter plan)".
+    pub async fn check_key(&self) -> Result<KeyCheck> {
+        match self.account().await {
+            Ok(acc) => Ok(KeyCheck {
+                valid: true,
+                message: account_summary(&acc),
+            }),
+            Err(e @ (ProviderError::Unauthorized | ProviderError::Suspended { .. })) => {
+                Ok(KeyCheck {
+                    valid: false,
+                    message: format!("Key rejected: {e}"),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn no_button(id: &str) -> ProviderError {
+    ProviderError::invalid(
+        "action",
+        format!(
+            "This result has no \"{}\" button. Pick one of the buttons shown under it.",
+            parse::truncate(id.trim().to_string(), 60)
+        ),
+    )
+}
+
+fn check_index(index: u8) -> Result<u8> {
+    if (1..=4).contains(&index) {
+        Ok(index)
+    } else {
+        Err(ProviderError::invalid(
+            "index",
+            format!("Image {index} does not exist; choose 1 to 4."),
+        ))
+    }
+}
+
+/// "Valid, 1,240 credits (starter plan)".
+pub fn account_summary(acc: &Account) -> String {
+    let mut msg = String::from("Valid");
+    if let Some(c) = acc.credits {
+        msg.push_str(&format!(", {} credits", group_thousands(c)));
+    }
+    if let Some(plan) = &acc.plan {
+        msg.push_str(&format!(" ({plan} plan)"));
+    }
+    msg
+}
+
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A create answer: `{"task_id"}`, or a finished task for synchronous models.
+fn submission(v: &Value, kind: TaskKind, parent_id: Option<String>) -> Result<Submission> {
+    let id = parse::text_any(v, &["task_id", "taskId", "id"])
+        .ok_or_else(|| ProviderError::malformed("the answer has no task id"))?;
+    if !validate::is_safe_task_id(&id) {
+        return Err(ProviderError::malformed(
+            "the new task id has unexpected characters",
+        ));
+    }
+    let finished = match parse::text(v, "status") {
+        Some(s) if status::journey_status(&s).is_final() => {
+            let mut task = parse_task_as(v, Some(&id), Some(&kind))?;
+            task.parent_id = task.parent_id.or_else(|| parent_id.clone());
+            Some(task)
+        }
+        _ => None,
+    };
+    Ok(Submission {
+        task_id: id,
+        kind,
+        parent_id,
+        finished,
+    })
+}
+
+/// Parses a JourneyAPI task (a `/fetch` answer or one `/fetch-many` entry).
+/// `fallback_id` is used when the body has no `task_id`. Never panics.
+pub fn parse_task(v: &Value, fallback_id: Option<&str>) -> Result<Task> {
+    parse_task_as(v, fallback_id, None)
+}
+
+fn parse_task_as(
+    v: &Value,
+    fallback_id: Option<&str>,
+    kind_hint: Option<&TaskKind>,
+) -> Result<Task> {
+    if !v.is_object() {
+        return Err(ProviderError::malformed("a task should be a JSON object"));
+    }
+    let id = parse::text_any(v, &["task_id", "taskId", "id"])
+        .filter(|id| validate::is_safe_task_id(id))
+        .or_else(|| fallback_id.map(str::to_string))
+        .ok_or_else(|| ProviderError::malformed("the task has no usable id"))?;
+    let raw_status = parse::text(v, "status").unwrap_or_default();
+    let kind = match parse::text_any(v, &["task_type", "type", "action"]) {
+        Some(word) => kind_of(&word, v),
+        None => kind_hint
+            .cloned()
+            .unwrap_or(TaskKind::Other { raw: String::new() }),
+    };
+    let mut text_results = parse::text_list(v, "content");
+    if let Some(seed) = parse::text(v, "seed") {
+        text_results.push(seed);
+    }
+    let mut task = Task {
+        id,
+        provider: ProviderKind::Journey,
+        kind,
+        parent_id: parse::text_any(v, &["parent_task_id", "parent_id"])
+            .filter(|p| validate::is_safe_task_id(p)),
+        status: status::journey_status(&raw_status),
+        raw_status: parse::truncate(raw_status, 64),
+        progress: parse::progress(v, "percentage").or_else(|| parse::progress(v, "progress")),
+        prompt: parse::text(v, "prompt"),
+        model: parse::text(v, "model"),
+        grid_url: parse::url_any(v, &["original_image_url", "grid_url"]),
+        image_urls: parse::url_list(v, "image_urls"),
+        image_url: parse::url(v, "image_url"),
+        video_urls: parse::url_list(v, "video_urls"),
+        text_results,
+        error: parse::text(v, "error"),
+        created_at: parse::timestamp(v, "created_at"),
+        actions: Vec::new(),
+        raw: v.clone(),
+    };
+    task.actions = derived_actions(&task);
+    Ok(task)
+}
+
+fn derived_actions(task: &Task) -> Vec<crate::model::Action> {
+    journey_actions(task)
+        .into_iter()
+        .map(JourneyAction::to_action)
+        .collect()
+}
+
+/// `task_type` -> kind, reading `index`, `type` and `zoom_ratio` where the word
+/// alone is not enough (`upscale-1x`, `variations`, `upscale-alt`, `outpaint`).
+fn kind_of(word: &str, v: &Value) -> TaskKind {
+    let w = word.trim().to_ascii_lowercase();
+    let index = v.get("index");
+    match w.as_str() {
+        "upscale-1x" | "upscale_1x" | "upscale" => TaskKind::Upscale {
+            index: index
+                .and_then(parse::small_int)
+                .filter(|n| (1..=4).contains(n))
+                .unwrap_or(0),
+        },
+        "variations" | "variation" => match index.and_then(Value::as_str).map(str::trim) {
+            Some("strong") => TaskKind::VaryStrong,
+            Some("subtle") => TaskKind::VarySubtle,
+            _ => match index.and_then(parse::small_int) {
+                Some(n @ 1..=4) => TaskKind::Variation { index: n },
+                _ => TaskKind::Other { raw: w },
+            },
+        },
+        "upscale-alt" => match parse::text(v, "type").as_deref() {
+            Some("subtle") => TaskKind::UpscaleSubtle,
+            Some("creative") => TaskKind::UpscaleCreative,
+            _ => TaskKind::Other { raw: w },
+        },
+        "upscale-2x-4x" => match parse::text(v, "type").as_deref() {
+            Some("2x") => TaskKind::Upscale2x,
+            Some("4x") => TaskKind::Upscale4x,
+            _ => TaskKind::Other { raw: w },
+        },
+        "outpaint" | "zoom-out" | "zoom" => {
+            let ratio = v
+                .get("zoom_ratio")
+                .and_then(|r| match r {
+                    Value::Number(n) => n.as_f64().map(|f| f.to_string()),
+                    Value::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .and_then(|t| ZoomFactor::from_token(&t));
+            match ratio {
+                Some(factor) => TaskKind::ZoomOut { factor },
+                None => TaskKind::Other { raw: w },
+            }
+        }
+        _ => action::kind_from_word(word),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands(1240), "1,240");
+        assert_eq!(group_thousands(12000), "12,000");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
+        assert_eq!(group_thousands(-1240), "-1,240");
+        assert_eq!(
+            account_summary(&Account {
+                email: None,
+                credits: Some(1240),
+                total_images: None,
+                plan: Some("starter".into())
+            }),
+            "Valid, 1,240 credits (starter plan)"
+        );
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+    use crate::model::{ActionGroup, TaskStatus};
+
+    fn grid_json() -> Value {
+        json!({
+            "task_id": "7d0c5c9e-0000-4000-8000-000000000001",
+            "task_type": "imagine",
+            "model": "midjourney",
+            "status": "finished",
+            "percentage": "100",
+            "original_image_url": "https://cdn.journey.test/grid.png",
+            "image_urls": [
+                "https://cdn.journey.test/1.png", "https://cdn.journey.test/2.png",
+                "https://cdn.journey.test/3.png", "https://cdn.journey.test/4.png"
+            ]
+        })
+    }
+
+    #[test]
+    fn finished_grid() {
+        let t = parse_task(&grid_json(), None).unwrap();
+        assert_eq!(t.provider, ProviderKind::Journey);
+        assert_eq!(t.kind, TaskKind::Imagine);
+        assert_eq!(t.status, TaskStatus::Succeeded);
+        assert_eq!(t.progress, Some(100));
+        assert_eq!(
+            t.grid_url.as_deref(),
+            Some("https://cdn.journey.test/grid.png")
+        );
+        assert_eq!(t.image_urls.len(), 4);
+        let ids: Vec<&str> = t.actions.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "upscale:1",
+                "upscale:2",
+                "upscale:3",
+                "upscale:4",
+                "variation:1",
+                "variation:2",
+                "variation:3",
+                "variation:4",
+                "reroll"
+            ]
+        );
+        assert_eq!(t.actions[0].label, "U1");
+        assert_eq!(t.actions[0].group, ActionGroup::Upscale);
+        assert_eq!(t.actions[8].label, "Reroll");
+    }
+
+    #[test]
+    fn lifecycle_words_and_progress() {
+        for (st, want) in [
+            ("staged", TaskStatus::Queued),
+            ("pending", TaskStatus::Queued),
+            ("starting", TaskStatus::Running),
+            ("processing", TaskStatus::Running),
+            ("finished", TaskStatus::Succeeded),
+            ("failed", TaskStatus::Failed),
+            ("weird", TaskStatus::Running),
+        ] {
+            let t = parse_task(
+                &json!({"task_id": "x", "task_type": "imagine", "status": st}),
+                None,
+            )
+            .unwrap();
+            assert_eq!(t.status, want, "{st}");
+            assert_eq!(t.raw_status, st);
+            assert_eq!(t.progress, None);
+        }
+        for (p, want) in [
+            (json!("45"), Some(45)),
+            (json!(45), Some(45)),
+            (json!(45.0), Some(45)),
+            (json!(null), None),
+            (json!("abc"), None),
+        ] {
+            let t = parse_task(
+                &json!({"task_id": "x", "status": "processing", "percentage": p}),
+                None,
+            )
+            .unwrap();
+            assert_eq!(t.progress, want);
+        }
+    }
+
+    #[test]
+    fn single_image_kinds() {
+        let up = parse_task(
+            &json!({"task_id": "u", "task_type": "upscale-1x", "status": "finished",
+            "image_url": "https://cdn.journey.test/u.png"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(up.kind, TaskKind::Upscale { index: 0 });
+        assert_eq!(
+            up.image_url.as_deref(),
+            Some("https://cdn.journey.test/u.png")
+        );
+        assert_eq!(up.actions.len(), 10);
+        assert!(up.actions.iter().any(|a| a.id == "zoom-out:1.5"));
+        assert!(up
+            .actions
+            .iter()
+            .any(|a| a.id == "pan:left" && a.label == "Pan left"));
+
+        let alias = parse_task(
+            &json!({"task_id": "u", "task_type": "upscale#1", "status": "finished"}),
+            None,
+        )
+        .unwrap();
+        assert!(alias.kind.is_single_upscale());
+
+        for (w, k) in [
+            ("upscale-subtle", TaskKind::UpscaleSubtle),
+            ("upscale-creative", TaskKind::UpscaleCreative),
+            ("upscale-2x", TaskKind::Upscale2x),
+            ("upscale-4x", TaskKind::Upscale4x),
+            ("variation-2", TaskKind::Variation { index: 2 }),
+            ("variation-strong", TaskKind::VaryStrong),
+            ("variation-subtle", TaskKind::VarySubtle),
+            ("reroll", TaskKind::Reroll),
+            (
+                "pan-left",
+                TaskKind::Pan {
+                    direction: PanDirection::Left,
+                },
+            ),
+            (
+                "pan-down",
+                TaskKind::Pan {
+                    direction: PanDirection::Down,
+                },
+            ),
+            ("blend", TaskKind::Blend),
+            ("describe", TaskKind::Describe),
+            ("shorten", TaskKind::Shorten),
+            ("faceswap", TaskKind::FaceSwap),
+            ("imagine-video", TaskKind::Video),
+            ("seed", TaskKind::Seed),
+            (
+                "mystery",
+                TaskKind::Other {
+                    raw: "mystery".into(),
+                },
+            ),
+        ] {
+            let t = parse_task(&json!({"task_id": "x", "task_type": w}), None).unwrap();
+            assert_eq!(t.kind, k, "{w}");
+        }
+        let sub = parse_task(
+            &json!({"task_id": "x", "task_type": "upscale-subtle", "status": "finished"}),
+            None,
+        )
+        .unwrap();
+        assert!(
+            sub.actions.is_empty(),
+            "an upscale-alt result offers no follow-ups"
+        );
+        let zoom = parse_task(
+            &json!({"task_id": "x", "task_type": "outpaint", "zoom_ratio": 1.5}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            zoom.kind,
+            TaskKind::ZoomOut {
+                factor: ZoomFactor::X1_5
+            }
+        );
+        // Without a ratio the kind stays "outpaint", but the grid still offers U/V.
+        let zoom = parse_task(
+            &json!({"task_id": "x", "task_type": "outpaint", "status": "finished",
+            "original_image_url": "https://cdn.journey.test/g.png"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            zoom.kind,
+            TaskKind::Other {
+                raw: "outpaint".into()
+            }
+        );
+        assert_eq!(zoom.actions.len(), 8);
+    }
+
+    #[test]
+    fn text_video_and_failures() {
+        let d = parse_task(
+            &json!({"task_id": "d", "task_type": "describe", "status": "finished",
+            "content": ["one", "two", "three", "four"]}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(d.text_results.len(), 4);
+        let v = parse_task(
+            &json!({"task_id": "v", "task_type": "imagine-video", "status": "finished",
+            "video_urls": ["https://cdn.journey.test/a.mp4"]}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(v.video_urls.len(), 1);
+        let s = parse_task(
+            &json!({"task_id": "s", "task_type": "seed", "status": "finished", "seed": "12345"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.text_results, vec!["12345"]);
+        let f = parse_task(
+            &json!({"task_id": "f", "task_type": "imagine", "status": "failed",
+            "error": "Job failed: banned prompt"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(f.status, TaskStatus::Failed);
+        assert_eq!(f.error.as_deref(), Some("Job failed: banned prompt"));
+        assert!(f.actions.is_empty());
+    }
+
+    #[test]
+    fn create_answers() {
+        let s = submission(&json!({"task_id": "abc"}), TaskKind::Imagine, None).unwrap();
+        assert_eq!(s.task_id, "abc");
+        assert!(s.finished.is_none());
+        let sync = submission(
+            &json!({"task_id": "f1", "status": "finished", "image_url": "https://cdn.journey.test/f.png"}),
+            TaskKind::Imagine,
+            None,
+        )
+        .unwrap();
+        let t = sync.finished.unwrap();
+        assert_eq!(t.status, TaskStatus::Succeeded);
+        assert_eq!(t.kind, TaskKind::Imagine);
+        assert_eq!(
+            t.image_url.as_deref(),
+            Some("https://cdn.journey.test/f.png")
+        );
+        assert!(submission(&json!({}), TaskKind::Imagine, None).is_err());
+        assert!(submission(&json!({"task_id": "a b"}), TaskKind::Imagine, None).is_err());
+    }
+
+    #[test]
+    fn non_midjourney_offers_no_buttons() {
+        let t = parse_task(
+            &json!({"task_id": "x", "task_type": "imagine", "model": "flux-pro",
+            "status": "finished", "image_url": "https://cdn.journey.test/f.png"}),
+            None,
+        )
+        .unwrap();
+        assert!(t.actions.is_empty());
+    }
+
+    #[test]
+    fn debug_redacts_key() {
+        let c =
+            JourneyClient::new("http://127.0.0.1:1/journey/api/v1", "japi_live_topsecret").unwrap();
+        assert!(!format!("{c:?}").contains("topsecret"));
+    }
+}

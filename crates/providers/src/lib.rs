@@ -1,0 +1,38 @@
+//! # atelier-providers
+//!
+//! HTTP clients for the two hosted Midjourney proxies Atelier drives, LinkrAPI
+//! ([`LinkrClient`]) and JourneyAPI ([`JourneyClient`]), behind one task model
+//! ([`Task`]), one button model ([`Action`]) and one error type ([`ProviderError`]);
+//! [`ProviderClient`] puts either behind one API. No Tauri, no disk.
+//!
+//! Every client call checks its input first (nothing is sent on bad input), uses a
+//! request timeout, caps the response body and never panics on what comes back.
+//!
+//! Modules: [`model`] (types), [`error`], [`validate`] (input checks), [`status`]
+//! (status words), [`action`] (buttons), [`parse`] (tolerant JSON readers),
+//! [`linkr`], [`journey`], [`client`]; HTTP plumbing is shared in a private `http` module.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod action;
+pub mod client;
+pub mod error;
+mod http;
+pub mod journey;
+pub mod linkr;
+pub mod model;
+pub mod parse;
+pub mod status;
+pub mod validate;
+
+#[cfg(test)]
+mod fuzz_tests;
+
+pub use action::JourneyAction;
+pub use client::ProviderClient;
+pub use error::{ProviderError, Result};
+pub use http::{DEFAULT_TIMEOUT, MAX_BODY_BYTES};
+pub use journey::JourneyClient;
+pub use linkr::LinkrClient;
+pub use model::*;
