@@ -1,0 +1,656 @@
+//! JourneyAPI under `/journey/api/v1`: imagine (Midjourney and synchronous FLUX models),
+//! the Midjourney follow-ups, blend, describe, fetch, fetch-many and account.
+
+use axum::body::{to_bytes, Bytes};
+use axum::extract::{Request, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::faults::{self, FaultKind};
+use crate::gate::{RuleFault, MAX_REQUEST_BODY};
+use crate::linkr::{strike, take_poll_marker};
+use crate::prompt::{flags, parse_ratio, plan_submit};
+use crate::reply::{self, journey_error};
+use crate::requests::Provider;
+use crate::server::ConnAbort;
+use crate::state::AppState;
+use crate::task::{new_task, Dir, Kind, Media, NewTask, Output, State as TaskState, Task, Zoom};
+use crate::timing::Stage;
+use crate::util::lock;
+
+/// Models `/imagine` accepts; every one but `midjourney` finishes synchronously.
+pub const MODELS: [&str; 5] = [
+    "midjourney",
+    "flux-pro",
+    "flux-dev",
+    "flux-schnell",
+    "flux-1.1-pro",
+];
+
+/// Aspect ratios `/imagine` accepts.
+pub const ASPECT_RATIOS: [&str; 7] = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
+
+/// The JourneyAPI routes, to be nested under `/journey/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/imagine", post(imagine))
+        .route("/upscale-1x", post(upscale_1x))
+        .route("/upscale-alt", post(upscale_alt))
+        .route("/upscale-2x-4x", post(upscale_2x_4x))
+        .route("/variations", post(variations))
+        .route("/reroll", post(reroll))
+        .route("/pan", post(pan))
+        .route("/outpaint", post(outpaint))
+        .route("/blend", post(blend))
+        .route("/describe", post(describe))
+        .route("/fetch", post(fetch))
+        .route("/fetch-many", post(fetch_many))
+        .route("/account", get(account))
+}
+
+/// Credits an imagine with `model` costs.
+pub fn imagine_cost(model: &str) -> i64 {
+    match model {
+        "flux-schnell" => 1,
+        "flux-dev" => 2,
+        "flux-pro" | "flux-1.1-pro" => 3,
+        _ => 4,
+    }
+}
+
+/// The `/fetch` object of `task` at simulated second `now`.
+pub fn view(state: &AppState, task: &Task, now: f64) -> Value {
+    let st = task.state(now);
+    let (status, pct) = match &st {
+        TaskState::Running(stage, p) => (
+            match stage {
+                Stage::Queued => "staged",
+                Stage::Pending | Stage::Sending => "pending",
+                Stage::Starting => "starting",
+                Stage::Processing | Stage::Uploading => "processing",
+                Stage::Done => "finished",
+            },
+            *p,
+        ),
+        TaskState::Done => ("finished", 100),
+        TaskState::Failed(_, p) => ("failed", *p),
+        // JourneyAPI has no timeout status: the task just never finishes.
+        TaskState::TimedOut(p) => ("processing", *p),
+    };
+    let mut v = json!({
+        "task_id": task.id,
+        "task_type": task.kind.journey_type(),
+        "model": task.model,
+        "status": status,
+        "percentage": pct.to_string(),
+    });
+    match &st {
+        TaskState::Done => match &task.media {
+            Media::Grid { .. } => {
+                v["original_image_url"] = json!(state.cdn_url(&task.id, "grid.png"));
+                let singles: Vec<String> = (0..4)
+                    .map(|i| state.cdn_url(&task.id, &format!("{i}.png")))
+                    .collect();
+                v["image_urls"] = json!(singles);
+            }
+            Media::Single { .. } => v["image_url"] = json!(state.cdn_url(&task.id, "image.png")),
+            Media::Text(lines) => v["content"] = json!(lines),
+        },
+        TaskState::Failed(error, _) => v["error"] = json!(error),
+        _ => {}
+    }
+    v
+}
+
+struct Ctx {
+    body: Value,
+    rule_fault: Option<RuleFault>,
+    abort: Option<ConnAbort>,
+}
+
+async fn context(req: Request) -> Result<Ctx, Response> {
+    let rule_fault = req.extensions().get::<RuleFault>().cloned();
+    let abort = req.extensions().get::<ConnAbort>().cloned();
+    let bytes: Bytes = to_bytes(req.into_body(), MAX_REQUEST_BODY)
+        .await
+        .unwrap_or_default();
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(body @ Value::Object(_)) => Ok(Ctx {
+            body,
+            rule_fault,
+            abort,
+        }),
+        _ => Err(journey_error(400, "Request body must be a JSON object")),
+    }
+}
+
+fn str_field<'a>(body: &'a Value, field: &str) -> Option<&'a str> {
+    body.get(field).and_then(Value::as_str)
+}
+
+/// A follow-up refused because of its parent: status and message.
+struct Reject(u16, &'static str);
+
+impl Reject {
+    fn respond(self) -> Response {
+        journey_error(self.0, self.1)
+    }
+}
+
+/// Checks the parent of a follow-up; counts the child and returns (parent copy, child number).
+fn take_parent(
+    state: &AppState,
+    body: &Value,
+    kind: Kind,
+    allowed: &dyn Fn(&Task) -> bool,
+    rule: &'static str,
+) -> Result<(Task, u32), Reject> {
+    let Some(parent_id) = str_field(body, "parent_task_id") else {
+        return Err(Reject(400, "parent_task_id is required"));
+    };
+    let now = state.now();
+    let mut tasks = lock(&state.tasks);
+    let Some(parent) = tasks
+        .get_mut(parent_id)
+        .filter(|t| t.provider == Provider::Journey)
+    else {
+        return Err(Reject(404, "Parent task not found"));
+    };
+    if parent.model != "midjourney" {
+        return Err(Reject(400, "Only Midjourney tasks support this action"));
+    }
+    if parent.state(now) != TaskState::Done {
+        return Err(Reject(400, "Parent task is not finished"));
+    }
+    if !allowed(parent) {
+        return Err(Reject(400, rule));
+    }
+    let n = parent.next_child(kind);
+    Ok((parent.clone(), n))
+}
+
+fn is_grid(t: &Task) -> bool {
+    t.kind.output() == Output::Grid
+}
+
+fn is_upscale_1x(t: &Task) -> bool {
+    matches!(t.kind, Kind::Upscale(_))
+}
+
+fn parse_index(body: &Value) -> Option<u8> {
+    match str_field(body, "index")? {
+        "1" => Some(1),
+        "2" => Some(2),
+        "3" => Some(3),
+        "4" => Some(4),
+        _ => None,
+    }
+}
+
+const INDEX_RULE: &str = "index must be one of \"1\", \"2\", \"3\", \"4\"";
+
+/// Everything a create endpoint needs to make its task.
+struct Create {
+    kind: Kind,
+    parent: Option<(Task, u32)>,
+    prompt: String,
+    own_prompt: bool,
+    model: String,
+    aspect: (u32, u32),
+    reference_image: Option<String>,
+    extra: String,
+    cost: i64,
+}
+
+/// Applies markers/rules and credits, stores the task and answers `{"task_id"}` (or the
+/// finished result for synchronous models).
+async fn create(state: &AppState, ctx: Ctx, c: Create) -> Response {
+    let plan = {
+        let mut book = lock(&state.faults);
+        plan_submit(
+            c.own_prompt.then_some(c.prompt.as_str()),
+            ctx.rule_fault.map(|f| f.0),
+            &mut book,
+        )
+    };
+    if let Some(kind) = plan.respond {
+        return faults::respond(&kind, Provider::Journey, ctx.abort.as_ref()).await;
+    }
+    let produced = match c.kind.output() {
+        Output::Grid if c.model == "midjourney" => 4,
+        Output::Text => 0,
+        _ => 1,
+    };
+    {
+        let mut account = lock(&state.account);
+        if account.credits < c.cost {
+            return journey_error(402, "Insufficient credits");
+        }
+        account.credits -= c.cost;
+        account.total_images += produced;
+    }
+    let synchronous = c.model != "midjourney";
+    let f = flags(&c.prompt);
+    let spec = NewTask {
+        provider: Provider::Journey,
+        kind: c.kind,
+        parent: c.parent,
+        prompt: c.prompt,
+        model: c.model,
+        mode: "fast",
+        aspect: c.aspect,
+        prompt_seed: f.seed,
+        fate: plan.fate,
+        synchronous,
+        no_images: false,
+        poll_markers: plan.poll_markers,
+        reference_image: c.reference_image,
+        webhook_url: str_field(&ctx.body, "webhook_url").map(str::to_string),
+        extra: c.extra,
+    };
+    let task = new_task(spec, state.now());
+    let id = task.id.clone();
+    let body = if synchronous {
+        view(state, &task, state.now())
+    } else {
+        json!({ "task_id": id })
+    };
+    lock(&state.tasks).insert(task);
+    if synchronous {
+        let mut out = json!({ "task_id": id, "status": body["status"] });
+        for key in ["image_url", "error"] {
+            if let Some(v) = body.get(key) {
+                out[key] = v.clone();
+            }
+        }
+        return reply::json(200, out);
+    }
+    reply::json(200, body)
+}
+
+fn follow_up(kind: Kind, parent: (Task, u32)) -> Create {
+    let p = &parent.0;
+    Create {
+        kind,
+        prompt: p.prompt.clone(),
+        own_prompt: false,
+        model: p.model.clone(),
+        aspect: p.aspect,
+        reference_image: None,
+        extra: String::new(),
+        cost: kind.journey_cost(),
+        parent: Some(parent),
+    }
+}
+
+async fn imagine(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = match context(req).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let prompt = match str_field(&ctx.body, "prompt") {
+        Some(p) if !faults::strip_markers(p).trim().is_empty() => p.to_string(),
+        _ => return journey_error(400, "prompt is required"),
+    };
+    let model = match ctx.body.get("model") {
+        None | Some(Value::Null) => "midjourney".to_string(),
+        Some(Value::String(m)) if MODELS.contains(&m.as_str()) => m.clone(),
+        Some(other) => {
+            let shown = other
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or(other.to_string());
+            return journey_error(
+                400,
+                &format!(
+                    "Unsupported model: {shown}. Use one of {}",
+                    MODELS.join(", ")
+                ),
+            );
+        }
+    };
+    let ratio = match ctx.body.get("aspect_ratio") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(r)) if ASPECT_RATIOS.contains(&r.as_str()) => parse_ratio(r),
+        Some(_) => {
+            return journey_error(
+                400,
+                &format!("aspect_ratio must be one of {}", ASPECT_RATIOS.join(", ")),
+            )
+        }
+    };
+    let prompt_ar = flags(&prompt).aspect;
+    let aspect = if model == "midjourney" {
+        prompt_ar.or(ratio)
+    } else {
+        ratio.or(prompt_ar)
+    }
+    .unwrap_or((1, 1));
+    let c = Create {
+        kind: Kind::Imagine,
+        parent: None,
+        own_prompt: true,
+        cost: imagine_cost(&model),
+        model,
+        aspect,
+        reference_image: str_field(&ctx.body, "image_url").map(str::to_string),
+        extra: String::new(),
+        prompt,
+    };
+    create(&state, ctx, c).await
+}
+
+macro_rules! ctx_or_return {
+    ($req:expr) => {
+        match context($req).await {
+            Ok(c) => c,
+            Err(r) => return r,
+        }
+    };
+}
+
+async fn upscale_1x(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let Some(index) = parse_index(&ctx.body) else {
+        return journey_error(400, INDEX_RULE);
+    };
+    let kind = Kind::Upscale(index);
+    match take_parent(
+        &state,
+        &ctx.body,
+        kind,
+        &is_grid,
+        "Parent task must be a grid",
+    ) {
+        Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
+        Err(r) => r.respond(),
+    }
+}
+
+async fn upscale_alt(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let kind = match str_field(&ctx.body, "type") {
+        Some("subtle") => Kind::UpscaleSubtle,
+        Some("creative") => Kind::UpscaleCreative,
+        _ => return journey_error(400, "type must be \"subtle\" or \"creative\""),
+    };
+    let rule = "Parent task must be an upscale-1x task";
+    match take_parent(&state, &ctx.body, kind, &is_upscale_1x, rule) {
+        Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
+        Err(r) => r.respond(),
+    }
+}
+
+async fn upscale_2x_4x(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let kind = match str_field(&ctx.body, "type") {
+        Some("2x") => Kind::Upscale2x,
+        Some("4x") => Kind::Upscale4x,
+        _ => return journey_error(400, "type must be \"2x\" or \"4x\""),
+    };
+    if ctx.body.get("parent_task_id").is_none() {
+        let Some(url) = str_field(&ctx.body, "image_url").map(str::to_string) else {
+            return journey_error(400, "parent_task_id or image_url is required");
+        };
+        let c = Create {
+            kind,
+            parent: None,
+            prompt: String::new(),
+            own_prompt: false,
+            model: "midjourney".to_string(),
+            aspect: (1, 1),
+            reference_image: Some(url.clone()),
+            extra: url,
+            cost: kind.journey_cost(),
+        };
+        return create(&state, ctx, c).await;
+    }
+    let index = parse_index(&ctx.body);
+    if ctx.body.get("index").is_some() && index.is_none() {
+        return journey_error(400, INDEX_RULE);
+    }
+    let has_index = index.is_some();
+    let allowed = move |t: &Task| is_grid(t) == has_index && t.kind.output() != Output::Text;
+    let rule = "index is required when the parent is a grid, and only then";
+    match take_parent(&state, &ctx.body, kind, &allowed, rule) {
+        Ok(parent) => {
+            let mut c = follow_up(kind, parent);
+            // From a grid, upscale the chosen quadrant.
+            if let (Some(i), Some((p, _))) = (index, c.parent.as_mut()) {
+                if let Media::Grid { looks, size } = &p.media {
+                    let look = looks[usize::from(i) - 1];
+                    p.media = Media::Single { look, size: *size };
+                }
+            }
+            create(&state, ctx, c).await
+        }
+        Err(r) => r.respond(),
+    }
+}
+
+async fn variations(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let (kind, grid_parent) = match str_field(&ctx.body, "index") {
+        Some("strong") => (Kind::VaryStrong, false),
+        Some("subtle") => (Kind::VarySubtle, false),
+        _ => match parse_index(&ctx.body) {
+            Some(i) => (Kind::Variation(i), true),
+            None => {
+                return journey_error(
+                    400,
+                    "index must be \"1\"..\"4\" (grid parent) or \"strong\"/\"subtle\" (upscale-1x parent)",
+                )
+            }
+        },
+    };
+    let result = if grid_parent {
+        take_parent(
+            &state,
+            &ctx.body,
+            kind,
+            &is_grid,
+            "Parent task must be a grid",
+        )
+    } else {
+        take_parent(
+            &state,
+            &ctx.body,
+            kind,
+            &is_upscale_1x,
+            "Parent task must be an upscale-1x task",
+        )
+    };
+    match result {
+        Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
+        Err(r) => r.respond(),
+    }
+}
+
+async fn reroll(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let new_prompt = match ctx.body.get("prompt") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) if !p.trim().is_empty() => Some(p.clone()),
+        Some(_) => return journey_error(400, "prompt must be a non-empty string"),
+    };
+    let is_imagine = |t: &Task| t.kind == Kind::Imagine;
+    let rule = "Only imagine tasks can be rerolled";
+    match take_parent(&state, &ctx.body, Kind::Reroll, &is_imagine, rule) {
+        Ok(parent) => {
+            let mut c = follow_up(Kind::Reroll, parent);
+            if let Some(p) = new_prompt {
+                if let Some(ar) = flags(&p).aspect {
+                    c.aspect = ar;
+                }
+                c.prompt = p;
+                c.own_prompt = true;
+            }
+            create(&state, ctx, c).await
+        }
+        Err(r) => r.respond(),
+    }
+}
+
+async fn pan(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let Some(dir) = str_field(&ctx.body, "direction").and_then(Dir::parse) else {
+        return journey_error(400, "direction must be one of up, down, left, right");
+    };
+    let kind = Kind::Pan(dir);
+    let rule = "Parent task must be an upscale-1x task";
+    match take_parent(&state, &ctx.body, kind, &is_upscale_1x, rule) {
+        Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
+        Err(r) => r.respond(),
+    }
+}
+
+async fn outpaint(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let ratio = match ctx.body.get("zoom_ratio") {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let zoom = match ratio {
+        Some(r) if (r - 2.0).abs() < 1e-9 => Zoom::X2,
+        Some(r) if (r - 1.5).abs() < 1e-9 => Zoom::X1_5,
+        Some(r) if (r - 1.0).abs() < 1e-9 => Zoom::Square,
+        _ => return journey_error(400, "zoom_ratio must be 1.5, 2 or 1"),
+    };
+    let kind = Kind::ZoomOut(zoom);
+    let rule = "Parent task must be an upscale-1x task";
+    match take_parent(&state, &ctx.body, kind, &is_upscale_1x, rule) {
+        Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
+        Err(r) => r.respond(),
+    }
+}
+
+async fn blend(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let urls: Option<Vec<String>> = ctx
+        .body
+        .get("image_urls")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        });
+    let urls = match urls {
+        Some(u) if (2..=5).contains(&u.len()) => u,
+        _ => return journey_error(400, "image_urls must hold 2 to 5 URLs"),
+    };
+    let aspect = match str_field(&ctx.body, "dimension") {
+        None | Some("square") => (1, 1),
+        Some("portrait") => (2, 3),
+        Some("landscape") => (3, 2),
+        Some(_) => return journey_error(400, "dimension must be square, portrait or landscape"),
+    };
+    let c = Create {
+        kind: Kind::Blend,
+        parent: None,
+        prompt: String::new(),
+        own_prompt: false,
+        model: "midjourney".to_string(),
+        aspect,
+        reference_image: None,
+        extra: urls.join(" "),
+        cost: Kind::Blend.journey_cost(),
+    };
+    create(&state, ctx, c).await
+}
+
+async fn describe(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let Some(url) = str_field(&ctx.body, "image_url").map(str::to_string) else {
+        return journey_error(400, "image_url is required");
+    };
+    let c = Create {
+        kind: Kind::Describe,
+        parent: None,
+        prompt: String::new(),
+        own_prompt: false,
+        model: "midjourney".to_string(),
+        aspect: (1, 1),
+        reference_image: Some(url.clone()),
+        extra: url,
+        cost: Kind::Describe.journey_cost(),
+    };
+    create(&state, ctx, c).await
+}
+
+fn journey_task(state: &AppState, id: &str) -> Option<Task> {
+    state.task(id).filter(|t| t.provider == Provider::Journey)
+}
+
+async fn fetch(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let Some(id) = str_field(&ctx.body, "task_id").map(str::to_string) else {
+        return journey_error(400, "task_id is required");
+    };
+    if journey_task(&state, &id).is_none() {
+        return journey_error(404, "Task not found");
+    }
+    if let Some(kind) = take_poll_marker(&state, &id) {
+        return faults::respond(&kind, Provider::Journey, ctx.abort.as_ref()).await;
+    }
+    strike(&state, &id, &ctx.rule_fault);
+    match journey_task(&state, &id) {
+        Some(task) => reply::json(200, view(&state, &task, state.now())),
+        None => journey_error(404, "Task not found"),
+    }
+}
+
+async fn fetch_many(State(state): State<AppState>, req: Request) -> Response {
+    let ctx = ctx_or_return!(req);
+    let ids: Option<Vec<String>> =
+        ctx.body
+            .get("task_ids")
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<Vec<String>>>()
+            });
+    let ids = match ids {
+        Some(ids) if (2..=20).contains(&ids.len()) => ids,
+        _ => return journey_error(400, "task_ids must be an array of 2 to 20 task ids"),
+    };
+    let mut fault: Option<FaultKind> = None;
+    for id in &ids {
+        if journey_task(&state, id).is_some() {
+            if fault.is_none() {
+                fault = take_poll_marker(&state, id);
+            }
+            strike(&state, id, &ctx.rule_fault);
+        }
+    }
+    if let Some(kind) = fault {
+        return faults::respond(&kind, Provider::Journey, ctx.abort.as_ref()).await;
+    }
+    let now = state.now();
+    let mut seen = std::collections::HashSet::new();
+    let tasks: Vec<Value> = ids
+        .iter()
+        .filter(|id| seen.insert(id.as_str()))
+        .filter_map(|id| journey_task(&state, id))
+        .map(|t| view(&state, &t, now))
+        .collect();
+    reply::json(200, json!({ "tasks": tasks }))
+}
+
+async fn account(State(state): State<AppState>) -> Response {
+    let account = lock(&state.account).clone();
+    reply::json(
+        200,
+        json!({
+            "email": account.email,
+            "credits": account.credits,
+            "total_images": account.total_images,
+            "plan": account.plan,
+        }),
+    )
+}

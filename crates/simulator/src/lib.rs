@@ -1,0 +1,169 @@
+//! Atelier's simulator: one loopback HTTP server that speaks the LinkrAPI contract under
+//! `/linkr/api` and the JourneyAPI contract under `/journey/api/v1`, with realistic (and
+//! scalable) timing, procedurally drawn PNGs served from `/cdn`, and fault injection through
+//! prompt markers, library calls and the `/_control` endpoint. See `README.md`.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cdn;
+pub mod config;
+pub mod control;
+pub mod faults;
+pub mod gate;
+pub mod images;
+pub mod journey;
+pub mod linkr;
+pub mod prompt;
+pub mod reply;
+pub mod requests;
+pub mod server;
+pub mod state;
+pub mod task;
+pub mod timing;
+pub mod util;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::SimulatorConfig;
+pub use faults::{FaultKind, FaultRule, Phase, Target};
+pub use requests::{LoggedRequest, Provider};
+pub use state::Account;
+
+use state::{AppState, Shared};
+use util::lock;
+
+/// A running simulator. Dropping it (or calling [`Simulator::shutdown`]) stops the server.
+#[derive(Debug)]
+pub struct Simulator {
+    addr: SocketAddr,
+    state: AppState,
+    stop: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+}
+
+async fn fallback(req: Request) -> Response {
+    let path = req.uri().path();
+    match Provider::from_path(path) {
+        Some(Provider::Journey) => reply::journey_error(404, "Not found"),
+        _ => reply::linkr_error(404, "Not Found"),
+    }
+}
+
+/// The whole application: both APIs, the CDN and the control endpoint.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest("/linkr/api", linkr::routes())
+        .nest("/journey/api/v1", journey::routes())
+        .route("/cdn/{task_id}/{file}", get(cdn::serve))
+        .nest("/_control", control::routes())
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), gate::gate))
+        .with_state(state)
+}
+
+impl Simulator {
+    /// Binds `127.0.0.1:port` (0 = a free port) and serves on the current tokio runtime.
+    pub async fn start(config: SimulatorConfig) -> std::io::Result<Simulator> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+        let addr = listener.local_addr()?;
+        let state: AppState = Arc::new(Shared::new(&config, format!("http://{addr}")));
+        let (stop, stop_rx) = watch::channel(false);
+        let server = tokio::spawn(server::serve(listener, router(state.clone()), stop_rx));
+        Ok(Simulator {
+            addr,
+            state,
+            stop,
+            server: Some(server),
+        })
+    }
+
+    /// The bound address (always on 127.0.0.1).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stand-in for `https://linkrapi.com/api`: `http://127.0.0.1:PORT/linkr/api`.
+    pub fn linkr_base_url(&self) -> String {
+        format!("http://{}/linkr/api", self.addr)
+    }
+
+    /// Stand-in for `https://api.journeyapi.com/api/v1`: `http://127.0.0.1:PORT/journey/api/v1`.
+    pub fn journey_base_url(&self) -> String {
+        format!("http://{}/journey/api/v1", self.addr)
+    }
+
+    /// Every API request received so far (not `/cdn`, not `/_control`), oldest first.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.state.log).all()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_requests(&self) {
+        lock(&self.state.log).clear();
+    }
+
+    /// Adds a fault rule (same as `POST /_control/faults`).
+    pub fn inject(&self, rule: FaultRule) {
+        lock(&self.state.faults).inject(rule);
+    }
+
+    /// The active fault rules.
+    pub fn faults(&self) -> Vec<FaultRule> {
+        lock(&self.state.faults).rules()
+    }
+
+    /// Removes every fault rule and marker counter (same as `DELETE /_control/faults`).
+    pub fn clear_faults(&self) {
+        lock(&self.state.faults).clear();
+    }
+
+    /// Changes the time scale from now on (same as `POST /_control/speed`).
+    pub fn set_speed(&self, speed: f64) {
+        lock(&self.state.clock).set_speed(speed);
+    }
+
+    /// The current time scale.
+    pub fn speed(&self) -> f64 {
+        lock(&self.state.clock).speed()
+    }
+
+    /// The JourneyAPI account as `/account` reports it.
+    pub fn account(&self) -> Account {
+        lock(&self.state.account).clone()
+    }
+
+    /// Sets the JourneyAPI credits (e.g. 0 to test "insufficient credits").
+    pub fn set_credits(&self, credits: i64) {
+        lock(&self.state.account).credits = credits;
+    }
+
+    /// Stops accepting, lets in-flight requests finish briefly, drops the rest and waits.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
