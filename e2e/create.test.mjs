@@ -48,9 +48,21 @@ async function newestCard(statuses, timeout = 60_000) {
 
 async function imageLoaded(el) {
   return s.execute(
-    "const e = arguments[0]; return e.tagName === 'IMG' ? (e.complete && e.naturalWidth > 0) : getComputedStyle(e).backgroundImage !== 'none';",
-    [el.ref ?? { "element-6066-11e4-a52e-4f735466cecf": el.id }],
+    // data-loaded is set by the UI once the image has loaded and is shown.
+    "const e = arguments[0]; return e.tagName === 'IMG' && e.complete && e.naturalWidth > 0 && e.dataset.loaded === 'true';",
+    [{ "element-6066-11e4-a52e-4f735466cecf": el.id }],
   );
+}
+
+/** Waits until the card matching `cardCss` shows at least `n` loaded images. */
+async function imagesShown(cardCss, n) {
+  await s.waitFor(cardCss, {
+    predicate: async (card) =>
+      (await s.execute(
+        "return arguments[0].querySelectorAll('img[data-loaded=\"true\"]').length;",
+        [{ "element-6066-11e4-a52e-4f735466cecf": card.id }],
+      )) >= n,
+  });
 }
 
 test("starts in demo mode on the Create view", async () => {
@@ -100,29 +112,33 @@ test("a prompt becomes a live task: progress, grid, four images and buttons", as
   await (await s.testid("prompt-input")).type("a lighthouse on a cliff at dawn --ar 3:2");
   await (await s.testid("submit-button")).click();
 
-  // The state moves from queued to running with a progress value in between.
+  // The state moves from queued to running with a progress value in between. The newest card
+  // is read in one script call so a re-render cannot leave a stale reference.
   const seen = new Set();
   let progressSeen = false;
+  let shotTaken = false;
   const deadline = Date.now() + 60_000;
-  let card;
   for (;;) {
-    card = await newestCard(["queued", "running", "succeeded", "failed", "timed_out"]);
-    const status = await card.attr("data-status");
-    seen.add(status);
-    if (status === "running") {
-      const bar = await card.find('[data-testid="task-progress"]');
-      const v = Number(await bar.prop("value"));
-      if (v > 0 && v < 100) {
+    const snap = await s.execute(`
+      const c = document.querySelector('[data-testid="task-card"]');
+      if (!c) return null;
+      const p = c.querySelector('progress[data-testid="task-progress"]');
+      return { status: c.dataset.status, value: p ? Number(p.value) : null };`);
+    if (snap) {
+      seen.add(snap.status);
+      if (snap.status === "running" && snap.value > 0 && snap.value < 100) {
         progressSeen = true;
-        if (!seen.has("shot")) {
-          seen.add("shot");
+        if (!shotTaken) {
+          shotTaken = true;
           await shot(s, "03-task-running");
         }
       }
+      if (["succeeded", "failed", "timed_out"].includes(snap.status)) break;
     }
-    if (status === "succeeded" || status === "failed" || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(Date.now() < deadline, `the task did not finish; states seen: ${[...seen]}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
+  const card = await newestCard(["succeeded", "failed", "timed_out"]);
   assert.equal(await card.attr("data-status"), "succeeded", `states seen: ${[...seen]}`);
   assert.ok(progressSeen, "a running progress value between 0 and 100 was shown");
   assert.match(await (await card.find('[data-testid="task-state"]')).text(), /done/i);
@@ -133,9 +149,13 @@ test("a prompt becomes a live task: progress, grid, four images and buttons", as
   assert.ok(grid);
   const singles = await card.findAll('[data-testid="task-single"]');
   assert.equal(singles.length, 4);
+  const offered = await Promise.all(
+    (await card.findAll('[data-testid^="action-"]')).map((b) => b.attr("data-testid")),
+  );
   for (const label of ["U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "Reroll"]) {
-    await card.find(`[data-testid="action-${label}"]`);
+    assert.ok(offered.includes(`action-${label}`), `action-${label} among ${offered}`);
   }
+  await imagesShown(`[data-testid="task-card"][data-task-id="${await card.attr("data-task-id")}"]`, 5);
   await shot(s, "04-task-done");
 });
 
@@ -150,8 +170,11 @@ test("U2 makes a single image with its own buttons, and Vary (Strong) makes a ne
   await s.waitFor(`[data-testid="task-card"][data-parent-id="${parentId}"] [data-testid="task-image"]`, {
     predicate: async (e) => imageLoaded(e),
   });
+  const offered = await Promise.all(
+    (await child.findAll('[data-testid^="action-"]')).map((b) => b.attr("data-testid")),
+  );
   for (const label of ["Upscale-Subtle", "Upscale-Creative", "Vary-Subtle", "Vary-Strong", "Zoom-Out-2x", "Pan-left"]) {
-    await child.find(`[data-testid="action-${label}"]`);
+    assert.ok(offered.includes(`action-${label}`), `action-${label} among ${offered}`);
   }
   const childId = await child.attr("data-task-id");
   await (await child.find('[data-testid="action-Vary-Strong"]')).click();
@@ -159,8 +182,11 @@ test("U2 makes a single image with its own buttons, and Vary (Strong) makes a ne
     timeout: 60_000,
     predicate: async (e) => (await e.attr("data-status")) === "succeeded",
   });
-  await vary.find('[data-testid="task-grid"]');
+  await s.waitFor(`[data-testid="task-card"][data-parent-id="${childId}"] [data-testid="task-grid"]`, {
+    predicate: async (e) => imageLoaded(e),
+  });
   assert.equal((await vary.findAll('[data-testid="task-single"]')).length, 4);
+  await imagesShown(`[data-testid="task-card"][data-parent-id="${childId}"]`, 5);
   await shot(s, "05-upscale-and-vary");
 });
 

@@ -46,8 +46,14 @@ export class Session {
     for (;;) {
       const els = await this.findAll(css);
       for (const el of els) {
-        if (!predicate || (await predicate(el))) return el;
-        last = "predicate not met";
+        try {
+          if (!predicate || (await predicate(el))) return el;
+          last = "predicate not met";
+        } catch (e) {
+          // The UI re-rendered the element between finding and asking: look again.
+          if (!/stale element/.test(String(e))) throw e;
+          last = "element went stale";
+        }
       }
       if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${css}: ${last}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -62,7 +68,15 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
 
+  async executeAsync(script, args = []) {
+    return this.cmd("POST", "/execute/async", { script, args });
+  }
+
   async screenshot(file) {
+    // Let pending layout, image decoding and paint settle: two animation frames.
+    await this.executeAsync(
+      "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+    );
     const { writeFile } = await import("node:fs/promises");
     const data = await this.cmd("GET", "/screenshot");
     await writeFile(file, Buffer.from(data, "base64"));

@@ -26,6 +26,8 @@ pub fn run() {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
+        // The window comes back at the size and place it was closed at.
+        .plugin(tauri_plugin_window_state::Builder::new().build())
         .setup(|app| {
             let handle = app.handle().clone();
             let core = tauri::async_runtime::block_on(start_core(&handle))?;

@@ -393,7 +393,7 @@ impl Atelier {
         let parent_label = task.parent_id.as_deref().map(|pid| {
             let parent = self.inner.demo.get(pid).or_else(|| self.inner.live.get(pid));
             let prompt = parent.and_then(|p| p.prompt).unwrap_or_default();
-            format!("{} of “{}”", task.kind.label(), shorten(&prompt, 48))
+            shorten(&prompt, 60)
         });
         TaskView { task, media, demo, parent_label }
     }

@@ -109,7 +109,7 @@ pub struct TaskView {
     pub media: TaskMedia,
     /// True when the task ran on the built-in demo simulator.
     pub demo: bool,
-    /// "U2 of “a red fox…”": how this task came from its parent, for the card's link.
+    /// The parent's prompt, shortened, for the card's "from “…”" link back to it.
     pub parent_label: Option<String>,
 }
 

@@ -19,12 +19,38 @@ pub enum ImageSlot {
 }
 
 impl ImageSlot {
-    fn stem(self) -> String {
+    /// The file name (without extension) this slot is kept under: "grid", "single-N", "image".
+    pub fn file_stem(self) -> String {
         match self {
             ImageSlot::Grid => "grid".into(),
             ImageSlot::Single(n) => format!("single-{n}"),
             ImageSlot::Result => "image".into(),
         }
+    }
+
+    /// The word the gallery database stores: "grid", "single-1".."single-4", "result".
+    pub fn key(self) -> String {
+        match self {
+            ImageSlot::Grid => "grid".into(),
+            ImageSlot::Single(n) => format!("single-{n}"),
+            ImageSlot::Result => "result".into(),
+        }
+    }
+
+    /// Reads [`ImageSlot::key`] back; `None` for anything else.
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key {
+            "grid" => Some(ImageSlot::Grid),
+            "result" => Some(ImageSlot::Result),
+            _ => {
+                let n: u8 = key.strip_prefix("single-")?.parse().ok()?;
+                (1..=4).contains(&n).then_some(ImageSlot::Single(n))
+            }
+        }
+    }
+
+    fn stem(self) -> String {
+        self.file_stem()
     }
 }
 
@@ -59,7 +85,11 @@ impl ImageCache {
             .redirect(reqwest::redirect::Policy::limited(3))
             .build()
             .unwrap_or_default();
-        ImageCache { root: root.into(), http, allow_loopback }
+        ImageCache {
+            root: root.into(),
+            http,
+            allow_loopback,
+        }
     }
 
     /// The folder all images live under.
@@ -68,10 +98,7 @@ impl ImageCache {
     }
 
     fn task_dir(&self, task_id: &str) -> Result<PathBuf, LibraryError> {
-        let safe = !task_id.is_empty()
-            && task_id.len() <= 128
-            && task_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !safe {
+        if !is_safe_task_id(task_id) {
             return Err(ImageCheckError::BadUrl(format!("task id {task_id:?}")).into());
         }
         Ok(self.root.join(task_id))
@@ -89,12 +116,21 @@ impl ImageCache {
     /// Downloads `url` as `slot` of `task_id` unless it is already there. The bytes are
     /// checked (scheme, private address, size, real image, sane dimensions) and written
     /// atomically, never re-encoded.
-    pub async fn fetch(&self, task_id: &str, slot: ImageSlot, url: &str) -> Result<CachedImage, LibraryError> {
+    pub async fn fetch(
+        &self,
+        task_id: &str,
+        slot: ImageSlot,
+        url: &str,
+    ) -> Result<CachedImage, LibraryError> {
         let dir = self.task_dir(task_id)?;
         if let Some(path) = self.find(task_id, slot) {
             let bytes = tokio::fs::read(&path).await?;
             let (width, height) = check_image_bytes(&bytes)?;
-            return Ok(CachedImage { path, width, height });
+            return Ok(CachedImage {
+                path,
+                width,
+                height,
+            });
         }
         let url = check_source_url(url, self.allow_loopback)?;
         let bytes = self.download(url).await?;
@@ -110,7 +146,11 @@ impl ImageCache {
         let tmp = dir.join(format!(".{}.{ext}.part", slot.stem()));
         tokio::fs::write(&tmp, &bytes).await?;
         tokio::fs::rename(&tmp, &path).await?;
-        Ok(CachedImage { path, width, height })
+        Ok(CachedImage {
+            path,
+            width,
+            height,
+        })
     }
 
     async fn download(&self, url: url::Url) -> Result<Vec<u8>, LibraryError> {
@@ -121,9 +161,15 @@ impl ImageCache {
             .await
             .map_err(|e| LibraryError::Download(plain_reqwest_error(&e)))?;
         if !resp.status().is_success() {
-            return Err(LibraryError::Download(format!("the server answered {}", resp.status())));
+            return Err(LibraryError::Download(format!(
+                "the server answered {}",
+                resp.status()
+            )));
         }
-        if resp.content_length().is_some_and(|n| n > MAX_IMAGE_BYTES as u64) {
+        if resp
+            .content_length()
+            .is_some_and(|n| n > MAX_IMAGE_BYTES as u64)
+        {
             return Err(ImageCheckError::TooLarge.into());
         }
         let mut body = Vec::new();
@@ -149,6 +195,15 @@ impl ImageCache {
     }
 }
 
+/// True when `task_id` can name a folder: 1..=128 ASCII letters, digits, `-` or `_`.
+pub(crate) fn is_safe_task_id(task_id: &str) -> bool {
+    !task_id.is_empty()
+        && task_id.len() <= 128
+        && task_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 fn plain_reqwest_error(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "it took too long".into()
@@ -168,7 +223,8 @@ mod tests {
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 20, 30]));
         let mut out = Cursor::new(Vec::new());
-        img.write_to(&mut out, image::ImageFormat::Png).expect("encode");
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .expect("encode");
         out.into_inner()
     }
 
@@ -177,8 +233,13 @@ mod tests {
         let app = Router::new()
             .route("/good.png", get(move || async move { good.clone() }))
             .route("/html", get(|| async { "<script>alert(1)</script>" }))
-            .route("/missing", get(|| async { (axum::http::StatusCode::NOT_FOUND, "no") }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            .route(
+                "/missing",
+                get(|| async { (axum::http::StatusCode::NOT_FOUND, "no") }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(listener, app).await });
         format!("http://{addr}")
@@ -189,12 +250,21 @@ mod tests {
         let base = serve().await;
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = ImageCache::new(dir.path(), true);
-        let got = cache.fetch("task-1", ImageSlot::Grid, &format!("{base}/good.png")).await.expect("fetch");
+        let got = cache
+            .fetch("task-1", ImageSlot::Grid, &format!("{base}/good.png"))
+            .await
+            .expect("fetch");
         assert_eq!((got.width, got.height), (40, 30));
         assert_eq!(std::fs::read(&got.path).expect("read"), png(40, 30));
-        assert_eq!(cache.find("task-1", ImageSlot::Grid), Some(got.path.clone()));
+        assert_eq!(
+            cache.find("task-1", ImageSlot::Grid),
+            Some(got.path.clone())
+        );
         // second fetch is served from disk even if the link is gone
-        let again = cache.fetch("task-1", ImageSlot::Grid, &format!("{base}/missing")).await.expect("cached");
+        let again = cache
+            .fetch("task-1", ImageSlot::Grid, &format!("{base}/missing"))
+            .await
+            .expect("cached");
         assert_eq!(again.path, got.path);
         cache.remove_task("task-1").await.expect("remove");
         assert_eq!(cache.find("task-1", ImageSlot::Grid), None);
@@ -205,13 +275,31 @@ mod tests {
         let base = serve().await;
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = ImageCache::new(dir.path(), true);
-        let html = cache.fetch("t", ImageSlot::Single(1), &format!("{base}/html")).await;
-        assert!(matches!(html, Err(LibraryError::Rejected(ImageCheckError::NotAnImage))), "{html:?}");
-        let missing = cache.fetch("t", ImageSlot::Single(2), &format!("{base}/missing")).await;
-        assert!(matches!(missing, Err(LibraryError::Download(_))), "{missing:?}");
-        let traversal = cache.fetch("../etc", ImageSlot::Grid, &format!("{base}/good.png")).await;
+        let html = cache
+            .fetch("t", ImageSlot::Single(1), &format!("{base}/html"))
+            .await;
+        assert!(
+            matches!(
+                html,
+                Err(LibraryError::Rejected(ImageCheckError::NotAnImage))
+            ),
+            "{html:?}"
+        );
+        let missing = cache
+            .fetch("t", ImageSlot::Single(2), &format!("{base}/missing"))
+            .await;
+        assert!(
+            matches!(missing, Err(LibraryError::Download(_))),
+            "{missing:?}"
+        );
+        let traversal = cache
+            .fetch("../etc", ImageSlot::Grid, &format!("{base}/good.png"))
+            .await;
         assert!(traversal.is_err());
-        assert!(std::fs::read_dir(dir.path()).expect("ls").next().is_none(), "nothing written");
+        assert!(
+            std::fs::read_dir(dir.path()).expect("ls").next().is_none(),
+            "nothing written"
+        );
     }
 
     #[tokio::test]
@@ -219,7 +307,15 @@ mod tests {
         let base = serve().await;
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = ImageCache::new(dir.path(), false);
-        let r = cache.fetch("t", ImageSlot::Grid, &format!("{base}/good.png")).await;
-        assert!(matches!(r, Err(LibraryError::Rejected(ImageCheckError::PrivateAddress(_)))), "{r:?}");
+        let r = cache
+            .fetch("t", ImageSlot::Grid, &format!("{base}/good.png"))
+            .await;
+        assert!(
+            matches!(
+                r,
+                Err(LibraryError::Rejected(ImageCheckError::PrivateAddress(_)))
+            ),
+            "{r:?}"
+        );
     }
 }

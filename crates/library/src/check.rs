@@ -13,10 +13,14 @@ pub const MAX_IMAGE_SIDE: u32 = 16_384;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImageCheckError {
     /// The address is not an http(s) URL (`javascript:`, `file:`, `data:` ...).
-    #[error("The provider sent an image address that is not a web link ({0}); it was not downloaded.")]
+    #[error(
+        "The provider sent an image address that is not a web link ({0}); it was not downloaded."
+    )]
     Scheme(String),
     /// The address points at this computer or a private network while the provider is public.
-    #[error("The provider sent an image address on a private network ({0}); it was not downloaded.")]
+    #[error(
+        "The provider sent an image address on a private network ({0}); it was not downloaded."
+    )]
     PrivateAddress(String),
     /// The address could not be parsed.
     #[error("The provider sent an image address that is not valid ({0}).")]
@@ -28,7 +32,9 @@ pub enum ImageCheckError {
     #[error("The provider sent a file that is not an image; it was not kept.")]
     NotAnImage,
     /// The image claims dimensions beyond [`MAX_IMAGE_SIDE`].
-    #[error("The image claims to be {0}x{1} pixels, which is too large to be real; it was not kept.")]
+    #[error(
+        "The image claims to be {0}x{1} pixels, which is too large to be real; it was not kept."
+    )]
     TooManyPixels(u32, u32),
 }
 
@@ -52,7 +58,11 @@ pub fn check_source_url(raw: &str, allow_loopback: bool) -> Result<Url, ImageChe
         Some(Host::Ipv4(ip)) => {
             if ip.is_loopback() {
                 Some(true)
-            } else if ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast() {
+            } else if ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+            {
                 Some(false)
             } else {
                 None
@@ -62,7 +72,8 @@ pub fn check_source_url(raw: &str, allow_loopback: bool) -> Result<Url, ImageChe
             let seg0 = ip.segments()[0];
             if ip.is_loopback() {
                 Some(true)
-            } else if ip.is_unspecified() || (seg0 & 0xfe00) == 0xfc00 || (seg0 & 0xffc0) == 0xfe80 {
+            } else if ip.is_unspecified() || (seg0 & 0xfe00) == 0xfc00 || (seg0 & 0xffc0) == 0xfe80
+            {
                 Some(false)
             } else {
                 None
@@ -96,7 +107,9 @@ pub fn check_image_bytes(bytes: &[u8]) -> Result<(u32, u32), ImageCheckError> {
         ) => {}
         _ => return Err(ImageCheckError::NotAnImage),
     }
-    let (w, h) = reader.into_dimensions().map_err(|_| ImageCheckError::NotAnImage)?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|_| ImageCheckError::NotAnImage)?;
     if w == 0 || h == 0 {
         return Err(ImageCheckError::NotAnImage);
     }
@@ -113,13 +126,19 @@ mod tests {
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(w, h, image::Rgb([10, 20, 30]));
         let mut out = Cursor::new(Vec::new());
-        img.write_to(&mut out, image::ImageFormat::Png).expect("encode");
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .expect("encode");
         out.into_inner()
     }
 
     #[test]
     fn refuses_non_web_schemes() {
-        for bad in ["javascript:alert(1)", "file:///etc/passwd", "data:image/png;base64,AAAA", "ftp://x/y.png"] {
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:image/png;base64,AAAA",
+            "ftp://x/y.png",
+        ] {
             assert!(check_source_url(bad, true).is_err(), "{bad}");
         }
         assert!(check_source_url("https://cdn.example.com/a.png", false).is_ok());
@@ -143,9 +162,15 @@ mod tests {
 
     #[test]
     fn refuses_garbage_and_truncated_images() {
-        assert_eq!(check_image_bytes(b"<html>not an image</html>"), Err(ImageCheckError::NotAnImage));
+        assert_eq!(
+            check_image_bytes(b"<html>not an image</html>"),
+            Err(ImageCheckError::NotAnImage)
+        );
         let bytes = png(64, 32);
-        assert_eq!(check_image_bytes(&bytes[..20]), Err(ImageCheckError::NotAnImage));
+        assert_eq!(
+            check_image_bytes(&bytes[..20]),
+            Err(ImageCheckError::NotAnImage)
+        );
     }
 
     #[test]
@@ -156,7 +181,11 @@ mod tests {
         bytes[20..24].copy_from_slice(&50_000u32.to_be_bytes());
         let r = check_image_bytes(&bytes);
         assert!(
-            matches!(r, Err(ImageCheckError::TooManyPixels(50_000, 50_000)) | Err(ImageCheckError::NotAnImage)),
+            matches!(
+                r,
+                Err(ImageCheckError::TooManyPixels(50_000, 50_000))
+                    | Err(ImageCheckError::NotAnImage)
+            ),
             "{r:?}"
         );
     }

@@ -1,0 +1,37 @@
+//! # atelier-engine
+//!
+//! Keeps every live task moving. One [`Engine`] submits prompts and button presses through
+//! the registered provider clients ([`atelier_providers::ProviderClient`]), remembers every
+//! task of the session, and polls the unfinished ones from a single scheduler task:
+//!
+//! - one Tokio task owns a min-heap of next-poll instants for all tasks (no loop per task);
+//! - the poll interval (default 5 s, the settings' 5-10 s range, lower for tests and the
+//!   demo) gets a little jitter; errors back off exponentially and honour `Retry-After`;
+//! - JourneyAPI tasks are polled together through `/fetch-many` (up to 20 ids per call, a
+//!   lone task through `/fetch`); LinkrAPI tasks one `/fetch` each, with bounded concurrency;
+//! - every task has a deadline (15 min LinkrAPI, 10 min JourneyAPI by default) after which it
+//!   is timed out with a plain sentence; the provider's own timeout counts too;
+//! - every visible change becomes one [`EngineEvent`] on a broadcast channel
+//!   ([`Engine::subscribe`]).
+//!
+//! Modules: [`config`] (pacing), [`event`] (the event types), plus private `registry` (task
+//! memory + event sending), `scheduler` (the poll loop), `poller` (the fetch calls behind a
+//! trait) and `timing` (jitter / backoff maths).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+mod engine;
+pub mod event;
+mod poller;
+mod registry;
+mod scheduler;
+mod timing;
+
+pub use config::{EngineConfig, JOURNEY_MAX_BATCH};
+pub use engine::Engine;
+pub use event::{EngineEvent, TaskChange};
+
+#[cfg(test)]
+mod tests;

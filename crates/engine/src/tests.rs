@@ -1,0 +1,562 @@
+//! Scheduler tests on Tokio's paused clock with a fake provider: exact timing of intervals,
+//! backoff, Retry-After, deadlines, batching and concurrency, without HTTP. (The integration
+//! tests in `tests/` drive the same engine over real HTTP against the simulator.)
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atelier_providers::{ProviderError, ProviderKind, Task, TaskKind, TaskStatus};
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+
+use crate::poller::{PollFuture, Poller};
+use crate::{Engine, EngineConfig, EngineEvent, TaskChange};
+
+const SEC: Duration = Duration::from_secs(1);
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+struct Call {
+    at: Instant,
+    ids: Vec<String>,
+    many: bool,
+}
+
+/// A scripted provider: each task runs for `finish_after` polls (progress 10, 20, ...) and
+/// then succeeds, unless errors are queued or the task is set to never finish.
+struct Fake {
+    provider: ProviderKind,
+    batch: bool,
+    finish_after: u32,
+    latency: Duration,
+    never_finish: bool,
+    log: Mutex<Vec<Call>>,
+    polls: Mutex<HashMap<String, u32>>,
+    errors: Mutex<VecDeque<ProviderError>>,
+    missing: Mutex<HashSet<String>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+impl Fake {
+    fn new(provider: ProviderKind, finish_after: u32) -> Arc<Self> {
+        Arc::new(Self {
+            provider,
+            batch: provider == ProviderKind::Journey,
+            finish_after,
+            latency: Duration::from_millis(10),
+            never_finish: false,
+            log: Mutex::new(Vec::new()),
+            polls: Mutex::new(HashMap::new()),
+            errors: Mutex::new(VecDeque::new()),
+            missing: Mutex::new(HashSet::new()),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+        })
+    }
+
+    fn with(self: Arc<Self>, edit: impl FnOnce(&mut Fake)) -> Arc<Self> {
+        let mut fake = Arc::try_unwrap(self).ok().expect("unshared fake");
+        edit(&mut fake);
+        Arc::new(fake)
+    }
+
+    fn fail_next(&self, err: ProviderError) {
+        self.errors.lock().expect("lock").push_back(err);
+    }
+
+    fn calls(&self) -> Vec<Call> {
+        self.log.lock().expect("lock").clone()
+    }
+
+    fn snapshot(&self, id: &str) -> Task {
+        let mut polls = self.polls.lock().expect("lock");
+        let n = polls.entry(id.to_owned()).or_insert(0);
+        *n += 1;
+        // A vaguer kind than the engine knows, like a real fetch may give.
+        let mut t = Task::new(id, self.provider, TaskKind::Other { raw: "x".into() });
+        if !self.never_finish && *n >= self.finish_after {
+            t.status = TaskStatus::Succeeded;
+            t.raw_status = "finished".into();
+            t.progress = Some(100);
+            t.grid_url = Some(format!("http://cdn/{id}.png"));
+        } else {
+            t.status = TaskStatus::Running;
+            t.raw_status = "processing".into();
+            t.progress = Some(((*n * 10).min(90)) as u8);
+        }
+        t
+    }
+
+    async fn serve(&self, ids: Vec<String>, many: bool) -> Result<Vec<Task>, ProviderError> {
+        self.log.lock().expect("lock").push(Call {
+            at: Instant::now(),
+            ids: ids.clone(),
+            many,
+        });
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(self.latency).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if let Some(err) = self.errors.lock().expect("lock").pop_front() {
+            return Err(err);
+        }
+        let missing = self.missing.lock().expect("lock").clone();
+        Ok(ids
+            .iter()
+            .filter(|id| !(many && missing.contains(*id)))
+            .map(|id| self.snapshot(id))
+            .collect())
+    }
+}
+
+impl Poller for Fake {
+    fn supports_batch(&self) -> bool {
+        self.batch
+    }
+
+    fn fetch(&self, id: String) -> PollFuture<'_> {
+        Box::pin(self.serve(vec![id], false))
+    }
+
+    fn fetch_many(&self, ids: Vec<String>) -> PollFuture<'_> {
+        assert!(
+            (2..=20).contains(&ids.len()),
+            "fetch-many got {} ids",
+            ids.len()
+        );
+        Box::pin(self.serve(ids, true))
+    }
+}
+
+fn config() -> EngineConfig {
+    EngineConfig {
+        poll_interval: 5 * SEC,
+        jitter: 0.0,
+        max_backoff: 60 * SEC,
+        ..EngineConfig::default()
+    }
+}
+
+fn engine_with(cfg: EngineConfig, fake: &Arc<Fake>) -> Engine {
+    let engine = Engine::new(cfg);
+    engine.register_poller(fake.provider, fake.clone());
+    engine
+}
+
+fn live_task(id: &str, provider: ProviderKind) -> Task {
+    let mut t = Task::new(id, provider, TaskKind::Upscale { index: 2 });
+    t.raw_status = "pending".into();
+    t
+}
+
+/// Waits (on paused time, so instantly) for the next event matching `pred`.
+async fn next_event(
+    rx: &mut broadcast::Receiver<EngineEvent>,
+    pred: impl Fn(&EngineEvent) -> bool,
+) -> EngineEvent {
+    let deadline = Duration::from_secs(24 * 3600);
+    tokio::time::timeout(deadline, async {
+        loop {
+            match rx.recv().await {
+                Ok(ev) if pred(&ev) => return ev,
+                Ok(_) => {}
+                Err(e) => panic!("event stream broke: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("event within the (virtual) day")
+}
+
+async fn finals(rx: &mut broadcast::Receiver<EngineEvent>, count: usize) -> Vec<EngineEvent> {
+    let mut out = Vec::new();
+    while out.len() < count {
+        out.push(
+            next_event(rx, |e| {
+                matches!(e.change, TaskChange::Results | TaskChange::Failed)
+                    && e.task.status.is_final()
+            })
+            .await,
+        );
+    }
+    out
+}
+
+#[tokio::test(start_paused = true)]
+async fn polls_at_the_interval_and_emits_only_real_changes() {
+    let fake = Fake::new(ProviderKind::Linkr, 3);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    assert!(engine.watch(live_task("a", ProviderKind::Linkr)));
+    assert!(
+        !engine.watch(live_task("a", ProviderKind::Linkr)),
+        "already watched"
+    );
+
+    let mut changes = Vec::new();
+    loop {
+        let ev = rx.recv().await.expect("event");
+        changes.push(ev.change);
+        if ev.task.status.is_final() {
+            assert_eq!(
+                ev.task.kind,
+                TaskKind::Upscale { index: 2 },
+                "known kind kept"
+            );
+            assert_eq!(ev.task.grid_url.as_deref(), Some("http://cdn/a.png"));
+            break;
+        }
+    }
+    assert_eq!(
+        changes,
+        [
+            TaskChange::Status,
+            TaskChange::Progress,
+            TaskChange::Results
+        ]
+    );
+    let times: Vec<Duration> = fake.calls().iter().map(|c| c.at - start).collect();
+    // A resumed task is polled at once, then every interval (after the 10 ms answer).
+    assert_eq!(times.len(), 3);
+    assert_eq!(times[0], Duration::ZERO);
+    assert_eq!(times[1] - times[0], 5 * SEC + Duration::from_millis(10));
+    assert_eq!(times[2] - times[1], 5 * SEC + Duration::from_millis(10));
+    assert!(!engine.is_watching("a"));
+    assert_eq!(
+        engine.get("a").map(|t| t.status),
+        Some(TaskStatus::Succeeded)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_is_obeyed_and_backoff_grows() {
+    let fake = Fake::new(ProviderKind::Linkr, 5);
+    fake.fail_next(ProviderError::RateLimited {
+        retry_after: Some(30 * SEC),
+    });
+    fake.fail_next(ProviderError::Unavailable {
+        status: 502,
+        detail: String::new(),
+    });
+    fake.fail_next(ProviderError::Network {
+        detail: "reset".into(),
+    });
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Linkr));
+    let done = finals(&mut rx, 1).await;
+    assert_eq!(done[0].task.status, TaskStatus::Succeeded);
+
+    let calls = fake.calls();
+    let gaps: Vec<Duration> = calls.windows(2).map(|w| w[1].at - w[0].at).collect();
+    let answer = Duration::from_millis(10);
+    // 429 with Retry-After 30 s beats the 10 s first backoff step.
+    assert_eq!(gaps[0], answer + 30 * SEC);
+    // then 502 (second failure): 5 s * 2^2 = 20 s; then a reset (third): 40 s.
+    assert_eq!(gaps[1], answer + 20 * SEC);
+    assert_eq!(gaps[2], answer + 40 * SEC);
+    // success resets the backoff
+    assert_eq!(gaps[3], answer + 5 * SEC);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_holds_every_task_of_that_provider() {
+    let fake = Fake::new(ProviderKind::Linkr, 3).with(|f| f.latency = Duration::ZERO);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Linkr));
+    // Let "a" be polled once, then rate-limit the next request.
+    next_event(&mut rx, |e| e.task.id == "a").await;
+    fake.fail_next(ProviderError::RateLimited {
+        retry_after: Some(20 * SEC),
+    });
+    tokio::time::sleep(6 * SEC).await; // "a" polls at 5 s and gets the 429
+    let limited_at = fake.calls().last().expect("call").at;
+    engine.watch(live_task("b", ProviderKind::Linkr));
+    finals(&mut rx, 2).await;
+    let b_first = fake
+        .calls()
+        .into_iter()
+        .find(|c| c.ids == ["b"])
+        .expect("b polled");
+    assert!(
+        b_first.at >= limited_at + 20 * SEC,
+        "b was polled {:?} after the 429",
+        b_first.at - limited_at
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn journey_tasks_share_fetch_many_calls_of_at_most_twenty() {
+    let fake = Fake::new(ProviderKind::Journey, 3);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    for i in 0..45 {
+        engine.watch(live_task(&format!("j{i:02}"), ProviderKind::Journey));
+    }
+    let done = finals(&mut rx, 45).await;
+    assert!(done.iter().all(|e| e.task.status == TaskStatus::Succeeded));
+
+    let calls = fake.calls();
+    // 3 rounds (every task finishes on its 3rd poll), each ceil(45/20) = 3 requests.
+    assert_eq!(calls.len(), 9, "{calls:?}");
+    for round in calls.chunks(3) {
+        let mut sizes: Vec<usize> = round.iter().map(|c| c.ids.len()).collect();
+        sizes.sort_unstable();
+        assert_eq!(sizes, [5, 20, 20]);
+        assert!(round.iter().all(|c| c.many));
+        assert!(
+            round.iter().all(|c| c.at == round[0].at),
+            "one round, one instant"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lone_journey_task_uses_fetch_and_late_joiners_are_batched() {
+    let fake = Fake::new(ProviderKind::Journey, 4);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("solo", ProviderKind::Journey));
+    next_event(&mut rx, |e| e.task.id == "solo").await;
+    assert!(!fake.calls()[0].many, "one task: /fetch");
+    // A second task arrives 1 s later; it joins "solo"'s next round (within a quarter
+    // interval) instead of being polled on its own.
+    tokio::time::sleep(SEC).await;
+    let mut t = live_task("late", ProviderKind::Journey);
+    t.created_at = None;
+    engine.watch(t);
+    finals(&mut rx, 2).await;
+    let calls = fake.calls();
+    assert!(
+        calls.iter().any(|c| c.many && c.ids.len() == 2),
+        "{calls:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn ids_left_out_of_fetch_many_are_fetched_alone() {
+    let fake = Fake::new(ProviderKind::Journey, 2);
+    fake.missing.lock().expect("lock").insert("gone".into());
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("gone", ProviderKind::Journey));
+    engine.watch(live_task("here", ProviderKind::Journey));
+    finals(&mut rx, 2).await;
+    let calls = fake.calls();
+    assert!(calls[0].many);
+    assert!(
+        calls.iter().any(|c| !c.many && c.ids == ["gone"]),
+        "{calls:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn linkr_polls_are_bounded_in_concurrency() {
+    let fake = Fake::new(ProviderKind::Linkr, 2).with(|f| f.latency = 2 * SEC);
+    let cfg = EngineConfig {
+        max_concurrent_fetches: 3,
+        ..config()
+    };
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    for i in 0..10 {
+        engine.watch(live_task(&format!("l{i}"), ProviderKind::Linkr));
+    }
+    finals(&mut rx, 10).await;
+    assert_eq!(fake.max_in_flight.load(Ordering::SeqCst), 3);
+    assert!(fake.calls().iter().all(|c| c.ids.len() == 1 && !c.many));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_times_a_task_out_with_a_sentence() {
+    let fake = Fake::new(ProviderKind::Linkr, 1).with(|f| f.never_finish = true);
+    let cfg = EngineConfig {
+        linkr_deadline: 60 * SEC,
+        ..config()
+    };
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    engine.watch(live_task("slow", ProviderKind::Linkr));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    assert_eq!(
+        ev.task.error.as_deref(),
+        Some(
+            "The provider did not finish this task within 1 minute; it was stopped. Try \
+             again, or check the task on the provider's website."
+        )
+    );
+    assert_eq!(ev.task.progress, Some(90), "last good data kept");
+    let elapsed = Instant::now() - start;
+    assert!(elapsed >= 60 * SEC && elapsed < 61 * SEC, "{elapsed:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn backoff_never_outlives_the_deadline() {
+    let fake = Fake::new(ProviderKind::Linkr, 1);
+    for _ in 0..10 {
+        fake.fail_next(ProviderError::Unavailable {
+            status: 503,
+            detail: String::new(),
+        });
+    }
+    let cfg = EngineConfig {
+        linkr_deadline: 30 * SEC,
+        ..config()
+    };
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    engine.watch(live_task("x", ProviderKind::Linkr));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    assert!(Instant::now() - start <= 31 * SEC);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_permanent_error_fails_the_task_keeping_its_data() {
+    let fake = Fake::new(ProviderKind::Linkr, 5);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Linkr));
+    next_event(&mut rx, |e| e.task.progress == Some(10)).await;
+    fake.fail_next(ProviderError::NotFound {
+        what: "Task not found or does not belong to your hold".into(),
+    });
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::Failed);
+    assert_eq!(ev.task.progress, Some(10));
+    assert!(ev
+        .task
+        .error
+        .as_deref()
+        .is_some_and(|e| e.starts_with("Not found: Task not found")));
+    assert!(!engine.is_watching("a"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_batch_is_split_so_one_bad_id_fails_alone() {
+    let fake = Fake::new(ProviderKind::Journey, 2);
+    fake.fail_next(ProviderError::Rejected {
+        status: 400,
+        detail: "bad id".into(),
+    });
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Journey));
+    engine.watch(live_task("b", ProviderKind::Journey));
+    let done = finals(&mut rx, 2).await;
+    assert!(done.iter().all(|e| e.task.status == TaskStatus::Succeeded));
+    assert!(fake.calls().iter().skip(1).any(|c| !c.many));
+}
+
+#[tokio::test(start_paused = true)]
+async fn unauthorized_fails_every_task_in_the_batch() {
+    let fake = Fake::new(ProviderKind::Journey, 3);
+    fake.fail_next(ProviderError::Unauthorized);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Journey));
+    engine.watch(live_task("b", ProviderKind::Journey));
+    let done = finals(&mut rx, 2).await;
+    for ev in done {
+        assert_eq!(ev.task.status, TaskStatus::Failed);
+        assert_eq!(
+            ev.task.error.as_deref(),
+            Some("The API key was rejected. Check it in Settings.")
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn cancel_stops_polling_and_says_so_once() {
+    let fake = Fake::new(ProviderKind::Linkr, 100);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Linkr));
+    next_event(&mut rx, |e| e.task.id == "a").await;
+    assert!(engine.cancel("a"));
+    assert!(!engine.cancel("a"));
+    let ev = rx.recv().await.expect("cancelled event");
+    assert_eq!(ev.change, TaskChange::Cancelled);
+    let polls = fake.calls().len();
+    tokio::time::sleep(60 * SEC).await;
+    assert_eq!(fake.calls().len(), polls, "no poll after cancel");
+    assert!(rx.try_recv().is_err(), "no event after Cancelled");
+    assert_eq!(engine.get("a").map(|t| t.status), Some(TaskStatus::Running));
+}
+
+#[tokio::test(start_paused = true)]
+async fn tasks_wait_for_a_client_and_resume_with_a_new_one() {
+    let fake = Fake::new(ProviderKind::Linkr, 1);
+    let engine = Engine::new(config());
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Linkr));
+    tokio::time::sleep(12 * SEC).await;
+    assert!(fake.calls().is_empty());
+    engine.register_poller(ProviderKind::Linkr, fake.clone());
+    let done = finals(&mut rx, 1).await;
+    assert_eq!(done[0].task.status, TaskStatus::Succeeded);
+}
+
+#[tokio::test(start_paused = true)]
+async fn resumed_tasks_past_their_deadline_get_one_last_poll() {
+    let fake = Fake::new(ProviderKind::Journey, 1);
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    let mut old = live_task("old", ProviderKind::Journey);
+    old.created_at = Some(chrono::Utc::now() - chrono::Duration::hours(2));
+    engine.watch(old);
+    let done = finals(&mut rx, 1).await;
+    assert_eq!(
+        done[0].task.status,
+        TaskStatus::Succeeded,
+        "finished meanwhile"
+    );
+
+    let stuck = Fake::new(ProviderKind::Linkr, 1).with(|f| f.never_finish = true);
+    engine.register_poller(ProviderKind::Linkr, stuck.clone());
+    let mut old = live_task("stuck", ProviderKind::Linkr);
+    old.created_at = Some(chrono::Utc::now() - chrono::Duration::hours(2));
+    engine.watch(old);
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    assert_eq!(stuck.calls().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn set_poll_interval_is_clamped_and_used() {
+    let fake = Fake::new(ProviderKind::Linkr, 3).with(|f| f.latency = Duration::ZERO);
+    let engine = engine_with(config(), &fake);
+    assert_eq!(engine.set_poll_interval(SEC), 5 * SEC);
+    assert_eq!(engine.set_poll_interval(60 * SEC), 10 * SEC);
+    assert_eq!(engine.poll_interval(), 10 * SEC);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("a", ProviderKind::Linkr));
+    finals(&mut rx, 1).await;
+    let calls = fake.calls();
+    assert_eq!(calls[1].at - calls[0].at, 10 * SEC);
+}
+
+#[tokio::test(start_paused = true)]
+async fn finished_tasks_are_remembered_not_watched_and_listed_newest_first() {
+    let engine = Engine::new(config());
+    let mut done = live_task("done", ProviderKind::Linkr);
+    done.status = TaskStatus::Succeeded;
+    done.created_at = Some(chrono::Utc::now() - chrono::Duration::minutes(5));
+    assert!(!engine.watch(done));
+    let mut newer = live_task("newer", ProviderKind::Linkr);
+    newer.status = TaskStatus::Failed;
+    newer.created_at = Some(chrono::Utc::now());
+    engine.watch(newer);
+    let ids: Vec<String> = engine.list().into_iter().map(|t| t.id).collect();
+    assert_eq!(ids, ["newer", "done"]);
+    assert!(!engine.is_watching("done"));
+    assert!(!engine.cancel("done"));
+}

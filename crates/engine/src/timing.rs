@@ -1,0 +1,109 @@
+//! Pure scheduling maths: jittered intervals, exponential backoff that honours `Retry-After`,
+//! and the sentence for a deadline. No clocks and no runtime here, so it is tested directly.
+
+use std::time::Duration;
+
+/// The delay before the next regular poll: `interval` spread by up to `+-jitter` (a fraction).
+/// `unit` is a random sample in `0.0..1.0`.
+pub(crate) fn jittered(interval: Duration, jitter: f64, unit: f64) -> Duration {
+    let factor = 1.0 + jitter * (2.0 * unit.clamp(0.0, 1.0) - 1.0);
+    interval.mul_f64(factor.max(0.0))
+}
+
+/// The delay before retrying after the `failures`-th consecutive retryable error (1 = first):
+/// `interval * 2^failures`, capped at `max_backoff`, lengthened (never shortened) by up to
+/// `jitter`, and never less than the provider's `retry_after`.
+pub(crate) fn backoff(
+    interval: Duration,
+    failures: u32,
+    max_backoff: Duration,
+    retry_after: Option<Duration>,
+    jitter: f64,
+    unit: f64,
+) -> Duration {
+    let exponent = failures.clamp(1, 16);
+    let base = interval
+        .checked_mul(1u32 << exponent)
+        .unwrap_or(max_backoff)
+        .min(max_backoff.max(interval));
+    let spread = base.mul_f64(1.0 + jitter * unit.clamp(0.0, 1.0));
+    match retry_after {
+        Some(wait) => spread.max(wait),
+        None => spread,
+    }
+}
+
+/// "15 minutes", "1 minute", "90 seconds", "0.3 seconds": for the deadline sentence.
+pub(crate) fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs >= 60 && secs.is_multiple_of(60) {
+        let m = secs / 60;
+        format!("{m} minute{}", if m == 1 { "" } else { "s" })
+    } else if d.subsec_nanos() == 0 {
+        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
+    } else {
+        let s = d.as_secs_f64();
+        format!("{} seconds", (s * 100.0).round() / 100.0)
+    }
+}
+
+/// The error sentence for a task the engine stopped at its deadline.
+pub(crate) fn deadline_sentence(deadline: Duration) -> String {
+    format!(
+        "The provider did not finish this task within {}; it was stopped. Try again, or \
+         check the task on the provider's website.",
+        human_duration(deadline)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn jitter_spreads_both_ways_within_bounds() {
+        let i = 5 * S;
+        assert_eq!(jittered(i, 0.1, 0.5), i);
+        assert_eq!(jittered(i, 0.1, 0.0), Duration::from_millis(4500));
+        assert_eq!(jittered(i, 0.1, 1.0), Duration::from_millis(5500));
+        assert_eq!(jittered(i, 0.0, 0.9), i);
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let i = 5 * S;
+        let cap = 60 * S;
+        assert_eq!(backoff(i, 1, cap, None, 0.0, 0.0), 10 * S);
+        assert_eq!(backoff(i, 2, cap, None, 0.0, 0.0), 20 * S);
+        assert_eq!(backoff(i, 3, cap, None, 0.0, 0.0), 40 * S);
+        assert_eq!(backoff(i, 4, cap, None, 0.0, 0.0), 60 * S);
+        assert_eq!(backoff(i, 40, cap, None, 0.0, 0.0), 60 * S);
+        // jitter only lengthens
+        assert!(backoff(i, 1, cap, None, 0.1, 0.0) >= 10 * S);
+        assert!(backoff(i, 1, cap, None, 0.1, 1.0) <= 11 * S);
+    }
+
+    #[test]
+    fn retry_after_is_a_floor() {
+        let i = 5 * S;
+        let cap = 60 * S;
+        assert_eq!(backoff(i, 1, cap, Some(30 * S), 0.1, 0.0), 30 * S);
+        assert_eq!(backoff(i, 1, cap, Some(120 * S), 0.1, 1.0), 120 * S);
+        assert_eq!(backoff(i, 2, cap, Some(S), 0.0, 0.0), 20 * S);
+    }
+
+    #[test]
+    fn deadline_sentence_reads_well() {
+        assert_eq!(
+            deadline_sentence(15 * 60 * S),
+            "The provider did not finish this task within 15 minutes; it was stopped. Try \
+             again, or check the task on the provider's website."
+        );
+        assert_eq!(human_duration(60 * S), "1 minute");
+        assert_eq!(human_duration(90 * S), "90 seconds");
+        assert_eq!(human_duration(S), "1 second");
+        assert_eq!(human_duration(Duration::from_millis(300)), "0.3 seconds");
+    }
+}

@@ -1,0 +1,671 @@
+//! Gallery database benchmark (a command, not a timed test).
+//!
+//! ```text
+//! cargo run --release -p atelier-library --bin library-bench -- --tasks 100000
+//! ```
+//!
+//! Fills a fresh library in a temporary folder with `--tasks` tasks (about four images each:
+//! grids with their four singles, and upscales), with prompts drawn from a word list, mixed
+//! providers, kinds and dates over two years, and ~10% favorites (image files are not
+//! created). Then it prints the time to open the gallery (open + first page + count), the
+//! p50/p95 of first-page prompt searches and of random deep keyset pages (with and without
+//! filters), and the database size. Options: `--searches N`, `--pages N`, `--seed N`,
+//! `--keep` (leave the folder and print its path).
+
+use atelier_library::{GalleryQuery, ImageKind, ImageSlot, Library, Result, SortOrder};
+use atelier_providers::{ProviderKind, Task, TaskKind, TaskStatus, ZoomFactor};
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Budgets from the issue (this is a report, not a test: it only prints them).
+const SEARCH_P95_BUDGET_MS: f64 = 20.0;
+const PAGE_P95_BUDGET_MS: f64 = 30.0;
+
+const SUBJECTS: &[&str] = &[
+    "fox",
+    "wolf",
+    "owl",
+    "cat",
+    "dragon",
+    "lighthouse",
+    "castle",
+    "astronaut",
+    "samurai",
+    "robot",
+    "whale",
+    "forest",
+    "city",
+    "village",
+    "mountain",
+    "river",
+    "ocean",
+    "desert",
+    "garden",
+    "library",
+    "cathedral",
+    "market",
+    "train",
+    "airship",
+    "submarine",
+    "tiger",
+    "horse",
+    "deer",
+    "butterfly",
+    "jellyfish",
+    "knight",
+    "witch",
+    "wizard",
+    "pirate",
+    "dancer",
+    "musician",
+    "fisherman",
+    "monk",
+    "child",
+    "grandmother",
+    "portrait",
+    "skyline",
+    "bridge",
+    "temple",
+    "waterfall",
+    "volcano",
+    "glacier",
+    "island",
+    "canyon",
+    "meadow",
+    "orchard",
+    "teapot",
+    "bicycle",
+    "motorcycle",
+    "car",
+    "spaceship",
+    "satellite",
+    "planet",
+    "nebula",
+    "galaxy",
+    "moon",
+    "sunflower",
+    "rose",
+    "lotus",
+    "mushroom",
+    "cactus",
+    "bonsai",
+    "coral",
+    "octopus",
+    "penguin",
+    "panda",
+    "elephant",
+    "giraffe",
+    "lion",
+    "eagle",
+    "hummingbird",
+    "koi",
+    "phoenix",
+    "unicorn",
+    "golem",
+    "mermaid",
+    "cyborg",
+    "detective",
+    "chef",
+    "gardener",
+    "blacksmith",
+    "alchemist",
+    "explorer",
+    "queen",
+    "king",
+    "ghost",
+];
+const ADJECTIVES: &[&str] = &[
+    "red",
+    "blue",
+    "golden",
+    "silver",
+    "ancient",
+    "futuristic",
+    "misty",
+    "stormy",
+    "serene",
+    "vibrant",
+    "dark",
+    "luminous",
+    "tiny",
+    "giant",
+    "abandoned",
+    "overgrown",
+    "floating",
+    "crystal",
+    "neon",
+    "rustic",
+    "elegant",
+    "whimsical",
+    "melancholic",
+    "cozy",
+    "frozen",
+    "burning",
+    "hidden",
+    "sacred",
+    "mechanical",
+    "ethereal",
+    "weathered",
+    "shimmering",
+    "colossal",
+    "delicate",
+    "wild",
+    "quiet",
+    "bustling",
+    "forgotten",
+    "enchanted",
+    "surreal",
+    "minimalist",
+    "ornate",
+    "gothic",
+    "baroque",
+    "tropical",
+    "arctic",
+    "lonely",
+    "joyful",
+    "sleepy",
+];
+const STYLES: &[&str] = &[
+    "watercolor",
+    "oil painting",
+    "ukiyo-e",
+    "art nouveau",
+    "cyberpunk",
+    "steampunk",
+    "photorealistic",
+    "cinematic",
+    "studio ghibli style",
+    "low poly",
+    "isometric",
+    "pixel art",
+    "charcoal sketch",
+    "impressionist",
+    "pop art",
+    "vaporwave",
+    "film photography",
+    "35mm",
+    "macro photography",
+    "tilt-shift",
+    "double exposure",
+    "line art",
+    "gouache",
+    "pastel",
+    "claymation",
+    "papercut",
+    "stained glass",
+    "mosaic",
+    "infrared",
+    "bokeh",
+];
+const SETTINGS: &[&str] = &[
+    "at dawn",
+    "at dusk",
+    "at night",
+    "in the rain",
+    "in the snow",
+    "under the stars",
+    "in autumn",
+    "in spring",
+    "on a cliff",
+    "by the sea",
+    "in the clouds",
+    "underwater",
+    "in a snow globe",
+    "inside a cave",
+    "on mars",
+    "in a greenhouse",
+    "in tokyo",
+    "in venice",
+    "in a library",
+    "on a rooftop",
+    "in the fog",
+    "in a dream",
+];
+const LIGHTING: &[&str] = &[
+    "volumetric lighting",
+    "golden hour",
+    "rim light",
+    "soft light",
+    "dramatic shadows",
+    "neon glow",
+    "candlelight",
+    "moonlight",
+    "backlit",
+    "god rays",
+    "overcast",
+    "high contrast",
+    "chiaroscuro",
+];
+const PARAMS: &[&str] = &[
+    "--ar 16:9",
+    "--ar 2:3",
+    "--ar 1:1",
+    "--ar 4:5",
+    "--v 6.1",
+    "--v 7",
+    "--stylize 250",
+    "--chaos 20",
+    "--niji 6",
+];
+
+/// xorshift64*: small, fast, reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn prompt(rng: &mut Rng) -> String {
+    let mut parts = vec![format!(
+        "{} {} {}",
+        rng.pick(&["a", "an", "the", "two", "a lone"]),
+        rng.pick(ADJECTIVES),
+        rng.pick(SUBJECTS)
+    )];
+    if rng.chance(50) {
+        parts.push(format!(
+            "and a {} {}",
+            rng.pick(ADJECTIVES),
+            rng.pick(SUBJECTS)
+        ));
+    }
+    parts.push(rng.pick(SETTINGS).to_string());
+    for _ in 0..1 + rng.below(3) {
+        parts.push(rng.pick(STYLES).to_string());
+    }
+    if rng.chance(70) {
+        parts.push(rng.pick(LIGHTING).to_string());
+    }
+    let mut text = parts.join(", ");
+    for _ in 0..rng.below(3) {
+        text.push(' ');
+        text.push_str(rng.pick(PARAMS));
+    }
+    text
+}
+
+fn task_id(rng: &mut Rng) -> String {
+    let (a, b) = (rng.next(), rng.next());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        b >> 52,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+fn kind(rng: &mut Rng) -> TaskKind {
+    // ~75% grids (5 images each), ~25% single upscales: 4 images per task on average.
+    match rng.below(100) {
+        0..=44 => TaskKind::Imagine,
+        45..=56 => TaskKind::Variation {
+            index: 1 + rng.below(4) as u8,
+        },
+        57..=62 => TaskKind::Reroll,
+        63..=67 => TaskKind::ZoomOut {
+            factor: ZoomFactor::X2,
+        },
+        68..=74 => TaskKind::Pan {
+            direction: atelier_providers::PanDirection::ALL[rng.below(4)],
+        },
+        75..=94 => TaskKind::Upscale {
+            index: 1 + rng.below(4) as u8,
+        },
+        95..=97 => TaskKind::UpscaleSubtle,
+        _ => TaskKind::Upscale2x,
+    }
+}
+
+struct Args {
+    tasks: usize,
+    searches: usize,
+    pages: usize,
+    seed: u64,
+    keep: bool,
+}
+
+fn parse_args() -> std::result::Result<Args, String> {
+    let mut args = Args {
+        tasks: 100_000,
+        searches: 200,
+        pages: 200,
+        seed: 42,
+        keep: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut number = |name: &str| -> std::result::Result<u64, String> {
+            it.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{name} needs a number"))
+        };
+        match flag.as_str() {
+            "--tasks" => args.tasks = number("--tasks")? as usize,
+            "--searches" => args.searches = number("--searches")? as usize,
+            "--pages" => args.pages = number("--pages")? as usize,
+            "--seed" => args.seed = number("--seed")?.max(1),
+            "--keep" => args.keep = true,
+            "-h" | "--help" => return Err(
+                "usage: library-bench [--tasks N] [--searches N] [--pages N] [--seed N] [--keep]"
+                    .into(),
+            ),
+            other => return Err(format!("unknown option {other}; try --help")),
+        }
+    }
+    Ok(args)
+}
+
+fn fill(lib: &Library, args: &Args, rng: &mut Rng) -> Result<(usize, usize)> {
+    const PER_TRANSACTION: usize = 20_000;
+    let start: DateTime<Utc> = Utc::now() - ChronoDuration::days(730);
+    let span_ms = 730 * 24 * 3600 * 1000u64;
+    let mut ids: Vec<String> = Vec::with_capacity(args.tasks);
+    let mut images = 0usize;
+    let mut done = 0usize;
+    while done < args.tasks {
+        let chunk = PER_TRANSACTION.min(args.tasks - done);
+        images += lib.batch(|b| {
+            let mut images = 0;
+            for _ in 0..chunk {
+                let id = task_id(rng);
+                let mut t = Task::new(
+                    id.clone(),
+                    if rng.chance(50) {
+                        ProviderKind::Linkr
+                    } else {
+                        ProviderKind::Journey
+                    },
+                    kind(rng),
+                );
+                t.status = TaskStatus::Succeeded;
+                t.raw_status = "finished".into();
+                t.progress = Some(100);
+                t.prompt = Some(prompt(rng));
+                t.model = Some("midjourney".into());
+                t.created_at =
+                    Some(start + ChronoDuration::milliseconds((rng.next() % span_ms) as i64));
+                if !matches!(t.kind, TaskKind::Imagine) && !ids.is_empty() {
+                    t.parent_id = Some(ids[rng.below(ids.len())].clone());
+                }
+                let cdn = format!("https://cdn.example.com/attachments/{id}");
+                t.raw = serde_json::json!({
+                    "task_id": id, "status": "finished", "progress": "100%", "prompt": t.prompt,
+                    "image_url": format!("{cdn}/grid.png"), "created_at": t.created_at,
+                });
+                let grid = t.kind.produces_grid();
+                if grid {
+                    t.grid_url = Some(format!("{cdn}/grid.png"));
+                    t.image_urls = (1..=4).map(|n| format!("{cdn}/{n}.png")).collect();
+                } else {
+                    t.image_url = Some(format!("{cdn}/image.png"));
+                }
+                b.upsert_task(&t, false, None)?;
+                let slots: Vec<ImageSlot> = if grid {
+                    [ImageSlot::Grid]
+                        .into_iter()
+                        .chain((1..=4).map(ImageSlot::Single))
+                        .collect()
+                } else {
+                    vec![ImageSlot::Result]
+                };
+                for slot in slots {
+                    let (w, h) = if slot == ImageSlot::Grid {
+                        (2048, 2048)
+                    } else {
+                        (1024, 1024)
+                    };
+                    let file = format!("images/{id}/{}.png", slot.file_stem());
+                    let image_id = b.add_image(
+                        &id,
+                        slot,
+                        Path::new(&file),
+                        w,
+                        h,
+                        1_500_000 + rng.next() % 3_000_000,
+                    )?;
+                    b.set_thumbnail(
+                        image_id,
+                        Path::new(&format!("thumbs/{id}/{}.jpg", slot.key())),
+                    )?;
+                    if rng.chance(10) {
+                        b.set_favorite(&atelier_library::FavoriteTarget::Image(image_id), true)?;
+                    }
+                    images += 1;
+                }
+                ids.push(id);
+            }
+            Ok(images)
+        })?;
+        done += chunk;
+    }
+    Ok((done, images))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// (p50, p95, max) in milliseconds.
+fn percentiles(samples: &mut [f64]) -> (f64, f64, f64) {
+    if samples.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    let at =
+        |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1];
+    (at(0.50), at(0.95), samples[samples.len() - 1])
+}
+
+fn report(label: &str, samples: &mut [f64], budget: Option<f64>) {
+    let n = samples.len();
+    let (p50, p95, max) = percentiles(samples);
+    let verdict = match budget {
+        Some(b) if p95 <= b => format!("  (budget p95 <= {b} ms: ok)"),
+        Some(b) => format!("  (budget p95 <= {b} ms: OVER)"),
+        None => String::new(),
+    };
+    println!(
+        "{label:<44} n={n:<4} p50 {p50:7.2} ms   p95 {p95:7.2} ms   max {max:7.2} ms{verdict}"
+    );
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn run(args: &Args, root: &Path) -> Result<()> {
+    let mut rng = Rng(args.seed);
+    let t0 = Instant::now();
+    let (tasks, images) = {
+        let lib = Library::open(root)?;
+        fill(&lib, args, &mut rng)?
+    };
+    println!(
+        "filled {tasks} tasks / {images} images in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+
+    // Open the gallery as the app does: open the database, first page, total count.
+    let t = Instant::now();
+    let lib = Library::open(root)?;
+    let open_ms = ms(t.elapsed());
+    let t = Instant::now();
+    let first = lib.search(&GalleryQuery::default())?;
+    let page_ms = ms(t.elapsed());
+    let t = Instant::now();
+    let total = lib.count(&GalleryQuery::default())?;
+    let count_ms = ms(t.elapsed());
+    println!(
+        "open gallery (open + first page + count): {:.2} ms  (open {open_ms:.2}, first page of {} {page_ms:.2}, count = {total} {count_ms:.2})",
+        open_ms + page_ms + count_ms,
+        first.items.len()
+    );
+
+    // Prompt searches, first page of 200 each: whole words, as-you-type prefixes, two words.
+    let vocabulary: Vec<&str> = SUBJECTS
+        .iter()
+        .chain(ADJECTIVES)
+        .chain(STYLES)
+        .chain(SETTINGS)
+        .chain(LIGHTING)
+        .copied()
+        .collect();
+    let (mut all, mut words, mut prefixes, mut pairs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut hits = 0usize;
+    for i in 0..args.searches {
+        let word = rng
+            .pick(&vocabulary)
+            .split(' ')
+            .next()
+            .unwrap_or("fox")
+            .to_string();
+        let text = match i % 3 {
+            0 => format!("{word} "),
+            1 => word.chars().take(1 + rng.below(4)).collect::<String>(),
+            _ => format!(
+                "{} {}",
+                rng.pick(ADJECTIVES),
+                rng.pick(SUBJECTS).chars().take(3).collect::<String>()
+            ),
+        };
+        let q = GalleryQuery {
+            text: Some(text),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let page = lib.search(&q)?;
+        let took = ms(t.elapsed());
+        hits += page.items.len();
+        all.push(took);
+        [&mut words, &mut prefixes, &mut pairs][i % 3].push(took);
+    }
+    report(
+        "search, first page of 200 (all)",
+        &mut all,
+        Some(SEARCH_P95_BUDGET_MS),
+    );
+    report("  whole word (\"castle \")", &mut words, None);
+    report(
+        "  prefix while typing (\"c\" .. \"cast\")",
+        &mut prefixes,
+        None,
+    );
+    report("  two words (\"misty cas\")", &mut pairs, None);
+    println!(
+        "  average items on a search page: {:.0}",
+        hits as f64 / args.searches.max(1) as f64
+    );
+
+    // Random deep pages: a cursor at a random image, with and without filters.
+    let max_id = images as i64;
+    let (mut all, mut plain, mut filtered) = (Vec::new(), Vec::new(), Vec::new());
+    let year_ago = Utc::now() - ChronoDuration::days(365);
+    let mut filled_pages = 0;
+    for i in 0..args.pages {
+        let anchor = lib.get_image(1 + (rng.next() % max_id.max(1) as u64) as i64)?;
+        let Some(anchor) = anchor else { continue };
+        let mut q = GalleryQuery {
+            cursor: Some(anchor.cursor()),
+            ..Default::default()
+        };
+        if i % 2 == 1 {
+            match (i / 2) % 5 {
+                0 => q.provider = Some(ProviderKind::Journey),
+                1 => q.kind = Some(ImageKind::Upscale),
+                2 => q.favorites_only = true,
+                3 => {
+                    q.from = Some(year_ago);
+                    q.to = Some(year_ago + ChronoDuration::days(90));
+                    q.order = SortOrder::OldestFirst;
+                }
+                _ => {
+                    q.provider = Some(ProviderKind::Linkr);
+                    q.kind = Some(ImageKind::Grid);
+                    q.favorites_only = true;
+                }
+            }
+        }
+        let t = Instant::now();
+        let page = lib.search(&q)?;
+        let took = ms(t.elapsed());
+        if page.items.len() == 200 {
+            filled_pages += 1;
+        }
+        all.push(took);
+        if i % 2 == 1 {
+            filtered.push(took)
+        } else {
+            plain.push(took)
+        }
+    }
+    report(
+        "page of 200 at a random depth (all)",
+        &mut all,
+        Some(PAGE_P95_BUDGET_MS),
+    );
+    report("  no filter", &mut plain, None);
+    report(
+        "  filtered (provider/kind/favorites/dates)",
+        &mut filtered,
+        None,
+    );
+    println!("  full pages: {filled_pages} of {}", all.len());
+
+    drop(lib);
+    let db = root.join("atelier.db");
+    let wal = root.join("atelier.db-wal");
+    println!(
+        "database size: {:.1} MB (atelier.db {:.1} MB + wal {:.1} MB)",
+        (file_size(&db) + file_size(&wal)) as f64 / 1e6,
+        file_size(&db) as f64 / 1e6,
+        file_size(&wal) as f64 / 1e6
+    );
+    Ok(())
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let root: PathBuf = std::env::temp_dir().join(format!(
+        "atelier-library-bench-{}-{nanos}",
+        std::process::id()
+    ));
+    println!("library-bench: {} tasks in {}", args.tasks, root.display());
+    let result = run(&args, &root);
+    if args.keep {
+        println!("kept {}", root.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&root);
+    }
+    if let Err(e) = result {
+        eprintln!("benchmark failed: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,218 @@
+//! Versioned schema migrations for the gallery database.
+//!
+//! [`MIGRATIONS`] is an ordered list of SQL steps. The database remembers how many it has
+//! applied in `PRAGMA user_version`; opening a library applies the missing ones in order, each
+//! in its own transaction together with the version bump, so a crash leaves the database at a
+//! whole version. A database written by a newer Atelier (a higher version than the last step
+//! here) is refused rather than misread.
+//!
+//! Never edit a step that has shipped: add a new one.
+//!
+//! Schema (version 2):
+//!
+//! - `tasks`: one row per provider task. `seq` is a stable integer key (the FTS rowid),
+//!   `id` the provider's task id (unique). Status columns mirror [`atelier_providers::Task`];
+//!   `task_json` keeps the whole task including the provider's raw JSON. Times are
+//!   milliseconds since the Unix epoch (UTC). Lineage is `parent_id` (indexed), deliberately
+//!   without a foreign key: a child may be stored before its parent, and deleting a parent
+//!   keeps its children (their `parent_id` is cleared).
+//! - `images`: one row per image file of a task (`slot` = grid, single-1..4, result;
+//!   `role` = grid | single | upscale), its size, its path relative to the library root, and
+//!   copies of the task's provider / demo flag / creation time so gallery filters and paging
+//!   never need the tasks table. `task_id` references `tasks(id)` with `ON DELETE CASCADE`.
+//!   Version 2 adds `thumb_path` and the `favorite` flag.
+//! - `prompts_fts`: an FTS5 external-content index over `tasks.prompt` (rowid = `tasks.seq`),
+//!   kept in sync by triggers, with prefix indexes for as-you-type search.
+
+use crate::LibraryError;
+use rusqlite::Connection;
+
+/// One schema step.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// The `user_version` the database has once this step is applied (1, 2, ...).
+    pub version: u32,
+    /// What the step does, for logs.
+    pub name: &'static str,
+    /// The SQL, run as one batch inside a transaction.
+    pub sql: &'static str,
+}
+
+/// Version 1: tasks, images, lineage index, prompt search.
+const V1: &str = r#"
+CREATE TABLE tasks (
+    seq         INTEGER PRIMARY KEY,
+    id          TEXT    NOT NULL UNIQUE,
+    provider    TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    parent_id   TEXT,
+    status      TEXT    NOT NULL,
+    raw_status  TEXT    NOT NULL DEFAULT '',
+    progress    INTEGER,
+    prompt      TEXT,
+    model       TEXT,
+    error       TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    finished_at INTEGER,
+    deadline_at INTEGER,
+    demo        INTEGER NOT NULL DEFAULT 0,
+    task_json   TEXT    NOT NULL
+);
+CREATE INDEX tasks_parent ON tasks(parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX tasks_unfinished ON tasks(created_at) WHERE status IN ('queued', 'running');
+
+CREATE TABLE images (
+    id          INTEGER PRIMARY KEY,
+    task_id     TEXT    NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    slot        TEXT    NOT NULL,
+    role        TEXT    NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    path        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    provider    TEXT    NOT NULL,
+    demo        INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (task_id, slot)
+);
+-- Newest-first paging: keyset on (created_at, id); id is the rowid, so it is in every index.
+CREATE INDEX images_time ON images(created_at);
+CREATE INDEX images_provider_time ON images(provider, created_at);
+CREATE INDEX images_role_time ON images(role, created_at);
+
+CREATE VIRTUAL TABLE prompts_fts USING fts5(
+    prompt,
+    content = 'tasks',
+    content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+CREATE TRIGGER tasks_fts_insert AFTER INSERT ON tasks WHEN new.prompt IS NOT NULL BEGIN
+    INSERT INTO prompts_fts(rowid, prompt) VALUES (new.seq, new.prompt);
+END;
+CREATE TRIGGER tasks_fts_delete AFTER DELETE ON tasks WHEN old.prompt IS NOT NULL BEGIN
+    INSERT INTO prompts_fts(prompts_fts, rowid, prompt) VALUES ('delete', old.seq, old.prompt);
+END;
+CREATE TRIGGER tasks_fts_update AFTER UPDATE OF prompt ON tasks
+WHEN old.prompt IS NOT new.prompt BEGIN
+    INSERT INTO prompts_fts(prompts_fts, rowid, prompt)
+        SELECT 'delete', old.seq, old.prompt WHERE old.prompt IS NOT NULL;
+    INSERT INTO prompts_fts(rowid, prompt)
+        SELECT new.seq, new.prompt WHERE new.prompt IS NOT NULL;
+END;
+"#;
+
+/// Version 2: thumbnails and favorites on images.
+const V2: &str = r#"
+ALTER TABLE images ADD COLUMN thumb_path TEXT;
+ALTER TABLE images ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
+-- Favorites-only paging walks only the favorites.
+CREATE INDEX images_favorite_time ON images(created_at) WHERE favorite = 1;
+"#;
+
+/// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "tasks, images, lineage, prompt search",
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        name: "image thumbnails and favorites",
+        sql: V2,
+    },
+];
+
+/// The schema version a fully migrated database has.
+pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The database's schema version (`PRAGMA user_version`; 0 for a new file).
+pub fn current_version(conn: &Connection) -> Result<u32, LibraryError> {
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    u32::try_from(v)
+        .map_err(|_| LibraryError::Database(format!("the schema version {v} is not valid")))
+}
+
+/// Brings the database up to [`LATEST_VERSION`]; returns the version it was at before.
+pub fn migrate(conn: &mut Connection) -> Result<u32, LibraryError> {
+    migrate_to(conn, LATEST_VERSION)
+}
+
+/// Applies the missing steps up to `target` (tests use it to build old databases); returns
+/// the version the database was at before. Refuses a database newer than this build knows.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, LibraryError> {
+    let before = current_version(conn)?;
+    if before > LATEST_VERSION {
+        return Err(LibraryError::NewerDatabase {
+            found: before,
+            known: LATEST_VERSION,
+        });
+    }
+    for step in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > before && m.version <= target)
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step.sql).map_err(|e| {
+            LibraryError::Database(format!(
+                "upgrading to schema version {} ({}) failed: {e}",
+                step.version, step.name
+            ))
+        })?;
+        tx.pragma_update(None, "user_version", step.version)?;
+        tx.commit()?;
+    }
+    Ok(before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+        }
+    }
+
+    #[test]
+    fn migrates_an_empty_database_to_latest_and_is_idempotent() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        assert_eq!(migrate(&mut conn).expect("migrate"), 0);
+        assert_eq!(current_version(&conn).expect("version"), LATEST_VERSION);
+        assert_eq!(migrate(&mut conn).expect("again"), LATEST_VERSION);
+        let cols: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('images')")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("columns");
+        assert!(
+            cols.iter().any(|c| c == "thumb_path") && cols.iter().any(|c| c == "favorite"),
+            "{cols:?}"
+        );
+    }
+
+    #[test]
+    fn refuses_a_newer_database() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .expect("set");
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(LibraryError::NewerDatabase { .. })
+        ));
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_previous_version() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate_to(&mut conn, 1).expect("v1");
+        // Sabotage: v2 adds `thumb_path`, so a column of that name makes it fail.
+        conn.execute_batch("ALTER TABLE images ADD COLUMN thumb_path TEXT")
+            .expect("sabotage");
+        assert!(migrate(&mut conn).is_err());
+        assert_eq!(current_version(&conn).expect("version"), 1);
+    }
+}

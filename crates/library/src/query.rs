@@ -1,0 +1,277 @@
+//! What the gallery asks for ([`GalleryQuery`]) and what it gets back ([`GalleryItem`],
+//! [`GalleryPage`]), plus the pieces that turn a query into safe SQL: the FTS5 match string
+//! built from user text and the keyset cursor.
+
+use atelier_providers::ProviderKind;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How many items a page holds unless the query says otherwise.
+pub const DEFAULT_PAGE_SIZE: u32 = 200;
+/// The largest page a query may ask for.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+/// At most this many words of the search text are used.
+const MAX_SEARCH_WORDS: usize = 16;
+/// Longer words are cut to this many characters.
+const MAX_WORD_CHARS: usize = 64;
+
+/// What an image is in the gallery: the filter the toolbar offers.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum ImageKind {
+    /// A 2x2 grid.
+    Grid,
+    /// One image of a grid (or the single result of a non-upscale task, e.g. a Flux image).
+    Single,
+    /// The result of an upscale (U1..U4, subtle/creative, 2x/4x).
+    Upscale,
+}
+
+impl ImageKind {
+    /// The word stored in the database: "grid", "single" or "upscale".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageKind::Grid => "grid",
+            ImageKind::Single => "single",
+            ImageKind::Upscale => "upscale",
+        }
+    }
+
+    /// Reads [`ImageKind::as_str`] back.
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "grid" => Some(ImageKind::Grid),
+            "single" => Some(ImageKind::Single),
+            "upscale" => Some(ImageKind::Upscale),
+            _ => None,
+        }
+    }
+}
+
+/// Which way the gallery is sorted.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum SortOrder {
+    /// Newest first (the default).
+    #[default]
+    NewestFirst,
+    /// Oldest first.
+    OldestFirst,
+}
+
+/// One gallery request: search text, filters, and where the page starts.
+///
+/// Every field is optional on the wire (`{}` is the first page of everything, newest first).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct GalleryQuery {
+    /// Words to find in prompts, as typed. Every word must match; the last word also matches
+    /// as a prefix while it is being typed (no trailing space). Any characters are safe: only
+    /// letters and digits are searched for.
+    #[ts(optional)]
+    pub text: Option<String>,
+    /// Only images from this provider.
+    #[ts(optional)]
+    pub provider: Option<ProviderKind>,
+    /// Only grids, singles or upscales.
+    #[ts(optional)]
+    pub kind: Option<ImageKind>,
+    /// Only favorites.
+    pub favorites_only: bool,
+    /// Only images made at or after this time.
+    #[ts(optional)]
+    pub from: Option<DateTime<Utc>>,
+    /// Only images made before this time.
+    #[ts(optional)]
+    pub to: Option<DateTime<Utc>>,
+    /// Newest first (default) or oldest first.
+    pub order: SortOrder,
+    /// Where the page starts: the `nextCursor` of the previous page; none for the first page.
+    #[ts(optional)]
+    pub cursor: Option<String>,
+    /// Items per page (default 200, at most 1000).
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+/// One image in the gallery, with what its card and the lightbox show.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct GalleryItem {
+    /// The image's id in the library.
+    #[ts(type = "number")]
+    pub image_id: i64,
+    /// The task it belongs to.
+    pub task_id: String,
+    /// The task it was made from, when known (lineage).
+    pub parent_id: Option<String>,
+    /// Where it was made.
+    pub provider: ProviderKind,
+    /// Grid, single or upscale.
+    pub kind: ImageKind,
+    /// Which image of the task: "grid", "single-1".."single-4" or "result".
+    pub slot: String,
+    /// What made the task, in words: "Imagine", "Upscale 2", "Pan left" ...
+    pub kind_label: String,
+    /// The prompt, when known.
+    pub prompt: Option<String>,
+    /// The model, when known.
+    pub model: Option<String>,
+    /// When the task was made.
+    pub created_at: DateTime<Utc>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Size of the original file in bytes.
+    #[ts(type = "number")]
+    pub bytes: i64,
+    /// Marked as a favorite.
+    pub favorite: bool,
+    /// The original file (absolute path).
+    pub path: String,
+    /// The thumbnail (absolute path), once made.
+    pub thumb_path: Option<String>,
+    /// Made in demo mode (by the built-in simulator).
+    pub demo: bool,
+}
+
+impl GalleryItem {
+    /// A cursor that starts a page right after this item in newest-first order (or right
+    /// before it oldest-first): jump to a place in the gallery without paging there.
+    pub fn cursor(&self) -> String {
+        Cursor {
+            created_at: self.created_at.timestamp_millis(),
+            id: self.image_id,
+        }
+        .encode()
+    }
+}
+
+/// One page of the gallery.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct GalleryPage {
+    /// The items, in the query's order.
+    pub items: Vec<GalleryItem>,
+    /// Pass this as `cursor` to get the next page; none when this is the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A position in the gallery order: the last item's (created_at, image id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    pub created_at: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// The opaque text handed to the UI.
+    pub(crate) fn encode(self) -> String {
+        format!("{}:{}", self.created_at, self.id)
+    }
+
+    /// Reads [`Cursor::encode`] back; `None` when the text was not made by it.
+    pub(crate) fn decode(text: &str) -> Option<Cursor> {
+        let (a, b) = text.trim().split_once(':')?;
+        Some(Cursor {
+            created_at: a.parse().ok()?,
+            id: b.parse().ok()?,
+        })
+    }
+}
+
+/// The page size a query asks for, within bounds.
+pub(crate) fn page_size(q: &GalleryQuery) -> u32 {
+    q.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+}
+
+/// Turns typed text into an FTS5 match expression that cannot be a syntax error: every word
+/// (a run of letters/digits) becomes a quoted string, the words are ANDed, and the last one
+/// gets a prefix `*` unless the text ends with a space or punctuation (the word is complete).
+/// Returns `None` when the text has no words (then there is no text filter).
+pub(crate) fn fts_match(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_SEARCH_WORDS)
+        .map(|w| w.chars().take(MAX_WORD_CHARS).collect())
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    let typing = text.chars().last().is_some_and(char::is_alphanumeric);
+    let parts: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last && typing {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect();
+    Some(parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_strings_quote_every_word_and_prefix_the_last() {
+        assert_eq!(fts_match("red fox").as_deref(), Some("\"red\" \"fox\"*"));
+        assert_eq!(fts_match("red fox ").as_deref(), Some("\"red\" \"fox\""));
+        assert_eq!(
+            fts_match("  \"\"\" ( ) * NEAR AND -- ").as_deref(),
+            Some("\"NEAR\" \"AND\"")
+        );
+        assert_eq!(fts_match("\"unbalanced"), Some("\"unbalanced\"*".into()));
+        assert_eq!(fts_match("16:9"), Some("\"16\" \"9\"*".into()));
+        assert_eq!(fts_match("café"), Some("\"café\"*".into()));
+        assert_eq!(fts_match("!!! ..."), None);
+        assert_eq!(fts_match(""), None);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        let c = Cursor {
+            created_at: 1_700_000_000_000,
+            id: 42,
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("abc"), None);
+        assert_eq!(Cursor::decode("1:x"), None);
+    }
+
+    #[test]
+    fn empty_json_is_the_default_query() {
+        let q: GalleryQuery = serde_json::from_str("{}").expect("parse");
+        assert_eq!(q, GalleryQuery::default());
+        let q: GalleryQuery = serde_json::from_str(
+            r#"{"text":"fox","provider":"linkr","kind":"upscale","favoritesOnly":true}"#,
+        )
+        .expect("parse");
+        assert_eq!(q.kind, Some(ImageKind::Upscale));
+        assert!(q.favorites_only);
+        assert_eq!(
+            page_size(&GalleryQuery {
+                limit: Some(0),
+                ..q.clone()
+            }),
+            1
+        );
+        assert_eq!(
+            page_size(&GalleryQuery {
+                limit: Some(99_999),
+                ..q
+            }),
+            MAX_PAGE_SIZE
+        );
+    }
+}
