@@ -64,6 +64,44 @@ describe('ipc', () => {
     ]);
   });
 
+  it('calls the gallery commands with camelCase arguments', async () => {
+    core.invoke.mockResolvedValue(null);
+    await ipc.gallerySearch({ favoritesOnly: true, order: 'newestFirst', text: 'fox', limit: 200 });
+    await ipc.imageDetail(7);
+    await ipc.setFavorite(7, true);
+    await ipc.deleteImage(7);
+    await ipc.saveImageAs(7);
+    await ipc.copyImage(7);
+    await ipc.copyText('a red fox');
+    await ipc.showInFolder(7);
+    expect(core.invoke.mock.calls).toEqual([
+      [
+        'gallery_search',
+        { query: { favoritesOnly: true, order: 'newestFirst', text: 'fox', limit: 200 } },
+      ],
+      ['image_detail', { imageId: 7 }],
+      ['set_favorite', { imageId: 7, favorite: true }],
+      ['delete_image', { imageId: 7 }],
+      ['save_image_as', { imageId: 7 }],
+      ['copy_image', { imageId: 7 }],
+      ['copy_text', { text: 'a red fox' }],
+      ['show_in_folder', { imageId: 7 }],
+    ]);
+  });
+
+  it('delivers gallery-changed payloads', async () => {
+    let handler: ((e: { payload: unknown }) => void) | undefined;
+    events.listen.mockImplementation(async (name: string, cb: typeof handler) => {
+      expect(name).toBe('gallery-changed');
+      handler = cb;
+      return () => {};
+    });
+    const seen: unknown[] = [];
+    await ipc.onGalleryChanged((e) => seen.push(e));
+    handler?.({ payload: { taskId: 't9' } });
+    expect(seen).toEqual([{ taskId: 't9' }]);
+  });
+
   it('turns rejections into AppErrors with a sentence', async () => {
     core.invoke.mockRejectedValue({ code: 'no_key', message: 'Add a JourneyAPI key in Settings.' });
     await expect(ipc.testKey('journey')).rejects.toMatchObject({

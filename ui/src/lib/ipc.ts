@@ -6,6 +6,10 @@ import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { ActionInput } from './bindings/ActionInput';
 import type { AppState } from './bindings/AppState';
+import type { GalleryImage } from './bindings/GalleryImage';
+import type { GalleryQuery } from './bindings/GalleryQuery';
+import type { GalleryResults } from './bindings/GalleryResults';
+import type { ImageDetail } from './bindings/ImageDetail';
 import type { KeyCheck } from './bindings/KeyCheck';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { Settings } from './bindings/Settings';
@@ -64,12 +68,53 @@ export const cancelTask = (taskId: string): Promise<TaskView> => call('cancel_ta
 /** Tells the core the interface is interactive (used by the startup benchmark). */
 export const uiReady = (): Promise<void> => call('ui_ready');
 
-/** Subscribes to `task-update`; resolves to the function that unsubscribes. */
-export async function onTaskUpdate(callback: (event: TaskEvent) => void): Promise<UnlistenFn> {
+// The gallery (the local library).
+
+/** One page of images matching the query (newest first unless `order` says otherwise). */
+export const gallerySearch = (query: GalleryQuery): Promise<GalleryResults> =>
+  call('gallery_search', { query });
+
+/** An image with its task (and buttons), parent, children and siblings. */
+export const imageDetail = (imageId: number): Promise<ImageDetail> =>
+  call('image_detail', { imageId });
+
+export const setFavorite = (imageId: number, favorite: boolean): Promise<GalleryImage> =>
+  call('set_favorite', { imageId, favorite });
+
+/** Removes the image from the library and its files from the disk. */
+export const deleteImage = (imageId: number): Promise<void> => call('delete_image', { imageId });
+
+/** Asks where to save a copy (a native dialog): the path chosen, or null when cancelled. */
+export const saveImageAs = (imageId: number): Promise<string | null> =>
+  call('save_image_as', { imageId });
+
+/** Puts the image on the clipboard. */
+export const copyImage = (imageId: number): Promise<void> => call('copy_image', { imageId });
+
+/** Puts text on the clipboard. */
+export const copyText = (text: string): Promise<void> => call('copy_text', { text });
+
+/** Shows the image's file in the system file manager. */
+export const showInFolder = (imageId: number): Promise<void> => call('show_in_folder', { imageId });
+
+/** Payload of `gallery-changed`: new images of this task are in the library. */
+export interface GalleryChange {
+  taskId: string;
+}
+
+async function subscribe<T>(event: string, callback: (payload: T) => void): Promise<UnlistenFn> {
   if (!hasBackend()) throw AppError.noBackend();
   try {
-    return await listen<TaskEvent>('task-update', (event) => callback(event.payload));
+    return await listen<T>(event, (e) => callback(e.payload));
   } catch (error) {
     throw toAppError(error);
   }
 }
+
+/** Subscribes to `task-update`; resolves to the function that unsubscribes. */
+export const onTaskUpdate = (callback: (event: TaskEvent) => void): Promise<UnlistenFn> =>
+  subscribe<TaskEvent>('task-update', callback);
+
+/** Subscribes to `gallery-changed`; resolves to the function that unsubscribes. */
+export const onGalleryChanged = (callback: (change: GalleryChange) => void): Promise<UnlistenFn> =>
+  subscribe<GalleryChange>('gallery-changed', callback);

@@ -262,11 +262,24 @@ export class AppStore {
 
   /** Puts a task's prompt into the composer and focuses it. */
   editPrompt(view: TaskView): void {
-    this.prompt = view.task.prompt ?? '';
-    if (this.providers.some((p) => p.provider === view.task.provider)) {
-      this.setProvider(view.task.provider);
+    this.reusePrompt(view.task);
+  }
+
+  /**
+   * Puts a prompt (with the provider and model it was made with, when they are offered)
+   * into the composer, goes to Create and focuses it. Used by "Edit prompt" and the
+   * gallery's "Reuse prompt".
+   */
+  reusePrompt(source: {
+    prompt: string | null;
+    provider: ProviderKind;
+    model: string | null;
+  }): void {
+    this.prompt = source.prompt ?? '';
+    if (this.providers.some((p) => p.provider === source.provider)) {
+      this.setProvider(source.provider);
     }
-    if (view.task.model && this.models.includes(view.task.model)) this.setModel(view.task.model);
+    if (source.model && this.models.includes(source.model)) this.setModel(source.model);
     this.composerError = null;
     this.view = 'create';
     this.focusPromptRequest++;

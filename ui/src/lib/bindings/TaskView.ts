@@ -19,6 +19,6 @@ media: TaskMedia,
  */
 demo: boolean, 
 /**
- * "U2 of “a red fox…”": how this task came from its parent, for the card's link.
+ * The parent's prompt, shortened, for the card's "from “…”" link back to it.
  */
 parentLabel: string | null, };

@@ -1,5 +1,7 @@
 /** Builders for tests (not imported by the app). */
 import type { Action } from '../bindings/Action';
+import type { GalleryImage } from '../bindings/GalleryImage';
+import type { GalleryItem } from '../bindings/GalleryItem';
 import type { Task } from '../bindings/Task';
 import type { TaskMedia } from '../bindings/TaskMedia';
 import type { TaskView } from '../bindings/TaskView';
@@ -126,4 +128,42 @@ export function singleActions(): Action[] {
       kind: { type: 'varyRegion' },
     }),
   ];
+}
+
+/** A gallery image (library row plus its asset addresses). */
+export function makeImage(
+  id: number,
+  over: Partial<GalleryItem> = {},
+  extra: Partial<Omit<GalleryImage, 'item'>> = {},
+): GalleryImage {
+  return {
+    item: {
+      imageId: id,
+      taskId: `task-${id}`,
+      parentId: null,
+      provider: 'linkr',
+      kind: 'grid',
+      slot: 'grid',
+      kindLabel: 'Imagine',
+      prompt: `image number ${id} of a red fox --ar 1:1`,
+      model: 'midjourney',
+      createdAt: new Date(Date.UTC(2026, 2, 1) - id * 60_000).toISOString(),
+      width: 1024,
+      height: 1024,
+      bytes: 1_500_000,
+      favorite: false,
+      path: `/library/${id}.png`,
+      thumbPath: `/library/thumbs/${id}.webp`,
+      demo: false,
+      ...over,
+    },
+    src: `asset://localhost/library/${id}.png`,
+    thumbSrc: `asset://localhost/library/thumbs/${id}.webp`,
+    ...extra,
+  };
+}
+
+/** `count` images with ids from `first` upwards. */
+export function makeImages(first: number, count: number): GalleryImage[] {
+  return Array.from({ length: count }, (_, i) => makeImage(first + i));
 }

@@ -1,0 +1,246 @@
+/**
+ * The gallery's live state (Svelte 5 runes): the toolbar's filters, the loaded images
+ * (pages fetched on demand through the cursor), the total, and the calls the grid and
+ * the lightbox make. One instance per mounted Gallery view.
+ */
+import type { GalleryImage } from './bindings/GalleryImage';
+import { errorMessage } from './errors';
+import {
+  appendPage,
+  buildQuery,
+  CELL_SIZE_DEFAULT,
+  CELL_SIZE_MAX,
+  CELL_SIZE_MIN,
+  DEFAULT_FILTERS,
+  mergeFirstPage,
+  PAGE_SIZE,
+  replaceImage,
+  SEARCH_DEBOUNCE_MS,
+  withFavorite,
+  type GalleryFilters,
+} from './gallery';
+import * as ipc from './ipc';
+
+const CELL_SIZE_KEY = 'atelier.gallery.cellSize';
+/** Several gallery-changed events in a row cause one re-query. */
+const CHANGE_COALESCE_MS = 250;
+
+function clampCellSize(n: number): number {
+  if (!Number.isFinite(n)) return CELL_SIZE_DEFAULT;
+  return Math.min(CELL_SIZE_MAX, Math.max(CELL_SIZE_MIN, Math.round(n)));
+}
+
+function storedCellSize(): number {
+  try {
+    const raw = globalThis.localStorage?.getItem(CELL_SIZE_KEY);
+    return raw ? clampCellSize(Number(raw)) : CELL_SIZE_DEFAULT;
+  } catch {
+    return CELL_SIZE_DEFAULT;
+  }
+}
+
+export class GalleryStore {
+  filters = $state<GalleryFilters>({ ...DEFAULT_FILTERS });
+  /** Loaded images, in order. Replaced as a whole (never deep-proxied: it can be huge). */
+  items = $state.raw<GalleryImage[]>([]);
+  /** How many images match the query in all. */
+  total = $state(0);
+  nextCursor = $state<string | null>(null);
+  /** The first page of the current query has answered (or failed). */
+  loaded = $state(false);
+  /** A first page is on its way. */
+  searching = $state(false);
+  /** A further page is on its way. */
+  loadingMore = $state(false);
+  /** The sentence of the last thing that failed here (search, paging, a star). */
+  error = $state<string | null>(null);
+  cellSize = $state(storedCellSize());
+
+  hasMore = $derived(this.nextCursor !== null);
+
+  /** Called after a new query's first page replaced the list (scroll to the top). */
+  onreset: (() => void) | null = null;
+  /** Called after `added` new images were put in front of the list (keep the scroll). */
+  onprepend: ((added: number) => void) | null = null;
+
+  #generation = 0;
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #changeTimer: ReturnType<typeof setTimeout> | undefined;
+  #unlisten: (() => void) | null = null;
+  #stopped = false;
+  #now: () => Date;
+
+  constructor(options: { now?: () => Date } = {}) {
+    // A plain instant for the query, never state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** Subscribes to new images and loads the first page. */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    if (!this.#unlisten && ipc.hasBackend()) {
+      try {
+        const unlisten = await ipc.onGalleryChanged(() => this.#scheduleRequery());
+        if (this.#stopped) unlisten();
+        else this.#unlisten = unlisten;
+      } catch (error) {
+        this.error = `New images won't appear by themselves: ${errorMessage(error)}`;
+      }
+    }
+    await this.refresh();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#unlisten?.();
+    this.#unlisten = null;
+    clearTimeout(this.#searchTimer);
+    clearTimeout(this.#changeTimer);
+    this.#generation++;
+  }
+
+  /** The search box: the query follows the typing after a short pause. */
+  setText(text: string): void {
+    this.filters.text = text;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => void this.refresh(), SEARCH_DEBOUNCE_MS);
+  }
+
+  /** A filter changed: query at once. */
+  setFilters(patch: Partial<Omit<GalleryFilters, 'text'>>): void {
+    Object.assign(this.filters, patch);
+    void this.refresh();
+  }
+
+  setCellSize(size: number): void {
+    this.cellSize = clampCellSize(size);
+    try {
+      globalThis.localStorage?.setItem(CELL_SIZE_KEY, String(this.cellSize));
+    } catch {
+      // not remembered; fine
+    }
+  }
+
+  indexOf(imageId: number): number {
+    return this.items.findIndex((img) => img.item.imageId === imageId);
+  }
+
+  /** Runs the current query from its first page. */
+  async refresh(): Promise<void> {
+    clearTimeout(this.#searchTimer);
+    const generation = ++this.#generation;
+    this.searching = true;
+    try {
+      const results = await ipc.gallerySearch(
+        buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() }),
+      );
+      if (generation !== this.#generation) return;
+      this.items = results.items;
+      this.nextCursor = results.nextCursor;
+      this.total = results.total;
+      this.error = null;
+      this.onreset?.();
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.items = [];
+      this.nextCursor = null;
+      this.total = 0;
+      this.error = errorMessage(error);
+    } finally {
+      if (generation === this.#generation) {
+        this.searching = false;
+        this.loaded = true;
+        this.loadingMore = false;
+      }
+    }
+  }
+
+  /** Fetches the next page, when there is one and none is on its way. */
+  async loadMore(): Promise<void> {
+    const cursor = this.nextCursor;
+    if (!cursor || this.loadingMore || this.searching) return;
+    const generation = this.#generation;
+    this.loadingMore = true;
+    try {
+      const results = await ipc.gallerySearch(
+        buildQuery($state.snapshot(this.filters), { cursor, limit: PAGE_SIZE, now: this.#now() }),
+      );
+      if (generation !== this.#generation || cursor !== this.nextCursor) return;
+      this.items = appendPage(this.items, results.items);
+      this.nextCursor = results.nextCursor;
+      this.total = Math.max(results.total, this.items.length);
+    } catch (error) {
+      if (generation === this.#generation) this.error = errorMessage(error);
+    } finally {
+      if (generation === this.#generation) this.loadingMore = false;
+    }
+  }
+
+  #scheduleRequery(): void {
+    clearTimeout(this.#changeTimer);
+    this.#changeTimer = setTimeout(() => void this.requery(), CHANGE_COALESCE_MS);
+  }
+
+  /**
+   * New images arrived (`gallery-changed`): fetch the first page again and put what is new
+   * in front, keeping everything already loaded (and the scroll) where it is.
+   */
+  async requery(): Promise<void> {
+    if (!this.loaded || this.searching) {
+      if (!this.searching) await this.refresh();
+      return;
+    }
+    const generation = this.#generation;
+    try {
+      const results = await ipc.gallerySearch(
+        buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() }),
+      );
+      if (generation !== this.#generation) return;
+      const merged = mergeFirstPage(this.items, results.items);
+      this.total = results.total;
+      if (merged.replaced) {
+        this.#generation++;
+        this.loadingMore = false;
+        this.items = merged.items;
+        this.nextCursor = results.nextCursor;
+        this.onreset?.();
+      } else {
+        this.items = merged.items;
+        if (merged.added > 0) this.onprepend?.(merged.added);
+      }
+    } catch (error) {
+      if (generation === this.#generation) this.error = errorMessage(error);
+    }
+  }
+
+  /**
+   * Stars or unstars an image (shown at once, undone when the core says no). Resolves to
+   * the image as stored; rejects with an AppError.
+   */
+  async setFavorite(image: GalleryImage, favorite: boolean): Promise<GalleryImage> {
+    const id = image.item.imageId;
+    const before = this.items.find((img) => img.item.imageId === id);
+    if (before) this.items = replaceImage(this.items, withFavorite(before, favorite));
+    try {
+      const updated = await ipc.setFavorite(id, favorite);
+      if (this.indexOf(id) >= 0) this.items = replaceImage(this.items, updated);
+      return updated;
+    } catch (error) {
+      const now = this.items.find((img) => img.item.imageId === id);
+      if (before && now)
+        this.items = replaceImage(this.items, withFavorite(now, before.item.favorite));
+      throw error;
+    }
+  }
+
+  /** Deletes an image (rows and files) and takes it out of the list. Rejects with an AppError. */
+  async remove(imageId: number): Promise<void> {
+    await ipc.deleteImage(imageId);
+    const index = this.indexOf(imageId);
+    if (index >= 0) {
+      this.items = this.items.filter((img) => img.item.imageId !== imageId);
+      this.total = Math.max(this.items.length, this.total - 1);
+    }
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The gallery's pure logic: toolbar state -> GalleryQuery, words for counts and empty
+ * states, merging a re-queried first page into what is loaded, and the lightbox keys.
+ */
+import type { Action } from './bindings/Action';
+import type { GalleryImage } from './bindings/GalleryImage';
+import type { GalleryQuery } from './bindings/GalleryQuery';
+import type { ImageKind } from './bindings/ImageKind';
+import type { ProviderKind } from './bindings/ProviderKind';
+import { parsePrompt } from './params';
+import type { KeyLike } from './shortcuts';
+
+export type DatePreset = 'all' | 'today' | '7d' | '30d';
+
+export const DATE_PRESETS: readonly { value: DatePreset; label: string }[] = [
+  { value: 'all', label: 'All time' },
+  { value: 'today', label: 'Today' },
+  { value: '7d', label: 'Last 7 days' },
+  { value: '30d', label: 'Last 30 days' },
+];
+
+export const KIND_FILTERS: readonly { value: ImageKind | 'all'; label: string }[] = [
+  { value: 'all', label: 'All kinds' },
+  { value: 'grid', label: 'Grids' },
+  { value: 'single', label: 'Singles' },
+  { value: 'upscale', label: 'Upscales' },
+];
+
+/** What the toolbar holds. */
+export interface GalleryFilters {
+  text: string;
+  provider: ProviderKind | 'all';
+  kind: ImageKind | 'all';
+  favoritesOnly: boolean;
+  date: DatePreset;
+}
+
+export const DEFAULT_FILTERS: Readonly<GalleryFilters> = {
+  text: '',
+  provider: 'all',
+  kind: 'all',
+  favoritesOnly: false,
+  date: 'all',
+};
+
+export const PAGE_SIZE = 200;
+export const SEARCH_DEBOUNCE_MS = 150;
+export const CELL_SIZE_MIN = 120;
+export const CELL_SIZE_MAX = 320;
+export const CELL_SIZE_DEFAULT = 200;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The `from` of a date preset (an RFC 3339 UTC instant), or undefined for all time. */
+export function dateFrom(preset: DatePreset, now: Date = new Date()): string | undefined {
+  switch (preset) {
+    case 'today': {
+      // Local midnight: "today" is the person's day, not UTC's.
+      const start = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+      return start.toISOString();
+    }
+    case '7d':
+      return new Date(now.getTime() - 7 * DAY_MS).toISOString();
+    case '30d':
+      return new Date(now.getTime() - 30 * DAY_MS).toISOString();
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The query for the toolbar's state. The text goes as typed (the core decides what a
+ * trailing word means); blank text, "all" and "all time" are left out.
+ */
+export function buildQuery(
+  filters: GalleryFilters,
+  options: { cursor?: string | null; limit?: number; now?: Date } = {},
+): GalleryQuery {
+  const query: GalleryQuery = {
+    favoritesOnly: filters.favoritesOnly,
+    order: 'newestFirst',
+    limit: options.limit ?? PAGE_SIZE,
+  };
+  if (filters.text.trim()) query.text = filters.text;
+  if (filters.provider !== 'all') query.provider = filters.provider;
+  if (filters.kind !== 'all') query.kind = filters.kind;
+  const from = dateFrom(filters.date, options.now);
+  if (from) query.from = from;
+  if (options.cursor) query.cursor = options.cursor;
+  return query;
+}
+
+/** True when any filter (or search text) narrows the results. */
+export function isFiltered(filters: GalleryFilters): boolean {
+  return (
+    !!filters.text.trim() ||
+    filters.provider !== 'all' ||
+    filters.kind !== 'all' ||
+    filters.favoritesOnly ||
+    filters.date !== 'all'
+  );
+}
+
+/** "12,345 images", "1 image", "No images". */
+export function countText(total: number): string {
+  if (!Number.isFinite(total) || total <= 0) return 'No images';
+  return `${total.toLocaleString('en-US')} ${total === 1 ? 'image' : 'images'}`;
+}
+
+/** What an empty gallery says. */
+export function emptyText(filters: GalleryFilters): { title: string; hint: string | null } {
+  const text = filters.text.trim();
+  if (text) {
+    return {
+      title: `Nothing matches “${text}”`,
+      hint: isFiltered({ ...filters, text: '' })
+        ? 'Try other words, or loosen the filters.'
+        : 'Try other words.',
+    };
+  }
+  if (filters.favoritesOnly && !isFiltered({ ...filters, favoritesOnly: false })) {
+    return { title: 'No favorites yet', hint: 'Star an image to find it here.' };
+  }
+  if (isFiltered(filters)) {
+    return { title: 'Nothing matches these filters', hint: 'Loosen the filters to see more.' };
+  }
+  return { title: 'No images yet — make some in Create', hint: null };
+}
+
+/** The first few words of a prompt, without its --parameters ('' when none). */
+export function firstWords(prompt: string | null | undefined, count = 8): string {
+  if (!prompt) return '';
+  const text = parsePrompt(prompt).text || prompt.trim();
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length > count ? `${words.slice(0, count).join(' ')}…` : words.join(' ');
+}
+
+/** Pixel size as words: "1024 × 1024". */
+export function dimensionsText(width: number, height: number): string {
+  return width > 0 && height > 0 ? `${width} × ${height}` : '';
+}
+
+/** "2.4 MB", "812 KB". */
+export function bytesText(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export const KIND_WORDS: Record<ImageKind, string> = {
+  grid: 'Grid',
+  single: 'Single',
+  upscale: 'Upscale',
+};
+
+/**
+ * A re-queried first page merged into what is loaded (newest first): images not seen
+ * before go in front, known ones are replaced by their fresh copy, the rest stays (and
+ * so does the cursor). When the fresh page shares nothing with the list (many new
+ * images, or the list was empty), the page replaces the list.
+ */
+export function mergeFirstPage(
+  current: readonly GalleryImage[],
+  fresh: readonly GalleryImage[],
+): { items: GalleryImage[]; added: number; replaced: boolean } {
+  const freshById = new Map(fresh.map((img) => [img.item.imageId, img]));
+  const overlaps = current.some((img) => freshById.has(img.item.imageId));
+  if (!overlaps) return { items: fresh.slice(), added: fresh.length, replaced: true };
+  const currentIds = new Set(current.map((img) => img.item.imageId));
+  const added = fresh.filter((img) => !currentIds.has(img.item.imageId));
+  const kept = current.map((img) => freshById.get(img.item.imageId) ?? img);
+  return { items: [...added, ...kept], added: added.length, replaced: false };
+}
+
+/** Appends a page, leaving out images already in the list. */
+export function appendPage(
+  current: readonly GalleryImage[],
+  page: readonly GalleryImage[],
+): GalleryImage[] {
+  const ids = new Set(current.map((img) => img.item.imageId));
+  return [...current, ...page.filter((img) => !ids.has(img.item.imageId))];
+}
+
+/** The list with one image swapped for its new copy (same position). */
+export function replaceImage(list: readonly GalleryImage[], image: GalleryImage): GalleryImage[] {
+  return list.map((img) => (img.item.imageId === image.item.imageId ? image : img));
+}
+
+/** A copy of an image with its favorite flag set. */
+export function withFavorite(image: GalleryImage, favorite: boolean): GalleryImage {
+  return { ...image, item: { ...image.item, favorite } };
+}
+
+// The lightbox's keys.
+
+export type LightboxCommand =
+  | { type: 'prev' }
+  | { type: 'next' }
+  | { type: 'close' }
+  | { type: 'favorite' }
+  | { type: 'copyPrompt' }
+  | { type: 'reuse' }
+  | { type: 'delete' }
+  | { type: 'action'; group: 'upscale' | 'variation'; index: number };
+
+export interface LightboxKey extends KeyLike {
+  /** The physical key ("Digit2"): Shift+2 is "@" or "\"" depending on the layout. */
+  code?: string;
+}
+
+/**
+ * What a key does in the lightbox, or null. Plain keys only (Ctrl/Cmd/Alt combinations
+ * keep their usual meaning, e.g. Ctrl+C copies selected text), and nothing while typing.
+ * 1-4 run U1-U4 and Shift+1-4 run V1-V4.
+ */
+export function lightboxCommand(e: LightboxKey, inTextEntry: boolean): LightboxCommand | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  if (e.key === 'Escape') return { type: 'close' };
+  if (inTextEntry) return null;
+  const digit = /^Digit([1-4])$/.exec(e.code ?? '')?.[1] ?? (/^[1-4]$/.test(e.key) ? e.key : null);
+  if (digit) {
+    return { type: 'action', group: e.shiftKey ? 'variation' : 'upscale', index: Number(digit) };
+  }
+  if (e.shiftKey) return null;
+  switch (e.key) {
+    case 'ArrowLeft':
+      return { type: 'prev' };
+    case 'ArrowRight':
+      return { type: 'next' };
+    case 'f':
+    case 'F':
+      return { type: 'favorite' };
+    case 'c':
+    case 'C':
+      return { type: 'copyPrompt' };
+    case 'r':
+    case 'R':
+      return { type: 'reuse' };
+    case 'Delete':
+    case 'Backspace':
+      return { type: 'delete' };
+    default:
+      return null;
+  }
+}
+
+/** The button a U/V key stands for, when the task offers it as a plain send. */
+export function actionForKey(
+  actions: readonly Action[],
+  group: 'upscale' | 'variation',
+  index: number,
+): Action | null {
+  return actions.find((a) => a.group === group && a.index === index && a.mode === 'send') ?? null;
+}
