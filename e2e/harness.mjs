@@ -3,7 +3,8 @@
 // screenshots into e2e/screenshots/.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -99,6 +100,8 @@ export function freshHome() {
  * session on it. Returns { session, logs, stop() }.
  */
 export async function startApp(env = {}) {
+  const instance = randomUUID();
+  env = { ...env, ATELIER_E2E_INSTANCE: instance };
   const port = await freePort();
   const nativePort = await freePort();
   const logs = [];
@@ -116,6 +119,14 @@ export async function startApp(env = {}) {
   return {
     session,
     logs,
+    /** Kills the app process itself with SIGKILL, as a crash would. */
+    crash() {
+      const pids = pidsWithEnv("ATELIER_E2E_INSTANCE", instance).filter((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0].endsWith("atelier"),
+      );
+      for (const pid of pids) process.kill(pid, "SIGKILL");
+      return pids.length;
+    },
     async stop() {
       await session.quit();
       driver.kill("SIGTERM");
@@ -126,4 +137,20 @@ export async function startApp(env = {}) {
 /** Saves a screenshot of the app window as e2e/screenshots/<name>.png. */
 export async function shot(session, name) {
   await session.screenshot(join(SHOTS, `${name}.png`));
+}
+
+/** Pids of processes whose environment has `name=value`. */
+export function pidsWithEnv(name, value) {
+  const needle = `${name}=${value}`;
+  const out = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (env.includes(needle)) out.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
 }

@@ -1,9 +1,14 @@
 //! IPC commands: each one hands its arguments to [`Atelier`] and returns its answer. Errors
 //! cross as `{code, message}` ([`AppError`]).
 
+use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
 use atelier_core::{AppError, AppState, Atelier, Settings, SubmitRequest, TaskView};
+use atelier_library::GalleryQuery;
 use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
-use tauri::State;
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -21,7 +26,11 @@ pub async fn save_settings(app: State<'_, Atelier>, settings: Settings) -> Resul
 
 /// Stores a provider's key in the OS keyring (write-only: it never comes back).
 #[tauri::command]
-pub async fn set_key(app: State<'_, Atelier>, provider: ProviderKind, key: String) -> Result<AppState> {
+pub async fn set_key(
+    app: State<'_, Atelier>,
+    provider: ProviderKind,
+    key: String,
+) -> Result<AppState> {
     app.set_key(provider, &key).await
 }
 
@@ -71,4 +80,113 @@ pub fn cancel_task(app: State<'_, Atelier>, task_id: String) -> Result<TaskView>
 pub fn ui_ready() {
     tracing::info!(target: "atelier::startup", "ui ready");
     eprintln!("ATELIER_UI_READY");
+}
+
+/// One page of the gallery.
+#[tauri::command]
+pub async fn gallery_search(
+    app: State<'_, Atelier>,
+    query: GalleryQuery,
+) -> Result<GalleryResults> {
+    app.gallery_search(query).await
+}
+
+/// What the lightbox shows about one image.
+#[tauri::command]
+pub async fn image_detail(app: State<'_, Atelier>, image_id: i64) -> Result<ImageDetail> {
+    app.image_detail(image_id).await
+}
+
+/// Marks an image as a favorite, or not.
+#[tauri::command]
+pub async fn set_favorite(
+    app: State<'_, Atelier>,
+    image_id: i64,
+    favorite: bool,
+) -> Result<GalleryImage> {
+    app.set_favorite(image_id, favorite).await
+}
+
+/// Deletes an image's rows and files.
+#[tauri::command]
+pub async fn delete_image(app: State<'_, Atelier>, image_id: i64) -> Result<()> {
+    app.delete_image(image_id).await
+}
+
+/// Copies an image's original to a place chosen in the native save dialog; returns that
+/// path, or nothing when the person cancelled.
+#[tauri::command]
+pub async fn save_image_as(
+    handle: AppHandle,
+    app: State<'_, Atelier>,
+    image_id: i64,
+) -> Result<Option<String>> {
+    let source = app.image_path(image_id)?;
+    let name = source
+        .file_name()
+        .map(|n| format!("atelier-{image_id}-{}", n.to_string_lossy()))
+        .unwrap_or_default();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    handle
+        .dialog()
+        .file()
+        .set_file_name(name)
+        .save_file(move |chosen| {
+            let _ = tx.send(chosen);
+        });
+    let Some(chosen) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let dest = chosen.into_path().map_err(|_| {
+        AppError::invalid("That place cannot be written to. Choose a folder on this computer.")
+    })?;
+    tokio::fs::copy(&source, &dest).await.map_err(|e| {
+        AppError::new(
+            "io",
+            format!("The image could not be saved there ({e}). Choose another folder."),
+        )
+    })?;
+    Ok(Some(dest.to_string_lossy().into_owned()))
+}
+
+/// Puts an image on the clipboard.
+#[tauri::command]
+pub async fn copy_image(handle: AppHandle, app: State<'_, Atelier>, image_id: i64) -> Result<()> {
+    let path = app.image_path(image_id)?;
+    let rgba =
+        tauri::async_runtime::spawn_blocking(move || image::open(&path).map(|i| i.to_rgba8()))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))?
+            .map_err(|e| AppError::new("io", format!("The image could not be read ({e}).")))?;
+    let (w, h) = rgba.dimensions();
+    let img = tauri::image::Image::new_owned(rgba.into_raw(), w, h);
+    handle.clipboard().write_image(&img).map_err(|e| {
+        AppError::new(
+            "clipboard",
+            format!("The clipboard refused the image ({e}). Try again."),
+        )
+    })
+}
+
+/// Puts text (a prompt) on the clipboard.
+#[tauri::command]
+pub fn copy_text(handle: AppHandle, text: String) -> Result<()> {
+    handle.clipboard().write_text(text).map_err(|e| {
+        AppError::new(
+            "clipboard",
+            format!("The clipboard refused the text ({e}). Try again."),
+        )
+    })
+}
+
+/// Opens the file manager at an image's original.
+#[tauri::command]
+pub fn show_in_folder(handle: AppHandle, app: State<'_, Atelier>, image_id: i64) -> Result<()> {
+    let path = app.image_path(image_id)?;
+    handle.opener().reveal_item_in_dir(&path).map_err(|e| {
+        AppError::new(
+            "opener",
+            format!("The file manager could not be opened ({e})."),
+        )
+    })
 }

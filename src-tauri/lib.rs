@@ -5,6 +5,7 @@
 mod commands;
 mod settings_store;
 
+use atelier_core::view::TaskChange;
 use atelier_core::{Atelier, AtelierConfig};
 use atelier_keys::KeyringStore;
 use std::sync::Arc;
@@ -13,6 +14,8 @@ use tauri::{Emitter, Manager};
 
 /// The event name the UI listens to for task changes.
 pub const TASK_EVENT: &str = "task-update";
+/// The event that tells the gallery new images of a task are in the library.
+pub const GALLERY_EVENT: &str = "gallery-changed";
 
 /// Builds and runs the app until its window closes.
 pub fn run() {
@@ -28,6 +31,9 @@ pub fn run() {
         .plugin(tauri_plugin_store::Builder::new().build())
         // The window comes back at the size and place it was closed at.
         .plugin(tauri_plugin_window_state::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let handle = app.handle().clone();
             let core = tauri::async_runtime::block_on(start_core(&handle))?;
@@ -39,6 +45,14 @@ pub fn run() {
                         Ok(ev) => {
                             if let Err(e) = emitter.emit(TASK_EVENT, &ev) {
                                 tracing::warn!("could not send a task event to the window: {e}");
+                            }
+                            if ev.change == TaskChange::Results {
+                                let payload = serde_json::json!({ "taskId": ev.task.task.id });
+                                if let Err(e) = emitter.emit(GALLERY_EVENT, payload) {
+                                    tracing::warn!(
+                                        "could not tell the gallery about new images: {e}"
+                                    );
+                                }
                             }
                         }
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
@@ -60,6 +74,14 @@ pub fn run() {
             commands::list_tasks,
             commands::cancel_task,
             commands::ui_ready,
+            commands::gallery_search,
+            commands::image_detail,
+            commands::set_favorite,
+            commands::delete_image,
+            commands::save_image_as,
+            commands::copy_image,
+            commands::copy_text,
+            commands::show_in_folder,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -69,7 +91,10 @@ pub fn run() {
 }
 
 fn env_number(name: &str) -> Option<f64> {
-    std::env::var(name).ok().and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite() && *v > 0.0)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v > 0.0)
 }
 
 async fn start_core(app: &tauri::AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
@@ -77,7 +102,8 @@ async fn start_core(app: &tauri::AppHandle) -> Result<Atelier, Box<dyn std::erro
     let images_dir = data_dir.join("library").join("images");
     std::fs::create_dir_all(&images_dir)?;
     // The webview may read images from the library folder and nowhere else.
-    app.asset_protocol_scope().allow_directory(&images_dir, true)?;
+    app.asset_protocol_scope()
+        .allow_directory(&images_dir, true)?;
 
     let keyring = KeyringStore::new();
     let key_store_health = tauri::async_runtime::spawn_blocking({
@@ -90,13 +116,16 @@ async fn start_core(app: &tauri::AppHandle) -> Result<Atelier, Box<dyn std::erro
     }
     let settings_store = settings_store::PluginSettingsStore::open(app)?;
     let core = Atelier::start(AtelierConfig {
-        images_dir,
+        library_dir,
         key_store: Arc::new(keyring),
         key_store_health,
         settings_store: Arc::new(settings_store),
         demo_speed: env_number("ATELIER_DEMO_SPEED").unwrap_or(4.0),
-        demo_poll_interval: Duration::from_millis(env_number("ATELIER_DEMO_POLL_MS").unwrap_or(1000.0) as u64),
-        live_poll_interval_override: env_number("ATELIER_POLL_INTERVAL_MS").map(|ms| Duration::from_millis(ms as u64)),
+        demo_poll_interval: Duration::from_millis(
+            env_number("ATELIER_DEMO_POLL_MS").unwrap_or(1000.0) as u64,
+        ),
+        live_poll_interval_override: env_number("ATELIER_POLL_INTERVAL_MS")
+            .map(|ms| Duration::from_millis(ms as u64)),
     })
     .await?;
     Ok(core)

@@ -6,28 +6,35 @@
 //! means a task started in demo mode keeps polling the simulator even after a key is added,
 //! and the other way round.
 
+use crate::archive::{archive_images, record};
 use crate::endpoints::{self, key_account, PROVIDERS};
 use crate::error::AppError;
-use crate::media::{cached_media, download_media};
+use crate::gallery::{GalleryImage, GalleryResults, ImageDetail};
+use crate::media::cached_media;
 use crate::settings::{load_settings, Settings, SettingsStore};
-use crate::view::{AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskChange, TaskEvent, TaskMedia, TaskView};
+use crate::view::{
+    AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskChange, TaskEvent, TaskMedia,
+    TaskView,
+};
 use atelier_engine::{Engine, EngineConfig, EngineEvent};
 use atelier_keys::{KeyStore, KeyStoreError, SecretKey};
-use atelier_library::ImageCache;
+use atelier_library::{FavoriteTarget, GalleryQuery, ImageCache, Library, LibraryError};
 use atelier_providers::{
-    ActionInput, ImagineRequest, JourneyClient, KeyCheck, LinkrClient, ProviderClient, ProviderKind, Task, TaskStatus,
+    ActionInput, ImagineRequest, JourneyClient, KeyCheck, LinkrClient, ProviderClient,
+    ProviderKind, Task, TaskStatus,
 };
 use atelier_simulator::{Simulator, SimulatorConfig};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
 /// How an [`Atelier`] is put together; the shell fills it from Tauri's paths and plugins.
 pub struct AtelierConfig {
-    /// Where downloaded images are kept (`<app data>/library/images`).
-    pub images_dir: PathBuf,
+    /// The library folder: the gallery database and every downloaded image
+    /// (`<app data>/library`).
+    pub library_dir: PathBuf,
     /// The key storage (the OS keyring in the app, memory in tests).
     pub key_store: Arc<dyn KeyStore>,
     /// `Err` when the key storage is not usable (no Secret Service...): keys cannot be set.
@@ -63,7 +70,8 @@ struct Inner {
     demo_cache: ImageCache,
     /// Images from real providers (loopback allowed only when the base URL itself is loopback).
     live_cache: RwLock<ImageCache>,
-    images_dir: PathBuf,
+    /// The gallery database and image folder.
+    library: Arc<Library>,
     media: Mutex<HashMap<String, TaskMedia>>,
     credits: Mutex<Option<i64>>,
     events: broadcast::Sender<TaskEvent>,
@@ -79,6 +87,14 @@ impl Atelier {
     /// both engines, and begins forwarding their events. Must run inside a tokio runtime.
     pub async fn start(cfg: AtelierConfig) -> Result<Self, AppError> {
         let settings = load_settings(cfg.settings_store.as_ref());
+        let library = tokio::task::spawn_blocking({
+            let dir = cfg.library_dir.clone();
+            move || Library::open(&dir)
+        })
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .map_err(|e| AppError::new("library", e.to_string()))?;
+        let library = Arc::new(library);
         let simulator = Simulator::start(SimulatorConfig {
             speed: cfg.demo_speed,
             linkr_key: DEMO_LINKR_KEY.into(),
@@ -86,11 +102,21 @@ impl Atelier {
             ..SimulatorConfig::default()
         })
         .await
-        .map_err(|e| AppError::internal(format!("The built-in demo could not start ({e}). Restart Atelier.")))?;
+        .map_err(|e| {
+            AppError::internal(format!(
+                "The built-in demo could not start ({e}). Restart Atelier."
+            ))
+        })?;
 
         let keyring = match &cfg.key_store_health {
-            Ok(()) => KeyringStatus { available: true, message: None },
-            Err(e) => KeyringStatus { available: false, message: Some(e.to_string()) },
+            Ok(()) => KeyringStatus {
+                available: true,
+                message: None,
+            },
+            Err(e) => KeyringStatus {
+                available: false,
+                message: Some(e.to_string()),
+            },
         };
 
         let demo = Engine::new(EngineConfig {
@@ -98,9 +124,13 @@ impl Atelier {
             min_interval: cfg.demo_poll_interval,
             ..EngineConfig::default()
         });
-        let live_interval =
-            cfg.live_poll_interval_override.unwrap_or(Duration::from_secs(u64::from(settings.poll_interval_secs)));
-        let mut live_config = EngineConfig { poll_interval: live_interval, ..EngineConfig::default() };
+        let live_interval = cfg
+            .live_poll_interval_override
+            .unwrap_or(Duration::from_secs(u64::from(settings.poll_interval_secs)));
+        let mut live_config = EngineConfig {
+            poll_interval: live_interval,
+            ..EngineConfig::default()
+        };
         if let Some(fast) = cfg.live_poll_interval_override {
             // Tests point the live engine at the simulator, which may be polled faster.
             live_config.min_interval = fast;
@@ -111,9 +141,9 @@ impl Atelier {
         }
         let (events, _) = broadcast::channel(1024);
         let inner = Arc::new(Inner {
-            demo_cache: ImageCache::new(&cfg.images_dir, true),
-            live_cache: RwLock::new(ImageCache::new(&cfg.images_dir, false)),
-            images_dir: cfg.images_dir,
+            demo_cache: library.image_cache(true),
+            live_cache: RwLock::new(library.image_cache(false)),
+            library,
             settings: RwLock::new(settings),
             settings_store: cfg.settings_store,
             key_store: cfg.key_store,
@@ -136,6 +166,7 @@ impl Atelier {
         }
         app.forward_events(true);
         app.forward_events(false);
+        app.resume_unfinished().await;
         app.refresh_credits().await;
         Ok(app)
     }
@@ -150,15 +181,25 @@ impl Atelier {
         &self.inner.simulator
     }
 
-    /// Where downloaded images are kept.
-    pub fn images_dir(&self) -> &std::path::Path {
-        &self.inner.images_dir
+    /// The library folder (database and images).
+    pub fn library_dir(&self) -> &Path {
+        self.inner.library.root()
+    }
+
+    /// The gallery database.
+    pub fn library(&self) -> &Library {
+        &self.inner.library
     }
 
     /// Providers, settings and keyring health, for the UI's chrome.
     pub fn app_state(&self) -> AppState {
         let settings = self.settings();
-        let last4 = self.inner.key_last4.lock().map(|m| m.clone()).unwrap_or_default();
+        let last4 = self
+            .inner
+            .key_last4
+            .lock()
+            .map(|m| m.clone())
+            .unwrap_or_default();
         let credits = self.inner.credits.lock().ok().and_then(|c| *c);
         let providers = PROVIDERS
             .iter()
@@ -175,7 +216,11 @@ impl Atelier {
                     base_url_from_env,
                     key_url: endpoints::key_url(provider).into(),
                     models: endpoints::models(provider),
-                    credits: if provider == ProviderKind::Journey { credits } else { None },
+                    credits: if provider == ProviderKind::Journey {
+                        credits
+                    } else {
+                        None
+                    },
                 }
             })
             .collect();
@@ -189,13 +234,18 @@ impl Atelier {
 
     /// The current settings.
     pub fn settings(&self) -> Settings {
-        self.inner.settings.read().map(|s| s.clone()).unwrap_or_default()
+        self.inner
+            .settings
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_default()
     }
 
     /// Checks and stores new settings, then points the live clients at the (maybe new) base URLs.
     pub async fn save_settings(&self, settings: Settings) -> Result<AppState, AppError> {
         settings.validate().map_err(AppError::invalid)?;
-        let value = serde_json::to_value(&settings).map_err(|e| AppError::internal(e.to_string()))?;
+        let value =
+            serde_json::to_value(&settings).map_err(|e| AppError::internal(e.to_string()))?;
         self.inner
             .settings_store
             .save(value)
@@ -204,7 +254,9 @@ impl Atelier {
             *s = settings.clone();
         }
         if self.inner.live_poll_override.is_none() {
-            self.inner.live.set_poll_interval(Duration::from_secs(u64::from(settings.poll_interval_secs)));
+            self.inner
+                .live
+                .set_poll_interval(Duration::from_secs(u64::from(settings.poll_interval_secs)));
         }
         if self.inner.keyring.available {
             for provider in PROVIDERS {
@@ -252,7 +304,10 @@ impl Atelier {
         let Some(key) = self.read_key(provider).await? else {
             return Err(AppError::new(
                 "no_key",
-                format!("No {} key is set yet. Paste one and press Save first.", provider.display_name()),
+                format!(
+                    "No {} key is set yet. Paste one and press Save first.",
+                    provider.display_name()
+                ),
             ));
         };
         let client = self.live_client(provider, &key)?;
@@ -277,27 +332,42 @@ impl Atelier {
                 },
             )
             .await?;
+        self.record(&task, demo);
         Ok(self.view(task, demo))
     }
 
     /// Runs one of `parent_id`'s buttons; the child task is watched like any other.
-    pub async fn run_action(&self, parent_id: &str, action_id: &str, input: ActionInput) -> Result<TaskView, AppError> {
+    pub async fn run_action(
+        &self,
+        parent_id: &str,
+        action_id: &str,
+        input: ActionInput,
+    ) -> Result<TaskView, AppError> {
         let (engine, demo) = self.engine_holding(parent_id)?;
         let task = engine.action(parent_id, action_id, input).await?;
+        self.record(&task, demo);
         Ok(self.view(task, demo))
     }
 
-    /// Every task of this session, newest first.
+    /// The most recent tasks (this session's and those in the library), newest first.
     pub fn list_tasks(&self) -> Vec<TaskView> {
-        let mut all: Vec<TaskView> = self
-            .inner
-            .demo
-            .list()
-            .into_iter()
-            .map(|t| self.view(t, true))
-            .chain(self.inner.live.list().into_iter().map(|t| self.view(t, false)))
-            .collect();
+        let mut all: HashMap<String, TaskView> = HashMap::new();
+        match self.inner.library.recent_tasks(RECENT_TASKS) {
+            Ok(stored) => {
+                for s in stored {
+                    all.insert(s.task.id.clone(), self.view(s.task, s.demo));
+                }
+            }
+            Err(e) => tracing::error!("could not read recent tasks from the library: {e}"),
+        }
+        for (engine, demo) in [(&self.inner.demo, true), (&self.inner.live, false)] {
+            for t in engine.list() {
+                all.insert(t.id.clone(), self.view(t, demo));
+            }
+        }
+        let mut all: Vec<TaskView> = all.into_values().collect();
         all.sort_by(|a, b| b.task.created_at.cmp(&a.task.created_at));
+        all.truncate(RECENT_TASKS);
         all
     }
 
@@ -309,9 +379,118 @@ impl Atelier {
         Ok(self.view(task, demo))
     }
 
+    /// One page of the gallery, with the total number of matches.
+    pub async fn gallery_search(&self, query: GalleryQuery) -> Result<GalleryResults, AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || {
+            let page = lib.search(&query)?;
+            let total = lib.count(&query)?;
+            Ok(GalleryResults {
+                items: page.items.into_iter().map(GalleryImage::from).collect(),
+                next_cursor: page.next_cursor,
+                total,
+            })
+        })
+        .await
+    }
+
+    /// Everything the lightbox shows about one image: its task with buttons, lineage, siblings.
+    pub async fn image_detail(&self, image_id: i64) -> Result<ImageDetail, AppError> {
+        let lib = self.inner.library.clone();
+        let (item, stored, parent, children, siblings) = blocking(move || {
+            let item = lib
+                .get_image(image_id)?
+                .ok_or(LibraryError::ImageNotFound(image_id))?;
+            let stored = lib.get_task(&item.task_id)?;
+            let first_image = |task_id: &str| -> Result<Option<GalleryImage>, LibraryError> {
+                Ok(lib
+                    .task_images(task_id)?
+                    .into_iter()
+                    .next()
+                    .map(GalleryImage::from))
+            };
+            let parent = match lib.parent(&item.task_id)? {
+                Some(p) => first_image(&p.task.id)?,
+                None => None,
+            };
+            let mut children = Vec::new();
+            for child in lib.children(&item.task_id)? {
+                if let Some(img) = first_image(&child.task.id)? {
+                    children.push(img);
+                }
+            }
+            let siblings = lib
+                .task_images(&item.task_id)?
+                .into_iter()
+                .map(GalleryImage::from)
+                .collect();
+            Ok((item, stored, parent, children, siblings))
+        })
+        .await?;
+        let task = stored.map(|s| {
+            let engine = if s.demo {
+                &self.inner.demo
+            } else {
+                &self.inner.live
+            };
+            let current = engine.get(&s.task.id).unwrap_or(s.task);
+            self.view(current, s.demo)
+        });
+        Ok(ImageDetail {
+            image: GalleryImage::from(item),
+            task,
+            parent,
+            children,
+            siblings,
+        })
+    }
+
+    /// Marks an image as a favorite, or not.
+    pub async fn set_favorite(
+        &self,
+        image_id: i64,
+        favorite: bool,
+    ) -> Result<GalleryImage, AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || {
+            lib.set_favorite(&FavoriteTarget::Image(image_id), favorite)?;
+            let item = lib
+                .get_image(image_id)?
+                .ok_or(LibraryError::ImageNotFound(image_id))?;
+            Ok(GalleryImage::from(item))
+        })
+        .await
+    }
+
+    /// Deletes an image: its row and its files (original and thumbnail).
+    pub async fn delete_image(&self, image_id: i64) -> Result<(), AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || {
+            if lib.delete_image(image_id)? {
+                Ok(())
+            } else {
+                Err(LibraryError::ImageNotFound(image_id))
+            }
+        })
+        .await
+    }
+
+    /// Where the original of an image is on disk (for save as, copy, show in folder).
+    pub fn image_path(&self, image_id: i64) -> Result<PathBuf, AppError> {
+        let item = self
+            .inner
+            .library
+            .get_image(image_id)
+            .map_err(library_error)?
+            .ok_or_else(|| library_error(LibraryError::ImageNotFound(image_id)))?;
+        Ok(PathBuf::from(item.path))
+    }
+
     fn require_keyring(&self) -> Result<(), AppError> {
         match &self.inner.keyring.message {
-            Some(m) if !self.inner.keyring.available => Err(AppError::new("keyring_unavailable", m.clone())),
+            Some(m) if !self.inner.keyring.available => {
+                Err(AppError::new("keyring_unavailable", m.clone()))
+            }
             _ => Ok(()),
         }
     }
@@ -324,18 +503,28 @@ impl Atelier {
         Ok(key)
     }
 
-    fn live_client(&self, provider: ProviderKind, key: &SecretKey) -> Result<ProviderClient, AppError> {
+    fn live_client(
+        &self,
+        provider: ProviderKind,
+        key: &SecretKey,
+    ) -> Result<ProviderClient, AppError> {
         let (base, _) = endpoints::real_base_url(provider, &self.settings());
         let client = match provider {
             ProviderKind::Linkr => ProviderClient::Linkr(LinkrClient::new(&base, key.expose())?),
-            ProviderKind::Journey => ProviderClient::Journey(JourneyClient::new(&base, key.expose())?),
+            ProviderKind::Journey => {
+                ProviderClient::Journey(JourneyClient::new(&base, key.expose())?)
+            }
         };
         Ok(client)
     }
 
     /// Points the live engine at `provider` with `key` (or removes it), and remembers the
     /// key's last four characters for the UI.
-    fn install_live_client(&self, provider: ProviderKind, key: Option<&SecretKey>) -> Result<(), AppError> {
+    fn install_live_client(
+        &self,
+        provider: ProviderKind,
+        key: Option<&SecretKey>,
+    ) -> Result<(), AppError> {
         if let Ok(mut m) = self.inner.key_last4.lock() {
             match key {
                 Some(k) => m.insert(provider, k.last4()),
@@ -347,15 +536,21 @@ impl Atelier {
             self.inner.live.register_client(provider, client);
         }
         let settings = self.settings();
-        let any_loopback = PROVIDERS.iter().any(|&p| is_loopback_url(&endpoints::real_base_url(p, &settings).0));
+        let any_loopback = PROVIDERS
+            .iter()
+            .any(|&p| is_loopback_url(&endpoints::real_base_url(p, &settings).0));
         if let Ok(mut cache) = self.inner.live_cache.write() {
-            *cache = ImageCache::new(&self.inner.images_dir, any_loopback);
+            *cache = self.inner.library.image_cache(any_loopback);
         }
         Ok(())
     }
 
     fn has_key(&self, provider: ProviderKind) -> bool {
-        self.inner.key_last4.lock().map(|m| m.contains_key(&provider)).unwrap_or(false)
+        self.inner
+            .key_last4
+            .lock()
+            .map(|m| m.contains_key(&provider))
+            .unwrap_or(false)
     }
 
     fn engine_for(&self, provider: ProviderKind) -> (&Engine, bool) {
@@ -366,13 +561,72 @@ impl Atelier {
         }
     }
 
+    /// The engine that knows `task_id`; a finished task from an earlier run is loaded from
+    /// the library into the engine it belongs to, so its buttons work again.
     fn engine_holding(&self, task_id: &str) -> Result<(&Engine, bool), AppError> {
         if self.inner.demo.get(task_id).is_some() {
-            Ok((&self.inner.demo, true))
-        } else if self.inner.live.get(task_id).is_some() {
-            Ok((&self.inner.live, false))
+            return Ok((&self.inner.demo, true));
+        }
+        if self.inner.live.get(task_id).is_some() {
+            return Ok((&self.inner.live, false));
+        }
+        let stored = self
+            .inner
+            .library
+            .get_task(task_id)
+            .map_err(library_error)?
+            .ok_or_else(|| not_found(task_id))?;
+        let engine = if stored.demo {
+            &self.inner.demo
         } else {
-            Err(not_found(task_id))
+            &self.inner.live
+        };
+        engine.watch(stored.task);
+        Ok((engine, stored.demo))
+    }
+
+    /// Writes `task` through to the library with its deadline.
+    fn record(&self, task: &Task, demo: bool) {
+        let engine = if demo {
+            &self.inner.demo
+        } else {
+            &self.inner.live
+        };
+        let deadline = task.created_at.map(|at| {
+            at + chrono::Duration::from_std(engine.config().deadline_for(task.provider))
+                .unwrap_or_default()
+        });
+        record(&self.inner.library, task, demo, deadline);
+    }
+
+    /// Picks up every task that was still running when the app last stopped (or crashed):
+    /// live tasks are watched again (the engine times out those past their deadline); demo
+    /// tasks cannot be, since the built-in simulator starts afresh, so they are marked as
+    /// failed with a sentence saying so.
+    async fn resume_unfinished(&self) {
+        let unfinished = match self.inner.library.unfinished_tasks() {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::error!("could not read unfinished tasks from the library: {e}");
+                return;
+            }
+        };
+        for stored in unfinished {
+            let mut task = stored.task;
+            if !stored.demo && self.inner.live.has_client(task.provider) {
+                self.inner.live.watch(task);
+                continue;
+            }
+            task.status = TaskStatus::Failed;
+            task.error = Some(if stored.demo {
+                "The demo was restarted before this task finished. Run it again.".to_string()
+            } else {
+                format!(
+                    "Atelier was closed while this task ran, and no {} key is set now to check on it. Set the key in Settings and retry.",
+                    task.provider.display_name()
+                )
+            });
+            record(&self.inner.library, &task, stored.demo, None);
         }
     }
 
@@ -391,38 +645,66 @@ impl Atelier {
                 }
             });
         let parent_label = task.parent_id.as_deref().map(|pid| {
-            let parent = self.inner.demo.get(pid).or_else(|| self.inner.live.get(pid));
+            let parent = self
+                .inner
+                .demo
+                .get(pid)
+                .or_else(|| self.inner.live.get(pid));
             let prompt = parent.and_then(|p| p.prompt).unwrap_or_default();
             shorten(&prompt, 60)
         });
-        TaskView { task, media, demo, parent_label }
+        TaskView {
+            task,
+            media,
+            demo,
+            parent_label,
+        }
     }
 
     /// Passes one engine's events on as [`TaskEvent`]s; a success first downloads its images.
     fn forward_events(&self, demo: bool) {
         let app = self.clone();
-        let mut rx = if demo { self.inner.demo.subscribe() } else { self.inner.live.subscribe() };
+        let mut rx = if demo {
+            self.inner.demo.subscribe()
+        } else {
+            self.inner.live.subscribe()
+        };
         tokio::spawn(async move {
             loop {
                 let EngineEvent { change, task } = match rx.recv().await {
                     Ok(ev) => ev,
                     Err(broadcast::error::RecvError::Lagged(n)) => {
-                        tracing::warn!(missed = n, "task events lagged; the UI catches up on the next change");
+                        tracing::warn!(
+                            missed = n,
+                            "task events lagged; the UI catches up on the next change"
+                        );
                         continue;
                     }
                     Err(broadcast::error::RecvError::Closed) => break,
                 };
-                                if change == TaskChange::Results && task.status == TaskStatus::Succeeded {
-                    app.set_media(&task.id, TaskMedia { downloading: true, ..TaskMedia::default() });
+                app.record(&task, demo);
+                if change == TaskChange::Results && task.status == TaskStatus::Succeeded {
+                    app.set_media(
+                        &task.id,
+                        TaskMedia {
+                            downloading: true,
+                            ..TaskMedia::default()
+                        },
+                    );
                     app.emit(TaskChange::Status, task.clone(), demo);
                     let app2 = app.clone();
                     tokio::spawn(async move {
                         let cache = if demo {
                             app2.inner.demo_cache.clone()
                         } else {
-                            app2.inner.live_cache.read().map(|c| c.clone()).unwrap_or_else(|_| app2.inner.demo_cache.clone())
+                            app2.inner
+                                .live_cache
+                                .read()
+                                .map(|c| c.clone())
+                                .unwrap_or_else(|_| app2.inner.demo_cache.clone())
                         };
-                        let media = download_media(&cache, &task).await;
+                        let media =
+                            archive_images(app2.inner.library.clone(), cache, task.clone()).await;
                         app2.set_media(&task.id, media);
                         if task.provider == ProviderKind::Journey {
                             app2.refresh_credits().await;
@@ -470,8 +752,13 @@ impl Atelier {
 
 fn demo_client(provider: ProviderKind, sim: &Simulator) -> Result<ProviderClient, AppError> {
     Ok(match provider {
-        ProviderKind::Linkr => ProviderClient::Linkr(LinkrClient::new(&sim.linkr_base_url(), DEMO_LINKR_KEY)?),
-        ProviderKind::Journey => ProviderClient::Journey(JourneyClient::new(&sim.journey_base_url(), DEMO_JOURNEY_KEY)?),
+        ProviderKind::Linkr => {
+            ProviderClient::Linkr(LinkrClient::new(&sim.linkr_base_url(), DEMO_LINKR_KEY)?)
+        }
+        ProviderKind::Journey => ProviderClient::Journey(JourneyClient::new(
+            &sim.journey_base_url(),
+            DEMO_JOURNEY_KEY,
+        )?),
     })
 }
 
@@ -481,8 +768,33 @@ fn is_loopback_url(url: &str) -> bool {
     host == "127.0.0.1" || host == "localhost" || rest.starts_with("[::1]")
 }
 
+/// Runs a library call off the async threads and turns its error into a sentence.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, LibraryError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::internal(format!("The library did not answer ({e}). Try again.")))?
+        .map_err(library_error)
+}
+
+/// How many tasks the Create view lists.
+const RECENT_TASKS: usize = 200;
+
+fn library_error(e: LibraryError) -> AppError {
+    match e {
+        LibraryError::ImageNotFound(_) | LibraryError::TaskNotFound(_) => {
+            AppError::new("not_found", e.to_string())
+        }
+        other => AppError::new("library", other.to_string()),
+    }
+}
+
 fn not_found(task_id: &str) -> AppError {
-    AppError::new("not_found", format!("Task {task_id} is not known to Atelier any more. Refresh the list."))
+    AppError::new(
+        "not_found",
+        format!("Task {task_id} is not known to Atelier any more. Refresh the list."),
+    )
 }
 
 fn shorten(s: &str, max: usize) -> String {

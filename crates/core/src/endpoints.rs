@@ -69,10 +69,17 @@ mod tests {
     fn env_overrides_settings_only_when_it_is_a_url() {
         let s = Settings::default();
         let (url, from_env) = real_base_url_with(ProviderKind::Journey, &s, |_| None);
-        assert_eq!((url.as_str(), from_env), (crate::settings::JOURNEY_DEFAULT_BASE_URL, false));
-        let (url, from_env) =
-            real_base_url_with(ProviderKind::Linkr, &s, |n| (n == LINKR_BASE_URL_ENV).then(|| "http://127.0.0.1:9/linkr/api/".into()));
-        assert_eq!((url.as_str(), from_env), ("http://127.0.0.1:9/linkr/api", true));
+        assert_eq!(
+            (url.as_str(), from_env),
+            (crate::settings::JOURNEY_DEFAULT_BASE_URL, false)
+        );
+        let (url, from_env) = real_base_url_with(ProviderKind::Linkr, &s, |n| {
+            (n == LINKR_BASE_URL_ENV).then(|| "http://127.0.0.1:9/linkr/api/".into())
+        });
+        assert_eq!(
+            (url.as_str(), from_env),
+            ("http://127.0.0.1:9/linkr/api", true)
+        );
         let (_, from_env) = real_base_url_with(ProviderKind::Linkr, &s, |_| Some("junk".into()));
         assert!(!from_env);
     }

@@ -21,7 +21,10 @@ pub struct AppError {
 impl AppError {
     /// An error with the given code and sentence.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        AppError { code: code.to_string(), message: message.into() }
+        AppError {
+            code: code.to_string(),
+            message: message.into(),
+        }
     }
 
     /// Bad input from the person (caught before anything is sent).

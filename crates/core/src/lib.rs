@@ -12,8 +12,10 @@
 //! - [`app`]: [`Atelier`] itself, tying the engine, the keyring and the simulator together.
 
 pub mod app;
+pub mod archive;
 pub mod endpoints;
 pub mod error;
+pub mod gallery;
 pub mod media;
 pub mod settings;
 pub mod view;
@@ -21,4 +23,6 @@ pub mod view;
 pub use app::{Atelier, AtelierConfig};
 pub use error::AppError;
 pub use settings::{MemorySettingsStore, Settings, SettingsStore, Theme};
-pub use view::{AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskView};
+pub use view::{
+    AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskView,
+};

@@ -28,9 +28,18 @@ fn encode_uri_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'~'
+            | b'*'
+            | b'\''
+            | b'('
+            | b')' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -40,11 +49,17 @@ fn encode_uri_component(s: &str) -> String {
 /// What is already in the cache for `task`, without downloading anything.
 pub fn cached_media(cache: &ImageCache, task: &Task) -> TaskMedia {
     let url = |slot| cache.find(&task.id, slot).map(|p| asset_url(&p));
-    let singles: Vec<String> = (1..=4u8).filter_map(|n| url(ImageSlot::Single(n))).collect();
+    let singles: Vec<String> = (1..=4u8)
+        .filter_map(|n| url(ImageSlot::Single(n)))
+        .collect();
     let grid = url(ImageSlot::Grid);
     TaskMedia {
         singles_from_grid: grid.is_some() && singles.len() < 4,
-        singles: if singles.len() == 4 { singles } else { Vec::new() },
+        singles: if singles.len() == 4 {
+            singles
+        } else {
+            Vec::new()
+        },
         grid,
         single: url(ImageSlot::Result),
         downloading: false,

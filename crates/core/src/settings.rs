@@ -71,17 +71,28 @@ impl Default for Settings {
 impl Settings {
     /// Checks settings the person typed; the error says which field and why.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, url) in [("LinkrAPI", &self.linkr_base_url), ("JourneyAPI", &self.journey_base_url)] {
-            let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > "https://".len();
+        for (name, url) in [
+            ("LinkrAPI", &self.linkr_base_url),
+            ("JourneyAPI", &self.journey_base_url),
+        ] {
+            let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                && url.len() > "https://".len();
             if !ok {
-                return Err(format!("The {name} base URL must start with https:// (or http:// for a local server)."));
+                return Err(format!(
+                    "The {name} base URL must start with https:// (or http:// for a local server)."
+                ));
             }
         }
         if !(MIN_POLL_SECS..=MAX_POLL_SECS).contains(&self.poll_interval_secs) {
-            return Err(format!("The poll interval must be between {MIN_POLL_SECS} and {MAX_POLL_SECS} seconds."));
+            return Err(format!(
+                "The poll interval must be between {MIN_POLL_SECS} and {MAX_POLL_SECS} seconds."
+            ));
         }
         if !ASPECT_RATIOS.contains(&self.default_aspect_ratio.as_str()) {
-            return Err(format!("The default aspect ratio must be one of {}.", ASPECT_RATIOS.join(", ")));
+            return Err(format!(
+                "The default aspect ratio must be one of {}.",
+                ASPECT_RATIOS.join(", ")
+            ));
         }
         if self.default_model.trim().is_empty() {
             return Err("Choose a default model.".into());
@@ -139,7 +150,10 @@ impl SettingsStore for MemorySettingsStore {
         self.0.lock().ok().and_then(|v| v.clone())
     }
     fn save(&self, value: serde_json::Value) -> Result<(), String> {
-        let mut slot = self.0.lock().map_err(|_| "settings lock poisoned".to_string())?;
+        let mut slot = self
+            .0
+            .lock()
+            .map_err(|_| "settings lock poisoned".to_string())?;
         *slot = Some(value);
         Ok(())
     }
@@ -156,11 +170,20 @@ mod tests {
 
     #[test]
     fn validation_names_the_field() {
-        let s = Settings { poll_interval_secs: 2, ..Settings::default() };
+        let s = Settings {
+            poll_interval_secs: 2,
+            ..Settings::default()
+        };
         assert!(s.validate().unwrap_err().contains("poll interval"));
-        let s = Settings { linkr_base_url: "ftp://x".into(), ..Settings::default() };
+        let s = Settings {
+            linkr_base_url: "ftp://x".into(),
+            ..Settings::default()
+        };
         assert!(s.validate().unwrap_err().contains("LinkrAPI"));
-        let s = Settings { default_aspect_ratio: "5:1".into(), ..Settings::default() };
+        let s = Settings {
+            default_aspect_ratio: "5:1".into(),
+            ..Settings::default()
+        };
         assert!(s.validate().is_err());
     }
 

@@ -31,7 +31,7 @@ pub const DB_FILE: &str = "atelier.db";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// A text search matching at most this many tasks is answered from the FTS index (fetch the
 /// matches, sort them); broader searches walk the time index and test each image's task.
-const FTS_DRIVEN_MAX_MATCHES: i64 = 4000;
+const FTS_DRIVEN_MAX_MATCHES: i64 = 2000;
 
 /// A task as the library keeps it: the task itself plus the app's bookkeeping.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
@@ -291,7 +291,7 @@ fn collect_tasks(
 }
 
 const ITEM_COLUMNS: &str =
-    "i.id, i.task_id, t.parent_id, i.provider, i.role, i.slot, t.kind, t.prompt, t.model, \
+    "i.id, t.id, t.parent_id, i.provider, i.role, i.slot, t.kind, t.prompt, t.model, \
      i.created_at, i.width, i.height, i.bytes, i.favorite, i.path, i.thumb_path, i.demo";
 
 fn gallery_item(root: &Path, row: &Row<'_>) -> rusqlite::Result<GalleryItem> {
@@ -402,9 +402,9 @@ fn add_image_on(
     let role = image_kind(slot, &kind);
     let id = conn
         .prepare_cached(
-            "INSERT INTO images (task_id, slot, role, width, height, bytes, path, created_at, provider, demo)
-             SELECT t.id, ?2, ?3, ?4, ?5, ?6, ?7, t.created_at, t.provider, t.demo FROM tasks t WHERE t.id = ?1
-             ON CONFLICT (task_id, slot) DO UPDATE SET
+            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider, demo)
+             SELECT t.seq, ?2, ?3, ?4, ?5, ?6, ?7, t.created_at, t.provider, t.demo FROM tasks t WHERE t.id = ?1
+             ON CONFLICT (task_seq, slot) DO UPDATE SET
                 role = excluded.role,
                 width = excluded.width,
                 height = excluded.height,
@@ -463,7 +463,9 @@ fn set_favorite_on(conn: &Connection, target: &FavoriteTarget, favorite: bool) -
         }
         FavoriteTarget::Task(task_id) => {
             let n = conn
-                .prepare_cached("UPDATE images SET favorite = ?2 WHERE task_id = ?1")?
+                .prepare_cached(
+                    "UPDATE images SET favorite = ?2 WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1)",
+                )?
                 .execute(params![task_id, favorite])?;
             if n == 0 && !task_exists(conn, task_id)? {
                 return Err(LibraryError::TaskNotFound(task_id.clone()));
@@ -521,7 +523,7 @@ impl Library {
         configure(&writer)?;
         migrations::migrate(&mut writer)?;
         // Refreshes planner statistics when they are stale; cheap when they are not.
-        writer.execute_batch("PRAGMA optimize = 0x10002;")?;
+        writer.execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")?;
         let reader = Connection::open(&db)?;
         configure(&reader)?;
         reader.execute_batch("PRAGMA query_only = ON;")?;
@@ -595,6 +597,14 @@ impl Library {
             "SELECT {TASK_COLUMNS} FROM tasks t WHERE t.status IN ('queued', 'running') ORDER BY t.created_at, t.seq"
         );
         collect_tasks(&lock(&self.reader), &sql, [])
+    }
+
+    /// The `limit` most recent tasks, newest first (the Create view's feed after a restart).
+    pub fn recent_tasks(&self, limit: usize) -> Result<Vec<StoredTask>> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t ORDER BY t.created_at DESC, t.seq DESC LIMIT ?1"
+        );
+        collect_tasks(&lock(&self.reader), &sql, [limit.min(10_000) as i64])
     }
 
     /// Marks a queued or running task as timed out with `message` as its error. Returns
@@ -708,7 +718,7 @@ impl Library {
     /// One image with its task's details.
     pub fn get_image(&self, image_id: i64) -> Result<Option<GalleryItem>> {
         let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM images i JOIN tasks t ON t.id = i.task_id WHERE i.id = ?1"
+            "SELECT {ITEM_COLUMNS} FROM images i JOIN tasks t ON t.seq = i.task_seq WHERE i.id = ?1"
         );
         let conn = lock(&self.reader);
         let item = conn
@@ -721,7 +731,7 @@ impl Library {
     /// Every image of a task, grid first, then singles 1..4, then the result.
     pub fn task_images(&self, task_id: &str) -> Result<Vec<GalleryItem>> {
         let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM images i JOIN tasks t ON t.id = i.task_id WHERE i.task_id = ?1
+            "SELECT {ITEM_COLUMNS} FROM tasks t JOIN images i ON i.task_seq = t.seq WHERE t.id = ?1
              ORDER BY CASE i.slot WHEN 'grid' THEN 0 WHEN 'result' THEN 2 ELSE 1 END, i.slot"
         );
         let conn = lock(&self.reader);
@@ -766,44 +776,8 @@ impl Library {
             })?),
         };
         let limit = page_size(q);
-        let dir = if q.order == SortOrder::OldestFirst {
-            "ASC"
-        } else {
-            "DESC"
-        };
         let conn = lock(&self.reader);
-        let mut params = Vec::new();
-        let sql = match q.text.as_deref().and_then(fts_match) {
-            None => {
-                let filters = filter_sql(q, cursor, &mut params);
-                format!("SELECT {ITEM_COLUMNS} FROM images i CROSS JOIN tasks t WHERE t.id = i.task_id{filters}")
-            }
-            Some(m) => {
-                let matches: i64 = conn
-                    .prepare_cached(
-                        "SELECT count(*) FROM (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?1 LIMIT ?2)",
-                    )?
-                    .query_row(params![m, FTS_DRIVEN_MAX_MATCHES + 1], |r| r.get(0))?;
-                params.push(Value::Text(m));
-                let filters = filter_sql(q, cursor, &mut params);
-                if matches <= FTS_DRIVEN_MAX_MATCHES {
-                    // Few matching tasks: start from the index, then sort their images.
-                    format!(
-                        "SELECT {ITEM_COLUMNS} FROM prompts_fts CROSS JOIN tasks t CROSS JOIN images i
-                         WHERE prompts_fts MATCH ? AND t.seq = prompts_fts.rowid AND i.task_id = t.id{filters}"
-                    )
-                } else {
-                    // Many: walk images newest first and keep those whose task matches.
-                    format!(
-                        "SELECT {ITEM_COLUMNS} FROM images i CROSS JOIN tasks t
-                         WHERE t.seq IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)
-                           AND t.id = i.task_id{filters}"
-                    )
-                }
-            }
-        };
-        let sql = format!("{sql} ORDER BY i.created_at {dir}, i.id {dir} LIMIT ?");
-        params.push(Value::Integer(i64::from(limit) + 1));
+        let (sql, params) = page_sql(&conn, q, cursor, limit)?;
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut items: Vec<GalleryItem> = stmt
             .query_map(params_from_iter(params), |r| gallery_item(&self.root, r))?
@@ -837,8 +811,8 @@ impl Library {
                 params.push(Value::Text(m));
                 let filters = filter_sql(q, None, &mut params);
                 format!(
-                    "SELECT count(*) FROM prompts_fts CROSS JOIN tasks t CROSS JOIN images i
-                     WHERE prompts_fts MATCH ? AND t.seq = prompts_fts.rowid AND i.task_id = t.id{filters}"
+                    "SELECT count(*) FROM prompts_fts CROSS JOIN images i
+                     WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
                 )
             }
         };
@@ -860,7 +834,7 @@ impl Library {
             let tx = conn.transaction()?;
             let files = image_files(
                 &tx,
-                "SELECT path, thumb_path FROM images WHERE task_id = ?1",
+                "SELECT path, thumb_path FROM images WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1)",
                 &Value::Text(id.into()),
             )?;
             tx.execute(
@@ -944,6 +918,77 @@ impl Library {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// How a text search finds its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextPlan {
+    /// Few matching tasks: start from the FTS index, then sort their images.
+    FromMatches,
+    /// Many: walk a time index newest first and keep images whose task matches.
+    FromTimeIndex,
+}
+
+/// The SQL and parameters of one gallery page (`limit + 1` rows, to know if more follow).
+///
+/// The inner query finds the page's image ids touching only `images`' indexes (and the FTS
+/// index); the outer one then reads just those rows and their tasks.
+fn page_sql(
+    conn: &Connection,
+    q: &GalleryQuery,
+    cursor: Option<Cursor>,
+    limit: u32,
+) -> Result<(String, Vec<Value>)> {
+    let dir = if q.order == SortOrder::OldestFirst {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    let mut params = Vec::new();
+    let inner = match q.text.as_deref().and_then(fts_match) {
+        None => {
+            let filters = filter_sql(q, cursor, &mut params);
+            format!("SELECT i.id FROM images i WHERE 1{filters}")
+        }
+        Some(m) => {
+            let plan = text_plan(conn, &m)?;
+            params.push(Value::Text(m));
+            let filters = filter_sql(q, cursor, &mut params);
+            match plan {
+                TextPlan::FromMatches => format!(
+                    "SELECT i.id FROM prompts_fts CROSS JOIN images i
+                     WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
+                ),
+                // The unary `+` keeps the planner from looking images up by task (which would
+                // fetch and sort every match): the IN list is only tested while the time index
+                // is walked.
+                TextPlan::FromTimeIndex => format!(
+                    "SELECT i.id FROM images i
+                     WHERE +i.task_seq IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?){filters}"
+                ),
+            }
+        }
+    };
+    let order = format!("ORDER BY i.created_at {dir}, i.id {dir}");
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM ({inner} {order} LIMIT ?) p
+         CROSS JOIN images i CROSS JOIN tasks t
+         WHERE i.id = p.id AND t.seq = i.task_seq {order}"
+    );
+    params.push(Value::Integer(i64::from(limit) + 1));
+    Ok((sql, params))
+}
+
+/// Chooses the text plan by counting matching tasks, up to the limit.
+fn text_plan(conn: &Connection, fts: &str) -> Result<TextPlan> {
+    let matches: i64 = conn
+        .prepare_cached("SELECT count(*) FROM (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?1 LIMIT ?2)")?
+        .query_row(params![fts, FTS_DRIVEN_MAX_MATCHES + 1], |r| r.get(0))?;
+    Ok(if matches <= FTS_DRIVEN_MAX_MATCHES {
+        TextPlan::FromMatches
+    } else {
+        TextPlan::FromTimeIndex
+    })
 }
 
 /// The relative paths (originals and thumbnails) of the images a query selects.

@@ -19,7 +19,8 @@
 //! - `images`: one row per image file of a task (`slot` = grid, single-1..4, result;
 //!   `role` = grid | single | upscale), its size, its path relative to the library root, and
 //!   copies of the task's provider / demo flag / creation time so gallery filters and paging
-//!   never need the tasks table. `task_id` references `tasks(id)` with `ON DELETE CASCADE`.
+//!   never need the tasks table. `task_seq` references the task (`tasks(seq)`, the compact
+//!   integer key, which keeps the paging indexes small) with `ON DELETE CASCADE`.
 //!   Version 2 adds `thumb_path` and the `favorite` flag.
 //! - `prompts_fts`: an FTS5 external-content index over `tasks.prompt` (rowid = `tasks.seq`),
 //!   kept in sync by triggers, with prefix indexes for as-you-type search.
@@ -64,7 +65,7 @@ CREATE INDEX tasks_unfinished ON tasks(created_at) WHERE status IN ('queued', 'r
 
 CREATE TABLE images (
     id          INTEGER PRIMARY KEY,
-    task_id     TEXT    NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    task_seq    INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE,
     slot        TEXT    NOT NULL,
     role        TEXT    NOT NULL,
     width       INTEGER NOT NULL,
@@ -74,12 +75,13 @@ CREATE TABLE images (
     created_at  INTEGER NOT NULL,
     provider    TEXT    NOT NULL,
     demo        INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (task_id, slot)
+    UNIQUE (task_seq, slot)
 );
--- Newest-first paging: keyset on (created_at, id); id is the rowid, so it is in every index.
-CREATE INDEX images_time ON images(created_at);
-CREATE INDEX images_provider_time ON images(provider, created_at);
-CREATE INDEX images_role_time ON images(role, created_at);
+-- Newest-first paging: keyset on (created_at, id).
+-- task_seq is included so a prompt search walking these indexes tests it without row reads.
+CREATE INDEX images_time ON images(created_at, id, task_seq);
+CREATE INDEX images_provider_time ON images(provider, created_at, id, task_seq);
+CREATE INDEX images_role_time ON images(role, created_at, id, task_seq);
 
 CREATE VIRTUAL TABLE prompts_fts USING fts5(
     prompt,
@@ -108,7 +110,7 @@ const V2: &str = r#"
 ALTER TABLE images ADD COLUMN thumb_path TEXT;
 ALTER TABLE images ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
 -- Favorites-only paging walks only the favorites.
-CREATE INDEX images_favorite_time ON images(created_at) WHERE favorite = 1;
+CREATE INDEX images_favorite_time ON images(created_at, id, task_seq) WHERE favorite = 1;
 "#;
 
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.

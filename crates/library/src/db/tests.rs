@@ -170,8 +170,9 @@ fn upgrades_a_version_1_database_with_data() {
         )
         .expect("task");
         conn.execute(
-            "INSERT INTO images (task_id, slot, role, width, height, bytes, path, created_at, provider)
-             VALUES ('old-1', 'result', 'upscale', 1024, 1024, 123, 'images/old-1/image.png', ?1, 'journey')",
+            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider)
+             SELECT seq, 'result', 'upscale', 1024, 1024, 123, 'images/old-1/image.png', ?1, 'journey'
+             FROM tasks WHERE id = 'old-1'",
             [at(5).timestamp_millis()],
         )
         .expect("image");
@@ -1021,4 +1022,112 @@ fn shared_between_threads() {
         h.join().expect("thread");
     }
     assert_eq!(lib.count(&GalleryQuery::default()).expect("count"), 500);
+}
+
+#[test]
+fn query_plans_use_the_indexes() {
+    let (_dir, lib) = open();
+    lib.batch(|b| {
+        for i in 0..3000i64 {
+            let prompt = if i % 500 == 0 {
+                "rare common"
+            } else {
+                "common"
+            };
+            let t = task(
+                &format!("t{i}"),
+                ProviderKind::Linkr,
+                TaskKind::Imagine,
+                prompt,
+                i,
+            );
+            b.upsert_task(&t, false, None)?;
+            b.add_image(
+                &t.id,
+                ImageSlot::Grid,
+                Path::new(&format!("images/t{i}/grid.png")),
+                1,
+                1,
+                1,
+            )?;
+        }
+        Ok(())
+    })
+    .expect("fill");
+    lock(&lib.writer).execute_batch("ANALYZE").expect("analyze");
+    let plan = |q: GalleryQuery| -> String {
+        let conn = lock(&lib.reader);
+        let cursor = Some(Cursor {
+            created_at: at(1500).timestamp_millis(),
+            id: 1500,
+        });
+        let (sql, params) = page_sql(&conn, &q, cursor, 200).expect("sql");
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("explain");
+        let rows: Vec<String> = stmt
+            .query_map(params_from_iter(params), |r| r.get(3))
+            .expect("plan")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        rows.join("\n")
+    };
+    // The inner query (before "SCAN p") must walk an index in page order: no sort of its own.
+    let walks_an_index = |label: &str, q: GalleryQuery| {
+        let p = plan(q);
+        let inner = p.split("SCAN p").next().unwrap_or_default();
+        assert!(
+            inner.contains("USING") && inner.contains("INDEX images_"),
+            "{label}:\n{p}"
+        );
+        assert!(!inner.contains("TEMP B-TREE"), "{label}:\n{p}");
+        assert!(
+            p.contains("SEARCH t USING INTEGER PRIMARY KEY"),
+            "{label}:\n{p}"
+        );
+    };
+    walks_an_index("everything", GalleryQuery::default());
+    walks_an_index(
+        "broad text",
+        GalleryQuery {
+            text: Some("common".into()),
+            ..Default::default()
+        },
+    );
+    walks_an_index(
+        "provider",
+        GalleryQuery {
+            provider: Some(ProviderKind::Linkr),
+            ..Default::default()
+        },
+    );
+    walks_an_index(
+        "kind",
+        GalleryQuery {
+            kind: Some(ImageKind::Grid),
+            ..Default::default()
+        },
+    );
+    walks_an_index(
+        "favorites",
+        GalleryQuery {
+            favorites_only: true,
+            ..Default::default()
+        },
+    );
+    walks_an_index(
+        "dates, oldest first",
+        GalleryQuery {
+            from: Some(at(10)),
+            to: Some(at(2000)),
+            order: SortOrder::OldestFirst,
+            ..Default::default()
+        },
+    );
+    // A rare word starts from the FTS index and sorts only its few images.
+    let rare = plan(GalleryQuery {
+        text: Some("rare".into()),
+        ..Default::default()
+    });
+    assert!(rare.starts_with("CO-ROUTINE p\nSCAN prompts_fts"), "{rare}");
 }

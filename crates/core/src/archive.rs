@@ -1,0 +1,83 @@
+//! Writing tasks and their images into the gallery library as they happen, and picking up
+//! where the app left off after a restart or a crash.
+
+use crate::media::{cached_media, download_media};
+use crate::view::TaskMedia;
+use atelier_library::{check_image_bytes, ImageCache, ImageSlot, Library};
+use atelier_providers::{Task, TaskStatus};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// Writes `task` through to the library (one row per task, however often it is called).
+/// A failure is logged, never fatal: the engine keeps the task moving either way.
+pub fn record(library: &Library, task: &Task, demo: bool, deadline_at: Option<DateTime<Utc>>) {
+    if let Err(e) = library.upsert_task(task, demo, deadline_at) {
+        tracing::error!(task = %task.id, "could not write the task to the library: {e}");
+    }
+}
+
+/// Downloads a succeeded task's images into the library folder, records each in the
+/// database, cuts a grid the provider sent alone into its four singles, and makes
+/// thumbnails. Returns what the webview can show.
+pub async fn archive_images(library: Arc<Library>, cache: ImageCache, task: Task) -> TaskMedia {
+    let media = download_media(&cache, &task).await;
+    if task.status != TaskStatus::Succeeded {
+        return media;
+    }
+    let error = media.error.clone();
+    let result = tokio::task::spawn_blocking({
+        let cache = cache.clone();
+        let task = task.clone();
+        move || catalogue(&library, &cache, &task)
+    })
+    .await;
+    let catalogue_error = match result {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e),
+        Err(e) => Some(format!("The images could not be catalogued ({e}).")),
+    };
+    if let Some(e) = &catalogue_error {
+        tracing::error!(task = %task.id, "{e}");
+    }
+    let mut media = cached_media(&cache, &task);
+    media.error = error.or(catalogue_error);
+    media
+}
+
+fn catalogue(library: &Library, cache: &ImageCache, task: &Task) -> Result<(), String> {
+    let slots = [
+        ImageSlot::Grid,
+        ImageSlot::Single(1),
+        ImageSlot::Single(2),
+        ImageSlot::Single(3),
+        ImageSlot::Single(4),
+        ImageSlot::Result,
+    ];
+    let mut has_singles = false;
+    let mut has_grid = false;
+    for slot in slots {
+        let Some(path) = cache.find(&task.id, slot) else {
+            continue;
+        };
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+        let (w, h) = check_image_bytes(&bytes).map_err(|e| e.to_string())?;
+        library
+            .add_image(&task.id, slot, &path, w, h, bytes.len() as u64)
+            .map_err(|e| e.to_string())?;
+        has_grid |= slot == ImageSlot::Grid;
+        has_singles |= matches!(slot, ImageSlot::Single(_));
+    }
+    if has_grid && !has_singles && task.kind.produces_grid() {
+        library
+            .split_task_grid(&task.id)
+            .map_err(|e| e.to_string())?;
+    }
+    for item in library.task_images(&task.id).map_err(|e| e.to_string())? {
+        if item.thumb_path.is_none() {
+            library
+                .create_thumbnail(item.image_id)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}

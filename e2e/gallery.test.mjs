@@ -1,0 +1,210 @@
+// End to end, the gallery in the real app: three images survive a restart, search finds one
+// by a word of its prompt, a favorite survives a restart, the lightbox keys work and delete
+// removes an image. Then the crash test: kill -9 the app with 20 tasks running, restart, and
+// all 20 resume and finish, with an intact database and no duplicate rows.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { startSimulator, startApp, freshHome, shot } from "./harness.mjs";
+
+const EL = "element-6066-11e4-a52e-4f735466cecf";
+const PROMPTS = [
+  "a copper teapot on a windowsill",
+  "a glacier under the northern lights",
+  "a fox asleep in autumn leaves",
+];
+
+let home;
+let app;
+let s;
+
+function env(extra = {}) {
+  return {
+    XDG_DATA_HOME: home.XDG_DATA_HOME,
+    XDG_CONFIG_HOME: home.XDG_CONFIG_HOME,
+    XDG_CACHE_HOME: home.XDG_CACHE_HOME,
+    ATELIER_DEMO_POLL_MS: "200",
+    ATELIER_DEMO_SPEED: "40",
+    ...extra,
+  };
+}
+
+async function launch(extra) {
+  app = await startApp(env(extra));
+  s = app.session;
+  await s.testid("prompt-input");
+}
+
+async function restart(extra) {
+  await app.stop();
+  await launch(extra);
+}
+
+before(async () => {
+  home = freshHome();
+  await launch();
+});
+
+after(async () => {
+  await app?.stop();
+});
+
+async function submit(prompt) {
+  const input = await s.testid("prompt-input");
+  await input.clear();
+  await input.type(prompt);
+  await (await s.testid("submit-button")).click();
+}
+
+async function countCards(status) {
+  return s.execute(
+    `return document.querySelectorAll('[data-testid="task-card"][data-status="${status}"]').length;`,
+  );
+}
+
+async function waitUntil(what, fn, timeout = 90_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function galleryItems() {
+  return s.execute(
+    `return [...document.querySelectorAll('[data-testid="gallery-item"]')].map(e => ({
+       id: e.dataset.imageId, task: e.dataset.taskId, fav: e.dataset.favorite }));`,
+  );
+}
+
+async function openGallery() {
+  await (await s.testid("nav-gallery")).click();
+  await s.testid("gallery-grid");
+}
+
+test("three images made in demo mode are in the gallery after a restart", async () => {
+  for (const p of PROMPTS) await submit(p);
+  await waitUntil("three finished tasks", async () => (await countCards("succeeded")) >= 3);
+  await restart();
+  await openGallery();
+  const items = await waitUntil("gallery items", async () => {
+    const it = await galleryItems();
+    return new Set(it.map((i) => i.task)).size >= 3 ? it : null;
+  });
+  assert.ok(items.length >= 3);
+  await shot(s, "07-gallery");
+});
+
+test("search finds an image by a word of its prompt", async () => {
+  const search = await s.testid("gallery-search");
+  await search.type("glacier");
+  const items = await waitUntil("search results", async () => {
+    const it = await galleryItems();
+    return it.length > 0 && new Set(it.map((i) => i.task)).size === 1 ? it : null;
+  });
+  await (await s.waitFor(`[data-testid="gallery-item"][data-image-id="${items[0].id}"]`)).click();
+  const prompt = await s.testid("lightbox-prompt");
+  assert.match(await prompt.text(), /glacier/);
+  await shot(s, "08-lightbox");
+  await s.execute("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
+  await waitUntil("lightbox closed", async () => (await s.findAll('[data-testid="lightbox"]')).length === 0);
+  await search.clear();
+  await s.execute(
+    "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+    [{ [EL]: search.id }],
+  );
+});
+
+test("lightbox keys move, favorite and close, and the favorite survives a restart", async () => {
+  const first = await waitUntil("items", async () => {
+    const it = await galleryItems();
+    return it.length >= 3 ? it : null;
+  });
+  await (await s.waitFor(`[data-testid="gallery-item"][data-image-id="${first[0].id}"]`)).click();
+  const promptBefore = await (await s.testid("lightbox-prompt")).text();
+  const imgBefore = await (await s.testid("lightbox-image")).attr("src");
+  const key = (k) =>
+    s.execute(`document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: '${k}', bubbles: true}))`);
+  await key("ArrowRight");
+  await waitUntil("next image", async () => (await (await s.testid("lightbox-image")).attr("src")) !== imgBefore);
+  await key("ArrowLeft");
+  await waitUntil("back", async () => (await (await s.testid("lightbox-image")).attr("src")) === imgBefore);
+  assert.equal(await (await s.testid("lightbox-prompt")).text(), promptBefore);
+  await key("f");
+  await waitUntil("favorite on", async () => (await (await s.testid("lightbox-favorite")).attr("aria-pressed")) === "true");
+  await key("Escape");
+  await waitUntil("closed", async () => (await s.findAll('[data-testid="lightbox"]')).length === 0);
+
+  await restart();
+  await openGallery();
+  const after = await waitUntil("items after restart", async () => {
+    const it = await galleryItems();
+    return it.length >= 3 ? it : null;
+  });
+  const fav = after.find((i) => i.id === first[0].id);
+  assert.equal(fav?.fav, "true", "the favorite is still set after a restart");
+});
+
+test("delete asks first, then removes the image", async () => {
+  const before = await galleryItems();
+  const victim = before[0];
+  await (await s.waitFor(`[data-testid="gallery-item"][data-image-id="${victim.id}"]`)).click();
+  await (await s.testid("lightbox-delete")).click();
+  await (await s.testid("lightbox-delete-confirm")).click();
+  await waitUntil("image gone", async () => !(await galleryItems()).some((i) => i.id === victim.id));
+  const lb = await s.findAll('[data-testid="lightbox"]');
+  if (lb.length) {
+    await s.execute("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
+  }
+});
+
+test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", async () => {
+  const KEY = "lkr_crash_test_key_20ab";
+  const sim = await startSimulator({ linkrKey: KEY, journeyKey: "japi_live_unused_0000", speed: 1.5 });
+  try {
+    const live = { ATELIER_LINKR_BASE_URL: sim.linkrBaseUrl, ATELIER_POLL_INTERVAL_MS: "500" };
+    await restart(live);
+    await (await s.testid("nav-settings")).click();
+    await (await s.testid("key-input-linkr")).type(KEY);
+    await (await s.testid("key-save-linkr")).click();
+    await s.testid("key-status-linkr", { predicate: async (e) => (await e.text()).includes("20ab") });
+    await (await s.testid("nav-create")).click();
+    const provider = await s.testid("provider-select");
+    await s.execute(
+      "arguments[0].value = 'linkr'; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+      [{ [EL]: provider.id }],
+    );
+    const base = await countCards("succeeded");
+    for (let i = 1; i <= 20; i++) await submit(`crash test ${i} a lantern in the fog`);
+    await waitUntil("20 running tasks", async () => (await countCards("running")) + (await countCards("queued")) >= 20);
+    assert.equal(app.crash(), 1, "the app process was killed");
+    await app.stop();
+    await launch(live);
+    await waitUntil(
+      "all 20 finished after the restart",
+      async () => (await countCards("succeeded")) >= base + 20,
+      120_000,
+    );
+    await app.stop();
+    app = null;
+    const db = join(home.XDG_DATA_HOME, "dev.atelier.app", "library", "atelier.db");
+    const out = execFileSync("python3", [
+      "-c",
+      `import sqlite3,sys
+c=sqlite3.connect(sys.argv[1])
+print(c.execute('PRAGMA integrity_check').fetchone()[0])
+print(c.execute('SELECT COUNT(*) - COUNT(DISTINCT id) FROM tasks').fetchone()[0])
+print(c.execute("SELECT COUNT(*) FROM tasks WHERE prompt LIKE 'crash test %' AND status = 'succeeded'").fetchone()[0])`,
+      db,
+    ]).toString().trim().split("\n");
+    assert.equal(out[0], "ok", "PRAGMA integrity_check");
+    assert.equal(out[1], "0", "no duplicate task rows");
+    assert.equal(out[2], "20", "all 20 crash-test tasks succeeded in the database");
+  } finally {
+    sim.stop();
+  }
+});
