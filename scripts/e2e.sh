@@ -19,7 +19,10 @@ scratch="$(mktemp -d)"
 chmod 700 "$scratch"
 cleanup() {
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$scratch"
+  # The app's D-Bus session may start xdg-document-portal, which mounts $XDG_RUNTIME_DIR/doc
+  # and can still be unmounting when the session ends: unmount it, and never fail the run here.
+  fusermount -u "$scratch/doc" 2>/dev/null || true
+  rm -rf "$scratch" 2>/dev/null || { sleep 1; rm -rf "$scratch"; } || true
 }
 trap cleanup EXIT
 

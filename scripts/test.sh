@@ -19,7 +19,7 @@ npm --prefix ui run lint
 npm --prefix ui test
 
 step "Rust unit and integration tests"
-cargo test --workspace --exclude atelier
+cargo test --workspace --exclude atelier --exclude atelier-reference
 
 step "generated TypeScript types are up to date"
 if ! git diff --exit-code --stat -- ui/src/lib/bindings; then
@@ -33,7 +33,7 @@ if [ -n "$(git ls-files --others --exclude-standard ui/src/lib/bindings)" ]; the
 fi
 
 step "clippy"
-cargo clippy --workspace --all-targets --exclude atelier -- -D warnings
+cargo clippy --workspace --all-targets --exclude atelier --exclude atelier-reference -- -D warnings
 
 step "real Secret Service"
 bash scripts/test-secret-service.sh
@@ -44,3 +44,6 @@ cargo build -p atelier-simulator
 
 step "end-to-end tests in the real app"
 bash scripts/e2e.sh
+
+step "install the .deb and launch it"
+bash scripts/test-package.sh

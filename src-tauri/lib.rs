@@ -99,11 +99,12 @@ fn env_number(name: &str) -> Option<f64> {
 
 async fn start_core(app: &tauri::AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
-    let images_dir = data_dir.join("library").join("images");
-    std::fs::create_dir_all(&images_dir)?;
-    // The webview may read images from the library folder and nowhere else.
+    let library_dir = data_dir.join("library");
+    std::fs::create_dir_all(&library_dir)?;
+    // The webview may read images (originals and thumbnails) from the library folder and
+    // nowhere else.
     app.asset_protocol_scope()
-        .allow_directory(&images_dir, true)?;
+        .allow_directory(&library_dir, true)?;
 
     let keyring = KeyringStore::new();
     let key_store_health = tauri::async_runtime::spawn_blocking({

@@ -167,7 +167,9 @@ impl Atelier {
         app.forward_events(true);
         app.forward_events(false);
         app.resume_unfinished().await;
-        app.refresh_credits().await;
+        // Credits are a nicety: fetch them without holding up the window.
+        let credits = app.clone();
+        tokio::spawn(async move { credits.refresh_credits().await });
         Ok(app)
     }
 

@@ -29,8 +29,12 @@ use ts_rs::TS;
 pub const DB_FILE: &str = "atelier.db";
 /// How long a call waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Page cache of each connection (SQLite's `cache_size`; negative means KiB): 32 MB.
+const CACHE_SIZE: i64 = -32_000;
+/// Page cache of the writer during a [`Library::batch`]: 256 MB, given back afterwards.
+const BATCH_CACHE_SIZE: i64 = -256_000;
 /// A text search matching at most this many tasks is answered from the FTS index (fetch the
-/// matches, sort them); broader searches walk the time index and test each image's task.
+/// matches, sort their images); broader searches walk a time index and test each image's task.
 const FTS_DRIVEN_MAX_MATCHES: i64 = 2000;
 
 /// A task as the library keeps it: the task itself plus the app's bookkeeping.
@@ -219,6 +223,7 @@ fn absolute_path(root: &Path, rel: &str) -> Option<PathBuf> {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(LibraryError::Database(format!(
@@ -229,7 +234,6 @@ fn configure(conn: &Connection) -> Result<()> {
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32000;
          PRAGMA mmap_size = 268435456;",
     )?;
     Ok(())
@@ -562,13 +566,20 @@ impl Library {
     /// Runs several writes in one transaction (all or nothing); much faster for many rows.
     pub fn batch<T>(&self, f: impl FnOnce(&Batch<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
-        let out = f(&Batch {
-            conn: &tx,
-            root: &self.root,
-        })?;
-        tx.commit()?;
-        Ok(out)
+        // Big imports touch every index at random places: a larger page cache for the
+        // duration of the batch avoids re-reading index pages, and is given back after.
+        conn.execute_batch(&format!("PRAGMA cache_size = {BATCH_CACHE_SIZE}"))?;
+        let result = (|| {
+            let tx = conn.transaction()?;
+            let out = f(&Batch {
+                conn: &tx,
+                root: &self.root,
+            })?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
+        result
     }
 
     /// Records a task, or updates it if it is already stored (one row per task id, however

@@ -24,6 +24,8 @@
 //! Nothing here knows about Tauri; every call is synchronous and short except the image
 //! functions, which callers in async code should run with `tokio::task::spawn_blocking`.
 
+#![warn(missing_docs)]
+
 mod cache;
 mod check;
 mod db;
@@ -35,11 +37,11 @@ pub use cache::{CachedImage, ImageCache, ImageSlot};
 pub use check::{
     check_image_bytes, check_source_url, ImageCheckError, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE,
 };
-pub use db::{Batch, FavoriteTarget, Library, StoredTask};
+pub use db::{Batch, FavoriteTarget, Library, StoredTask, DB_FILE};
 pub use query::{
     GalleryItem, GalleryPage, GalleryQuery, ImageKind, SortOrder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
-pub use thumbs::{make_thumbnail, split_grid, THUMBNAIL_SIDE};
+pub use thumbs::{make_thumbnail, split_grid, MAX_DECODE_ALLOC, THUMBNAIL_SIDE};
 
 /// Everything that can go wrong in the library, as a sentence a person can act on.
 #[derive(Debug, thiserror::Error)]

@@ -81,6 +81,7 @@ pub struct GalleryQuery {
     #[ts(optional)]
     pub kind: Option<ImageKind>,
     /// Only favorites.
+    #[ts(as = "Option<bool>", optional)]
     pub favorites_only: bool,
     /// Only images made at or after this time.
     #[ts(optional)]
@@ -89,6 +90,7 @@ pub struct GalleryQuery {
     #[ts(optional)]
     pub to: Option<DateTime<Utc>>,
     /// Newest first (default) or oldest first.
+    #[ts(as = "Option<SortOrder>", optional)]
     pub order: SortOrder,
     /// Where the page starts: the `nextCursor` of the previous page; none for the first page.
     #[ts(optional)]

@@ -26,7 +26,7 @@ kind?: ImageKind,
 /**
  * Only favorites.
  */
-favoritesOnly: boolean, 
+favoritesOnly?: boolean, 
 /**
  * Only images made at or after this time.
  */
@@ -38,7 +38,7 @@ to?: string,
 /**
  * Newest first (default) or oldest first.
  */
-order: SortOrder, 
+order?: SortOrder, 
 /**
  * Where the page starts: the `nextCursor` of the previous page; none for the first page.
  */

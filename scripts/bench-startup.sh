@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Startup and memory benchmark (not a timed test): Atelier against the smallest Tauri window
+# (bench/reference-app, the same tauri crate), both release builds made now, the same way
+# (`tauri build --no-bundle`). Measures, over alternating launches under a virtual display:
+#   - start: spawn until the UI reports it is interactive (cold: page cache dropped first when
+#     running as root; warm: right after), and
+#   - memory: total PSS of the app plus its WebKit processes after 10 s idle,
+# and prints the medians and the ratios atelier/reference against the budget
+# (start <= 1.3x, memory <= 1.5x).
+#
+#   bash scripts/bench-startup.sh [--runs 5] [--idle 10] [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+runs=5 idle=10 build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --idle) idle="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    *) echo "usage: bash scripts/bench-startup.sh [--runs N] [--idle SECONDS] [--no-build]" >&2; exit 2 ;;
+  esac
+done
+
+for tool in dbus-run-session gnome-keyring-daemon Xvfb node; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "bench: '$tool' is missing; run: bash scripts/setup.sh --with-e2e" >&2
+    exit 1
+  }
+done
+
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+if [ "$build" = 1 ]; then
+  echo "bench: building Atelier (release, UI embedded)"
+  npx tauri build --no-bundle
+  echo "bench: building the reference window (release, same tauri)"
+  (cd bench/reference-app && npx tauri build --no-bundle)
+fi
+app="$target/release/atelier"
+reference="$target/release/atelier-reference"
+for bin in "$app" "$reference"; do
+  [ -x "$bin" ] || { echo "bench: $bin is missing (run without --no-build)" >&2; exit 1; }
+done
+echo "bench: binaries: atelier $(du -h "$app" | cut -f1), reference $(du -h "$reference" | cut -f1)"
+
+scratch="$(mktemp -d)"
+chmod 700 "$scratch"
+cleanup() {
+  [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
+  # xdg-document-portal (started on the session bus) may still hold $XDG_RUNTIME_DIR/doc.
+  fusermount -u "$scratch/doc" 2>/dev/null || true
+  rm -rf "$scratch" 2>/dev/null || { sleep 1; rm -rf "$scratch"; } || true
+}
+trap cleanup EXIT
+
+display=":$((90 + RANDOM % 100))"
+Xvfb "$display" -screen 0 1440x960x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+
+DISPLAY="$display" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch" NO_AT_BRIDGE=1 \
+  dbus-run-session -- bash -euo pipefail -c '
+    mkdir -p "$XDG_DATA_HOME"
+    while IFS= read -r line; do
+      case "$line" in *=*) export "$line" ;; esac
+    done < <(printf %s atelier-bench | gnome-keyring-daemon --unlock --components=secrets)
+    node bench/startup.mjs "$@"
+  ' bash --app "$app" --reference "$reference" --runs "$runs" --idle "$idle"
