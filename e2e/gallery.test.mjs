@@ -69,7 +69,10 @@ async function waitUntil(what, fn, timeout = 90_000) {
   for (;;) {
     const v = await fn();
     if (v) return v;
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    if (Date.now() >= deadline) {
+      await shot(s, `failed-${what.replace(/\W+/g, "-")}`).catch(() => {});
+      assert.fail(`timed out waiting for ${what}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -88,7 +91,15 @@ async function openGallery() {
 
 test("three images made in demo mode are in the gallery after a restart", async () => {
   for (const p of PROMPTS) await submit(p);
-  await waitUntil("three finished tasks", async () => (await countCards("succeeded")) >= 3);
+  // Finished, and their images archived and shown (not only "succeeded").
+  await waitUntil(
+    "three finished tasks with their images",
+    async () =>
+      (await s.execute(
+        `return document.querySelectorAll('[data-testid="task-card"][data-status="succeeded"] img[data-testid="task-grid"][data-loaded="true"]').length;`,
+      )) >= 3,
+    60_000,
+  );
   await restart();
   await openGallery();
   const items = await waitUntil("gallery items", async () => {
@@ -96,6 +107,10 @@ test("three images made in demo mode are in the gallery after a restart", async 
     return new Set(it.map((i) => i.task)).size >= 3 ? it : null;
   });
   assert.ok(items.length >= 3);
+  await waitUntil("thumbnails shown", async () =>
+    s.execute(`const imgs = [...document.querySelectorAll('[data-testid="gallery-item"] img')];
+      return imgs.length >= 3 && imgs.every((i) => i.complete && i.naturalWidth > 0);`),
+  );
   await shot(s, "07-gallery");
 });
 
@@ -110,7 +125,7 @@ test("search finds an image by a word of its prompt", async () => {
   const prompt = await s.testid("lightbox-prompt");
   assert.match(await prompt.text(), /glacier/);
   await shot(s, "08-lightbox");
-  await s.execute("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
+  await s.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
   await waitUntil("lightbox closed", async () => (await s.findAll('[data-testid="lightbox"]')).length === 0);
   await search.clear();
   await s.execute(
@@ -158,7 +173,7 @@ test("delete asks first, then removes the image", async () => {
   await waitUntil("image gone", async () => !(await galleryItems()).some((i) => i.id === victim.id));
   const lb = await s.findAll('[data-testid="lightbox"]');
   if (lb.length) {
-    await s.execute("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
+    await s.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
   }
 });
 

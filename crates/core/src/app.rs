@@ -167,6 +167,7 @@ impl Atelier {
         app.forward_events(true);
         app.forward_events(false);
         app.resume_unfinished().await;
+        app.rearchive_in_background();
         // Credits are a nicety: fetch them without holding up the window.
         let credits = app.clone();
         tokio::spawn(async move { credits.refresh_credits().await });
@@ -599,6 +600,37 @@ impl Atelier {
                 .unwrap_or_default()
         });
         record(&self.inner.library, task, demo, deadline);
+    }
+
+    /// Finishes archiving recent live tasks that succeeded but whose images were not yet
+    /// downloaded when the app stopped (their provider links are usually still valid).
+    fn rearchive_in_background(&self) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let lib = app.inner.library.clone();
+            let pending = tokio::task::spawn_blocking(move || -> Vec<Task> {
+                let recent = lib.recent_tasks(RECENT_TASKS).unwrap_or_default();
+                recent
+                    .into_iter()
+                    .filter(|s| !s.demo && s.task.status == TaskStatus::Succeeded)
+                    .filter(|s| {
+                        lib.task_images(&s.task.id)
+                            .map(|i| i.is_empty())
+                            .unwrap_or(false)
+                    })
+                    .map(|s| s.task)
+                    .collect()
+            })
+            .await
+            .unwrap_or_default();
+            for task in pending {
+                let cache = app.inner.live_cache.read().map(|c| c.clone()).ok();
+                let Some(cache) = cache else { continue };
+                let media = archive_images(app.inner.library.clone(), cache, task.clone()).await;
+                app.set_media(&task.id, media);
+                app.emit(TaskChange::Results, task, false);
+            }
+        });
     }
 
     /// Picks up every task that was still running when the app last stopped (or crashed):
