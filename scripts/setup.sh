@@ -38,7 +38,9 @@ if ! command -v npm >/dev/null; then
   exit 1
 fi
 
-[ -d node_modules/@tauri-apps/cli ] || npm ci --no-audit --no-fund --loglevel=error
+# The Tauri CLI's lock file lists only this platform's prebuilt binary (npm leaves the other
+# platforms' optional packages out), which `npm ci` refuses; `npm install` honours the lock.
+[ -d node_modules/@tauri-apps/cli ] || npm install --no-save --no-audit --no-fund --loglevel=error
 [ -d ui/node_modules/svelte ] || npm --prefix ui ci --no-audit --no-fund --loglevel=error
 
 if [ "$with_e2e" = 1 ] && ! command -v tauri-driver >/dev/null; then
