@@ -369,7 +369,7 @@ impl Atelier {
             }
         }
         let mut all: Vec<TaskView> = all.into_values().collect();
-        all.sort_by(|a, b| b.task.created_at.cmp(&a.task.created_at));
+        all.sort_by_key(|t| std::cmp::Reverse(t.task.created_at));
         all.truncate(RECENT_TASKS);
         all
     }
