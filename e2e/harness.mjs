@@ -80,8 +80,22 @@ export async function startSimulator({ linkrKey, journeyKey, speed = 8 }) {
     },
     stop() {
       child.kill("SIGTERM");
+      child.stdout?.destroy();
+      child.stderr?.destroy();
     },
   };
+}
+
+/** Resolves when `child` has exited, or after `ms` milliseconds, whichever comes first. */
+function exited(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((res) => {
+    const timer = setTimeout(res, ms);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      res();
+    });
+  });
 }
 
 /** Fresh per-test folders for the app's data and config (XDG), so runs never share state. */
@@ -127,9 +141,24 @@ export async function startApp(env = {}) {
       for (const pid of pids) process.kill(pid, "SIGKILL");
       return pids.length;
     },
+    /**
+     * Ends the session and makes sure nothing of this instance lives on: tauri-driver,
+     * WebKitWebDriver, the app and its WebKit processes (after a crash, orphans among them would
+     * keep the log pipes, and so this test process, alive forever).
+     */
     async stop() {
-      await session.quit();
+      await session.quit().catch(() => {});
       driver.kill("SIGTERM");
+      await exited(driver, 5000);
+      for (const pid of pidsWithEnv("ATELIER_E2E_INSTANCE", instance)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      driver.stdout?.destroy();
+      driver.stderr?.destroy();
     },
   };
 }

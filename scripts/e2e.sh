@@ -18,6 +18,7 @@ done
 scratch="$(mktemp -d)"
 chmod 700 "$scratch"
 cleanup() {
+  reap 2>/dev/null || true
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
   # The app's D-Bus session may start xdg-document-portal, which mounts $XDG_RUNTIME_DIR/doc
   # and can still be unmounting when the session ends: unmount it, and never fail the run here.
@@ -34,11 +35,47 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1
 files=("$@")
 [ "${#files[@]}" -gt 0 ] || files=(e2e/*.test.mjs)
 
-DISPLAY="$display" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch" NO_AT_BRIDGE=1 \
-  dbus-run-session -- bash -euo pipefail -c '
-    mkdir -p "$XDG_DATA_HOME"
-    while IFS= read -r line; do
-      case "$line" in *=*) export "$line" ;; esac
-    done < <(printf %s atelier-e2e | gnome-keyring-daemon --unlock --components=secrets)
-    node --test --test-concurrency=1 --test-reporter=spec "$@"
-  ' bash "${files[@]}"
+# A session bus that activates nothing: gnome-keyring-daemon is started by hand below, and
+# without service directories the bus cannot start xdg-desktop-portal, the document portal's
+# FUSE mount or an accessibility bus. Those daemons outlive the session, keep this script's
+# output pipe open and so hang whoever runs it (CI did, for an hour).
+cat >"$scratch/session.conf" <<'XML'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+XML
+
+# Kills whatever a session left behind (anything started with this run's XDG_RUNTIME_DIR).
+reap() {
+  local pid
+  for pid in $(grep -lzxF "XDG_RUNTIME_DIR=$scratch" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
+    [ "$pid" != "$$" ] && kill "$pid" 2>/dev/null || true
+  done
+}
+
+# Each test file gets its own D-Bus session and its own fresh keyring, so a key one file
+# stores can never leak into the next. A file that takes longer than E2E_FILE_TIMEOUT seconds
+# (default 900) is stopped and counted as failed, so a hang can never eat the CI budget.
+status=0
+for i in "${!files[@]}"; do
+  DISPLAY="$display" XDG_DATA_HOME="$scratch/data-$i" XDG_RUNTIME_DIR="$scratch" NO_AT_BRIDGE=1 \
+    GTK_A11Y=none timeout --kill-after=10 "${E2E_FILE_TIMEOUT:-900}" \
+    dbus-run-session --config-file="$scratch/session.conf" -- bash -euo pipefail -c '
+      mkdir -p "$XDG_DATA_HOME"
+      while IFS= read -r line; do
+        case "$line" in *=*) export "$line" ;; esac
+      done < <(printf %s atelier-e2e | gnome-keyring-daemon --unlock --components=secrets 2>>"$XDG_RUNTIME_DIR/keyring.log")
+      node --test --test-concurrency=1 --test-reporter=spec "$1"
+    ' bash "${files[$i]}" || { status=1; echo "e2e: ${files[$i]} failed (or timed out)" >&2; }
+  reap
+done
+exit "$status"
