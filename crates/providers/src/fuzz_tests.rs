@@ -1,4 +1,9 @@
 //! Property tests: no parser panics on arbitrary JSON or bytes.
+//!
+//! The `proptest!` block runs a few hundred cases of each property in every `cargo test`.
+//! [`fuzz_for_a_while`] runs the same properties for as long as `ATELIER_FUZZ_SECONDS` says
+//! (default 60) with fresh random seeds, and checks the process's peak memory stays bounded:
+//! `bash scripts/fuzz.sh` runs it (with the UI's prompt-parameter fuzzing).
 
 use proptest::prelude::*;
 use reqwest::StatusCode;
@@ -106,6 +111,31 @@ fn response(status: u16, ct: Option<String>, body: Vec<u8>) -> RawResponse {
     }
 }
 
+/// The bytes-level property: whatever a server sends, reading it as a response never panics.
+fn exercise_bytes(bytes: &[u8], status: u16) {
+    if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
+        exercise(&v);
+    }
+    let r = response(status, Some("application/json".into()), bytes.to_vec());
+    let _ = error_from_response(&r);
+    let _ = json_or_error(r);
+    let _ = error_from_response(&response(status, None, bytes.to_vec()));
+}
+
+/// The string-level property: ids, custom ids, progress, timestamps, Retry-After, URLs and
+/// prompts of any shape are classified or refused, never a panic.
+fn exercise_string(s: &str) {
+    let _ = action::classify_custom_id(s);
+    let _ = action::kind_from_word(s);
+    let _ = action::JourneyAction::parse(s);
+    let _ = parse::progress_value(&Value::String(s.to_owned()));
+    let _ = parse::timestamp_value(&Value::String(s.to_owned()));
+    let _ = crate::http::parse_retry_after(s, chrono::Utc::now());
+    let _ = crate::validate::task_id(s);
+    let _ = crate::validate::http_url("u", s);
+    let _ = crate::validate::prompt(s);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
 
@@ -118,25 +148,91 @@ proptest! {
 
     #[test]
     fn parsers_never_panic_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512), status in 100u16..600) {
-        if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {
-            exercise(&v);
-        }
-        let r = response(status, Some("application/json".into()), bytes.clone());
-        let _ = error_from_response(&r);
-        let _ = json_or_error(r);
-        let _ = error_from_response(&response(status, None, bytes));
+        exercise_bytes(&bytes, status);
     }
 
     #[test]
     fn strings_never_panic(s in ".*") {
-        let _ = action::classify_custom_id(&s);
-        let _ = action::kind_from_word(&s);
-        let _ = action::JourneyAction::parse(&s);
-        let _ = parse::progress_value(&Value::String(s.clone()));
-        let _ = parse::timestamp_value(&Value::String(s.clone()));
-        let _ = crate::http::parse_retry_after(&s, chrono::Utc::now());
-        let _ = crate::validate::task_id(&s);
-        let _ = crate::validate::http_url("u", &s);
-        let _ = crate::validate::prompt(&s);
+        exercise_string(&s);
+    }
+}
+
+/// Peak resident memory of this process in MiB (`VmHWM`), where the OS reports it.
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+/// Runs `property` on values of `strategy` in rounds of fresh random cases until `deadline`;
+/// returns how many cases ran. A failing case panics with proptest's shrunk input.
+fn fuzz_until<S: Strategy>(
+    name: &str,
+    deadline: std::time::Instant,
+    strategy: S,
+    property: impl Fn(S::Value),
+) -> u64
+where
+    S::Value: std::fmt::Debug,
+{
+    use proptest::test_runner::{Config, TestRunner};
+    const ROUND: u32 = 2_000;
+    let mut cases = 0;
+    while std::time::Instant::now() < deadline {
+        let mut runner = TestRunner::new(Config {
+            cases: ROUND,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        if let Err(e) = runner.run(&strategy, |v| {
+            property(v);
+            Ok(())
+        }) {
+            panic!("fuzz target {name} failed after {cases} cases: {e}");
+        }
+        cases += u64::from(ROUND);
+    }
+    cases
+}
+
+/// Time-boxed fuzzing of every parser (see the module docs). Ignored in normal test runs.
+#[test]
+#[ignore = "long-running: run with `bash scripts/fuzz.sh [seconds]`"]
+fn fuzz_for_a_while() {
+    /// A process that parses hostile input must not grow without bound.
+    const PEAK_RSS_BUDGET_MIB: u64 = 512;
+    let seconds: u64 = std::env::var("ATELIER_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let share = std::time::Duration::from_secs(seconds) / 3;
+    let start = std::time::Instant::now();
+    let json = fuzz_until("json", start + share, arb_json(), |v| {
+        exercise(&v);
+        let wrapped = serde_json::json!({"tasks": [v.clone()], "components": [v.clone()], "task_id": "x", "status": v});
+        exercise(&wrapped);
+    });
+    let bytes = fuzz_until(
+        "bytes",
+        start + share * 2,
+        (prop::collection::vec(any::<u8>(), 0..4096), 100u16..600),
+        |(b, status)| exercise_bytes(&b, status),
+    );
+    let strings = fuzz_until("strings", start + share * 3, ".{0,8000}", |s: String| {
+        exercise_string(&s)
+    });
+    let peak = peak_rss_mib();
+    println!(
+        "fuzzed for {:.0} s: {json} JSON documents, {bytes} byte bodies, {strings} strings; \
+         no panics; peak RSS {} MiB (budget {PEAK_RSS_BUDGET_MIB} MiB)",
+        start.elapsed().as_secs_f64(),
+        peak.map_or("unknown".to_owned(), |p| p.to_string()),
+    );
+    if let Some(peak) = peak {
+        assert!(
+            peak <= PEAK_RSS_BUDGET_MIB,
+            "peak RSS {peak} MiB is over the {PEAK_RSS_BUDGET_MIB} MiB budget"
+        );
     }
 }
