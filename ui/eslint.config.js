@@ -49,4 +49,29 @@ export default defineConfig(
     files: ['src/lib/ipc.ts', 'src/**/*.test.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // Provider text (button labels, errors, prompts) is data: it must never become markup.
+    // Svelte's {text} escapes it; these would not (see HostileText.test.ts).
+    files: ['**/*.svelte'],
+    rules: { 'svelte/no-at-html-tags': 'error' },
+  },
+  {
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]',
+          message: 'Do not write HTML from strings; render text with Svelte ({value}).',
+        },
+        {
+          selector: 'CallExpression[callee.property.name="insertAdjacentHTML"]',
+          message: 'Do not write HTML from strings; render text with Svelte ({value}).',
+        },
+        {
+          selector: 'CallExpression[callee.object.name="document"][callee.property.name=/^write/]',
+          message: 'Do not write HTML from strings; render text with Svelte ({value}).',
+        },
+      ],
+    },
+  },
 );

@@ -3,9 +3,15 @@
 //! The webview never loads a provider's link: its CSP only allows the asset protocol (and
 //! the loopback simulator). So every result is downloaded here first, which also keeps it
 //! after the provider's link has expired.
+//!
+//! Hostile addresses are stopped twice: [`ImageCache::fetch`] refuses to download anything
+//! [`check_source_url`] refuses (non-http(s) schemes; private and link-local hosts; loopback
+//! unless the provider itself is loopback), and [`ui_task`] drops the same addresses from the
+//! task before it is handed to the UI, so the only image sources the webview ever gets are
+//! the asset URLs of [`TaskMedia`].
 
 use crate::view::TaskMedia;
-use atelier_library::{ImageCache, ImageSlot, LibraryError};
+use atelier_library::{check_source_url, ImageCache, ImageSlot, LibraryError};
 use atelier_providers::{Task, TaskStatus};
 use std::path::Path;
 use std::time::Duration;
@@ -44,6 +50,24 @@ fn encode_uri_component(s: &str) -> String {
         }
     }
     out
+}
+
+/// The task as the UI may see it: image, video and link-button addresses that the download
+/// policy refuses ([`check_source_url`] with `allow_loopback`, true only when the provider's
+/// base URL is itself loopback) are dropped, so the webview is never handed one. The `raw`
+/// JSON is left as the provider sent it, for diagnosis; the UI never renders it.
+pub fn ui_task(mut task: Task, allow_loopback: bool) -> Task {
+    let ok = |u: &String| check_source_url(u, allow_loopback).is_ok();
+    task.grid_url = task.grid_url.filter(ok);
+    task.image_url = task.image_url.filter(ok);
+    task.image_urls.retain(ok);
+    task.video_urls.retain(ok);
+    for action in &mut task.actions {
+        if action.url.as_ref().is_some_and(|u| !ok(u)) {
+            action.url = None;
+        }
+    }
+    task
 }
 
 /// What is already in the cache for `task`, without downloading anything.
@@ -119,6 +143,100 @@ pub async fn download_media(cache: &ImageCache, task: &Task) -> TaskMedia {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use atelier_providers::{Action, ActionGroup, ActionMode, ProviderKind, TaskKind};
+
+    /// Image addresses a hostile provider might send; none may be downloaded or shown when
+    /// the provider is public.
+    const HOSTILE: [&str; 14] = [
+        "javascript:alert(1)",
+        "data:image/svg+xml,<svg onload=alert(1)>",
+        "file:///etc/passwd",
+        "ftp://cdn.example.com/a.png",
+        "asset://localhost/%2Fetc%2Fpasswd",
+        "http://127.0.0.1:9/x.png",
+        "http://localhost/x.png",
+        "http://[::1]/x.png",
+        "http://10.0.0.1/x.png",
+        "http://172.16.5.4/x.png",
+        "http://192.168.1.1/x.png",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/x.png",
+        "http://[fd00::1]/x.png",
+    ];
+
+    fn hostile_task(url: &str) -> Task {
+        let mut task = Task::new("t-1", ProviderKind::Linkr, TaskKind::Imagine);
+        task.status = TaskStatus::Succeeded;
+        task.grid_url = Some(url.to_string());
+        task.image_urls = vec![url.to_string(); 4];
+        task.image_url = Some(format!("{url}#single"));
+        task.video_urls = vec![url.to_string()];
+        task.actions = vec![Action {
+            id: "link:1".into(),
+            label: "Open".into(),
+            emoji: None,
+            kind: None,
+            group: ActionGroup::Other,
+            index: None,
+            mode: ActionMode::Link,
+            url: Some(url.to_string()),
+        }];
+        task
+    }
+
+    fn urls(task: &Task) -> Vec<String> {
+        let mut out: Vec<String> = task
+            .grid_url
+            .iter()
+            .chain(&task.image_url)
+            .cloned()
+            .collect();
+        out.extend(task.image_urls.iter().chain(&task.video_urls).cloned());
+        out.extend(task.actions.iter().filter_map(|a| a.url.clone()));
+        out
+    }
+
+    #[test]
+    fn hostile_addresses_never_reach_the_ui() {
+        for url in HOSTILE {
+            let task = ui_task(hostile_task(url), false);
+            assert_eq!(urls(&task), Vec::<String>::new(), "{url}");
+        }
+        let public = "https://cdn.discordapp.com/attachments/1/2/grid.png";
+        assert_eq!(urls(&ui_task(hostile_task(public), false)).len(), 8);
+        // The simulator's loopback images stay when the provider is loopback; private never.
+        let sim = ui_task(hostile_task("http://127.0.0.1:9/x.png"), true);
+        assert_eq!(urls(&sim).len(), 8);
+        let lan = ui_task(hostile_task("http://192.168.1.1/x.png"), true);
+        assert!(urls(&lan).is_empty());
+    }
+
+    #[tokio::test]
+    async fn hostile_addresses_are_never_downloaded() {
+        // Something listening where a loopback address points: it must never be contacted.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("addr").port();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = ImageCache::new(dir.path(), false);
+        let local = format!("http://127.0.0.1:{port}/grid.png");
+        for url in HOSTILE.iter().copied().chain([local.as_str()]) {
+            let media = download_media(&cache, &hostile_task(url)).await;
+            assert_eq!(media.grid, None, "{url}");
+            assert!(media.singles.is_empty() && media.single.is_none(), "{url}");
+            let error = media.error.unwrap_or_default();
+            assert!(
+                error.starts_with("The provider sent an image address ")
+                    && error.ends_with("it was not downloaded."),
+                "{url}: {error}"
+            );
+        }
+        assert!(
+            matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "nothing connected to the loopback listener"
+        );
+        assert!(std::fs::read_dir(dir.path()).expect("ls").next().is_none());
+    }
 
     #[test]
     fn asset_urls_match_convert_file_src() {

@@ -1,11 +1,19 @@
 //! The on-disk image cache: one folder per task under the library folder, holding the
 //! originals exactly as the provider sent them.
 
-use crate::check::{check_image_bytes, check_source_url, ImageCheckError, MAX_IMAGE_BYTES};
+use crate::check::{
+    check_image_bytes, check_source_url, ip_allowed, ImageCheckError, MAX_IMAGE_BYTES,
+};
 use crate::LibraryError;
 use futures_util::StreamExt;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// The most redirects followed for one image.
+const MAX_REDIRECTS: usize = 3;
 
 /// Which image of a task a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,12 +85,31 @@ const EXTENSIONS: [&str; 4] = ["png", "jpg", "webp", "gif"];
 
 impl ImageCache {
     /// A cache rooted at `root` (created on first write). `allow_loopback` lets images come
-    /// from 127.0.0.1, which only the built-in simulator and tests need.
+    /// from 127.0.0.1, which only the built-in simulator and tests need: pass
+    /// [`crate::is_loopback_base_url`] of the provider's base URL.
+    ///
+    /// The address policy of [`check_source_url`] holds for every request this cache makes:
+    /// each redirect target is checked the same way, and host names are resolved by a
+    /// resolver that drops addresses [`ip_allowed`] refuses.
     pub fn new(root: impl Into<PathBuf>, allow_loopback: bool) -> Self {
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            // `previous` holds the first address too, as in `Policy::limited`.
+            if attempt.previous().len() > MAX_REDIRECTS {
+                return attempt.error("the image server redirected too many times");
+            }
+            match check_source_url(attempt.url().as_str(), allow_loopback) {
+                Ok(_) => attempt.follow(),
+                Err(refused) => attempt.error(refused),
+            }
+        });
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
             .connect_timeout(Duration::from_secs(15))
-            .redirect(reqwest::redirect::Policy::limited(3))
+            .redirect(redirects)
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_loopback,
+                proxy_hosts: proxy_hosts_from_env(),
+            }))
             .build()
             .unwrap_or_default();
         ImageCache {
@@ -159,7 +186,7 @@ impl ImageCache {
             .get(url)
             .send()
             .await
-            .map_err(|e| LibraryError::Download(plain_reqwest_error(&e)))?;
+            .map_err(|e| download_error(&e))?;
         if !resp.status().is_success() {
             return Err(LibraryError::Download(format!(
                 "the server answered {}",
@@ -175,7 +202,7 @@ impl ImageCache {
         let mut body = Vec::new();
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| LibraryError::Download(plain_reqwest_error(&e)))?;
+            let chunk = chunk.map_err(|e| download_error(&e))?;
             if body.len() + chunk.len() > MAX_IMAGE_BYTES {
                 return Err(ImageCheckError::TooLarge.into());
             }
@@ -204,6 +231,74 @@ pub(crate) fn is_safe_task_id(task_id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Resolves image hosts with the system resolver, keeping only addresses the policy allows,
+/// so a public-looking name that points at this computer or the local network is refused.
+/// The one exception is the host of a proxy the user configured (`HTTPS_PROXY`...), which
+/// reqwest resolves through here too and which is often `localhost`.
+struct GuardedResolver {
+    allow_loopback: bool,
+    proxy_hosts: Vec<String>,
+}
+
+/// The host names of the proxies reqwest reads from the environment.
+fn proxy_hosts_from_env() -> Vec<String> {
+    ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
+        .iter()
+        .flat_map(|name| [name.to_string(), name.to_ascii_lowercase()])
+        .filter_map(|name| std::env::var(name).ok())
+        .filter_map(|value| {
+            let value = value.trim();
+            let with_scheme = if value.contains("://") {
+                value.to_string()
+            } else {
+                format!("http://{value}")
+            };
+            url::Url::parse(&with_scheme)
+                .ok()?
+                .host_str()
+                .map(|h| h.to_ascii_lowercase())
+        })
+        .collect()
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_string();
+        let is_proxy = self
+            .proxy_hosts
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&host));
+        let allow_loopback = self.allow_loopback;
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let (allowed, refused): (Vec<SocketAddr>, Vec<SocketAddr>) = found
+                .into_iter()
+                .partition(|a| is_proxy || ip_allowed(a.ip(), allow_loopback));
+            if allowed.is_empty() {
+                if let Some(first) = refused.first() {
+                    let why = ImageCheckError::PrivateAddress(format!("{host} is {}", first.ip()));
+                    return Err(why.into());
+                }
+            }
+            Ok(Box::new(allowed.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// A failed request as a library error: a refusal by the address policy (in a redirect or
+/// the resolver) stays a refusal; anything else is a download failure worth retrying.
+fn download_error(e: &reqwest::Error) -> LibraryError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(refused) = err.downcast_ref::<ImageCheckError>() {
+            return LibraryError::Rejected(refused.clone());
+        }
+        source = err.source();
+    }
+    LibraryError::Download(plain_reqwest_error(e))
+}
+
 fn plain_reqwest_error(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "it took too long".into()
@@ -228,11 +323,33 @@ mod tests {
         out.into_inner()
     }
 
+    fn redirect(to: &'static str) -> impl axum::response::IntoResponse {
+        (
+            axum::http::StatusCode::FOUND,
+            [(axum::http::header::LOCATION, to)],
+        )
+    }
+
     async fn serve() -> String {
         let good = png(40, 30);
         let app = Router::new()
             .route("/good.png", get(move || async move { good.clone() }))
             .route("/html", get(|| async { "<script>alert(1)</script>" }))
+            .route("/to-good", get(|| async { redirect("/good.png") }))
+            .route(
+                "/to-metadata",
+                get(|| async { redirect("http://169.254.169.254/latest/meta-data/") }),
+            )
+            .route(
+                "/to-lan",
+                get(|| async { redirect("http://192.168.1.1/x.png") }),
+            )
+            .route(
+                "/to-script",
+                get(|| async { redirect("javascript:alert(1)") }),
+            )
+            .route("/to-file", get(|| async { redirect("file:///etc/passwd") }))
+            .route("/loop", get(|| async { redirect("/loop") }))
             .route(
                 "/missing",
                 get(|| async { (axum::http::StatusCode::NOT_FOUND, "no") }),
@@ -317,5 +434,84 @@ mod tests {
             ),
             "{r:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn redirects_are_held_to_the_same_address_policy() {
+        let base = serve().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = ImageCache::new(dir.path(), true);
+        let ok = cache
+            .fetch("r", ImageSlot::Grid, &format!("{base}/to-good"))
+            .await
+            .expect("a redirect within the allowed hosts is followed");
+        assert_eq!((ok.width, ok.height), (40, 30));
+        for (i, (path, host)) in [
+            ("/to-metadata", "169.254.169.254"),
+            ("/to-lan", "192.168.1.1"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let r = cache
+                .fetch(
+                    "r",
+                    ImageSlot::Single(i as u8 + 1),
+                    &format!("{base}{path}"),
+                )
+                .await;
+            match r {
+                Err(LibraryError::Rejected(ImageCheckError::PrivateAddress(h))) => {
+                    assert_eq!(h, host)
+                }
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+        for (i, path) in ["/to-script", "/to-file", "/loop"].into_iter().enumerate() {
+            let r = cache
+                .fetch(
+                    "r",
+                    ImageSlot::Single(i as u8 + 3),
+                    &format!("{base}{path}"),
+                )
+                .await;
+            assert!(r.is_err(), "{path}: {r:?}");
+        }
+        assert_eq!(cache.find("r", ImageSlot::Single(1)), None);
+        assert_eq!(cache.find("r", ImageSlot::Single(3)), None);
+    }
+
+    #[tokio::test]
+    async fn host_names_resolving_to_refused_addresses_are_dropped() {
+        let resolve = |allow_loopback: bool| async move {
+            GuardedResolver {
+                allow_loopback,
+                proxy_hosts: Vec::new(),
+            }
+            .resolve("localhost".parse().expect("name"))
+            .await
+        };
+        match resolve(false).await {
+            Err(e) => {
+                let refused = e
+                    .downcast_ref::<ImageCheckError>()
+                    .expect("a policy refusal");
+                assert!(
+                    matches!(refused, ImageCheckError::PrivateAddress(h) if h.starts_with("localhost is ")),
+                    "{refused:?}"
+                );
+            }
+            Ok(addrs) => panic!("localhost resolved to {:?}", addrs.collect::<Vec<_>>()),
+        }
+        let addrs: Vec<SocketAddr> = resolve(true).await.expect("allowed").collect();
+        assert!(!addrs.is_empty());
+        assert!(addrs.iter().all(|a| a.ip().is_loopback()), "{addrs:?}");
+        // A proxy the user configured on this computer is still reachable.
+        let proxy = GuardedResolver {
+            allow_loopback: false,
+            proxy_hosts: vec!["localhost".into()],
+        };
+        let via_proxy = proxy.resolve("LOCALHOST".parse().expect("name")).await;
+        assert!(via_proxy.is_ok_and(|mut a| a.next().is_some()));
     }
 }

@@ -355,7 +355,10 @@ fn upsert_task_on(
             finished_at = CASE WHEN excluded.finished_at IS NULL THEN NULL
                                ELSE COALESCE(tasks.finished_at, excluded.finished_at) END,
             deadline_at = COALESCE(excluded.deadline_at, tasks.deadline_at),
-            task_json = excluded.task_json",
+            task_json = excluded.task_json
+         -- A late, stale write (e.g. the submit's own 'queued' arriving after the first poll
+         -- already finished the task) must never turn a finished task back into a live one.
+         WHERE tasks.finished_at IS NULL OR excluded.finished_at IS NOT NULL",
     )?;
     stmt.execute(params![
         task.id,

@@ -35,7 +35,8 @@ mod thumbs;
 
 pub use cache::{CachedImage, ImageCache, ImageSlot};
 pub use check::{
-    check_image_bytes, check_source_url, ImageCheckError, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE,
+    check_image_bytes, check_source_url, ip_allowed, is_loopback_base_url, ImageCheckError,
+    MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
 };
 pub use db::{Batch, FavoriteTarget, Library, StoredTask, DB_FILE};
 pub use query::{

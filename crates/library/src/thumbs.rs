@@ -2,14 +2,15 @@
 //! quadrants of a 2x2 grid when a provider sent only the grid.
 //!
 //! Originals are only ever read. Decoding is bounded (at most [`MAX_IMAGE_SIDE`] pixels a
-//! side and [`MAX_DECODE_ALLOC`] bytes of decoder memory), so a decompression bomb fails
+//! side, [`MAX_IMAGE_PIXELS`] pixels in all, read from the header before anything is
+//! decoded, and [`MAX_DECODE_ALLOC`] bytes of decoder memory), so a decompression bomb fails
 //! cleanly instead of exhausting memory. Outputs are written to a temporary file and renamed
 //! into place, so a crash never leaves half a file under the final name.
 //!
 //! These functions take tens of milliseconds on big images: run them on a blocking thread
 //! (`tokio::task::spawn_blocking`) from async code.
 
-use crate::check::MAX_IMAGE_SIDE;
+use crate::check::{MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE};
 use crate::LibraryError;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageError, ImageFormat, ImageReader, Limits};
@@ -24,15 +25,34 @@ pub const MAX_DECODE_ALLOC: u64 = 512 * 1024 * 1024;
 /// JPEG quality of thumbnails.
 const JPEG_QUALITY: u8 = 82;
 
-/// Decodes `path` within the memory and size limits.
+/// Decodes `path` within the memory and size limits. The header's dimensions are checked
+/// first, so an image claiming too many pixels is refused before its buffer is allocated.
 fn decode_bounded(path: &Path) -> Result<DynamicImage, LibraryError> {
+    let (w, h) = ImageReader::open(path)?
+        .with_guessed_format()?
+        .into_dimensions()
+        .map_err(decode_error)?;
+    if w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE || u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS {
+        return Err(LibraryError::ImageTooLarge);
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_IMAGE_SIDE);
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
     limits.max_alloc = Some(MAX_DECODE_ALLOC);
     let mut reader = ImageReader::open(path)?.with_guessed_format()?;
     reader.limits(limits);
-    reader.decode().map_err(image_error)
+    reader.decode().map_err(decode_error)
+}
+
+/// A decoding failure: running out of bytes means the original is cut short, not that the
+/// library folder could not be written.
+fn decode_error(e: ImageError) -> LibraryError {
+    match e {
+        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            LibraryError::Image("the file is cut short".into())
+        }
+        other => image_error(other),
+    }
 }
 
 fn image_error(e: ImageError) -> LibraryError {

@@ -6,11 +6,16 @@
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde_json::Value;
 
-/// The most actions accepted from one response.
+/// The most actions (buttons) kept from one response. Midjourney offers at most about 20;
+/// a response claiming thousands is cut here, and no more than four times this many raw
+/// components are even looked at, so parsing it takes bounded time.
 pub const MAX_ACTIONS: usize = 64;
-/// The most URLs accepted in one list field.
+/// The most URLs kept from one list field (`images`, `image_urls`, `video_urls`). A task has
+/// four images; longer lists are cut here, after looking at no more than four times this many
+/// entries.
 pub const MAX_URLS: usize = 16;
-/// The most text results accepted.
+/// The most text results kept from one list field (`content`), after looking at no more than
+/// four times this many entries.
 pub const MAX_TEXTS: usize = 16;
 /// The longest single string field kept (longer ones are cut).
 pub const MAX_FIELD_CHARS: usize = 16 * 1024;
@@ -208,6 +213,7 @@ pub fn text_list(v: &Value, key: &str) -> Vec<String> {
     match v.get(key) {
         Some(Value::Array(items)) => items
             .iter()
+            .take(MAX_TEXTS * 4)
             .filter_map(|i| i.as_str().and_then(one))
             .take(MAX_TEXTS)
             .collect(),

@@ -290,6 +290,30 @@ fn upsert_is_idempotent_and_keeps_what_later_reports_omit() {
 }
 
 #[test]
+fn a_stale_write_never_brings_a_finished_task_back_to_life() {
+    let (_dir, lib) = open();
+    let mut t = Task::new("job-late", ProviderKind::Journey, TaskKind::Imagine);
+    t.prompt = Some("a lighthouse".into());
+    let queued = t.clone();
+    t.status = TaskStatus::Succeeded;
+    t.progress = Some(100);
+    lib.upsert_task(&t, false, None).expect("finished first");
+    // The submit's own "queued" write arrives late.
+    lib.upsert_task(&queued, false, None)
+        .expect("late write is accepted");
+    let got = lib.get_task("job-late").expect("get").expect("there");
+    assert_eq!(got.task.status, TaskStatus::Succeeded);
+    assert_eq!(got.task.progress, Some(100));
+    assert!(got.finished_at.is_some());
+    assert!(lib.unfinished_tasks().expect("unfinished").is_empty());
+    // A later final state (e.g. a re-archive) still lands.
+    t.error = Some("re-archived".into());
+    lib.upsert_task(&t, false, None).expect("final again");
+    let got = lib.get_task("job-late").expect("get").expect("there");
+    assert_eq!(got.task.error.as_deref(), Some("re-archived"));
+}
+
+#[test]
 fn prompt_changes_reindex_the_search() {
     let (_dir, lib) = open();
     grid_task(&lib, "p", ProviderKind::Linkr, "golden retriever", 1);
