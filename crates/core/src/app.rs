@@ -10,7 +10,7 @@ use crate::archive::{archive_images, record};
 use crate::endpoints::{self, key_account, PROVIDERS};
 use crate::error::AppError;
 use crate::gallery::{GalleryImage, GalleryResults, ImageDetail};
-use crate::media::cached_media;
+use crate::media::{cached_media, ui_task};
 use crate::settings::{load_settings, Settings, SettingsStore};
 use crate::view::{
     AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskChange, TaskEvent, TaskMedia,
@@ -18,7 +18,9 @@ use crate::view::{
 };
 use atelier_engine::{Engine, EngineConfig, EngineEvent};
 use atelier_keys::{KeyStore, KeyStoreError, SecretKey};
-use atelier_library::{FavoriteTarget, GalleryQuery, ImageCache, Library, LibraryError};
+use atelier_library::{
+    is_loopback_base_url, FavoriteTarget, GalleryQuery, ImageCache, Library, LibraryError,
+};
 use atelier_providers::{
     ActionInput, ImagineRequest, JourneyClient, KeyCheck, LinkrClient, ProviderClient,
     ProviderKind, Task, TaskStatus,
@@ -49,6 +51,19 @@ pub struct AtelierConfig {
     pub live_poll_interval_override: Option<Duration>,
 }
 
+/// Limits of the live engine and clients that the app leaves at their production values;
+/// tests tighten them so deadlines and hung requests play out in seconds
+/// ([`Atelier::start_with_limits`]). `Default` changes nothing.
+#[derive(Debug, Clone, Default)]
+pub struct LiveLimits {
+    /// How long one request to a real provider may take (`None`: the clients' 30 s).
+    pub request_timeout: Option<Duration>,
+    /// When a LinkrAPI task is given up (`None`: the engine's 15 minutes).
+    pub linkr_deadline: Option<Duration>,
+    /// When a JourneyAPI task is given up (`None`: the engine's 10 minutes).
+    pub journey_deadline: Option<Duration>,
+}
+
 /// The running application core. Cheap to clone; every clone is the same app.
 #[derive(Clone)]
 pub struct Atelier {
@@ -68,14 +83,19 @@ struct Inner {
     live: Engine,
     /// Images from the simulator (loopback allowed).
     demo_cache: ImageCache,
-    /// Images from real providers (loopback allowed only when the base URL itself is loopback).
-    live_cache: RwLock<ImageCache>,
+    /// Images from real providers whose base URL is public: loopback and private hosts refused.
+    live_cache: ImageCache,
+    /// Images from real providers whose base URL is itself loopback (a local test server):
+    /// loopback hosts allowed, private ones still refused. See [`Atelier::live_cache`].
+    live_loopback_cache: ImageCache,
     /// The gallery database and image folder.
     library: Arc<Library>,
     media: Mutex<HashMap<String, TaskMedia>>,
     credits: Mutex<Option<i64>>,
     events: broadcast::Sender<TaskEvent>,
     live_poll_override: Option<Duration>,
+    /// The live clients' request timeout, when tightened.
+    live_request_timeout: Option<Duration>,
 }
 
 /// The key text a demo client sends to the simulator.
@@ -86,6 +106,14 @@ impl Atelier {
     /// Starts the core: loads settings, reads which keys exist, starts the demo simulator and
     /// both engines, and begins forwarding their events. Must run inside a tokio runtime.
     pub async fn start(cfg: AtelierConfig) -> Result<Self, AppError> {
+        Self::start_with_limits(cfg, LiveLimits::default()).await
+    }
+
+    /// [`Atelier::start`] with tighter limits for the live engine and clients (tests).
+    pub async fn start_with_limits(
+        cfg: AtelierConfig,
+        limits: LiveLimits,
+    ) -> Result<Self, AppError> {
         let settings = load_settings(cfg.settings_store.as_ref());
         let library = tokio::task::spawn_blocking({
             let dir = cfg.library_dir.clone();
@@ -135,6 +163,12 @@ impl Atelier {
             // Tests point the live engine at the simulator, which may be polled faster.
             live_config.min_interval = fast;
         }
+        if let Some(d) = limits.linkr_deadline {
+            live_config.linkr_deadline = d;
+        }
+        if let Some(d) = limits.journey_deadline {
+            live_config.journey_deadline = d;
+        }
         let live = Engine::new(live_config);
         for provider in PROVIDERS {
             demo.register_client(provider, demo_client(provider, &simulator)?);
@@ -142,7 +176,8 @@ impl Atelier {
         let (events, _) = broadcast::channel(1024);
         let inner = Arc::new(Inner {
             demo_cache: library.image_cache(true),
-            live_cache: RwLock::new(library.image_cache(false)),
+            live_cache: library.image_cache(false),
+            live_loopback_cache: library.image_cache(true),
             library,
             settings: RwLock::new(settings),
             settings_store: cfg.settings_store,
@@ -156,6 +191,7 @@ impl Atelier {
             credits: Mutex::new(None),
             events,
             live_poll_override: cfg.live_poll_interval_override,
+            live_request_timeout: limits.request_timeout,
         });
         let app = Atelier { inner };
         if app.inner.keyring.available {
@@ -518,7 +554,10 @@ impl Atelier {
                 ProviderClient::Journey(JourneyClient::new(&base, key.expose())?)
             }
         };
-        Ok(client)
+        Ok(match self.inner.live_request_timeout {
+            Some(timeout) => client.with_timeout(timeout),
+            None => client,
+        })
     }
 
     /// Points the live engine at `provider` with `key` (or removes it), and remembers the
@@ -537,13 +576,6 @@ impl Atelier {
         if let Some(key) = key {
             let client = self.live_client(provider, key)?;
             self.inner.live.register_client(provider, client);
-        }
-        let settings = self.settings();
-        let any_loopback = PROVIDERS
-            .iter()
-            .any(|&p| is_loopback_url(&endpoints::real_base_url(p, &settings).0));
-        if let Ok(mut cache) = self.inner.live_cache.write() {
-            *cache = self.inner.library.image_cache(any_loopback);
         }
         Ok(())
     }
@@ -624,8 +656,7 @@ impl Atelier {
             .await
             .unwrap_or_default();
             for task in pending {
-                let cache = app.inner.live_cache.read().map(|c| c.clone()).ok();
-                let Some(cache) = cache else { continue };
+                let cache = app.live_cache(task.provider);
                 let media = archive_images(app.inner.library.clone(), cache, task.clone()).await;
                 app.set_media(&task.id, media);
                 app.emit(TaskChange::Results, task, false);
@@ -664,7 +695,25 @@ impl Atelier {
         }
     }
 
+    /// True when `provider`'s real base URL is loopback, so its images may be too.
+    fn live_base_is_loopback(&self, provider: ProviderKind) -> bool {
+        is_loopback_base_url(&endpoints::real_base_url(provider, &self.settings()).0)
+    }
+
+    /// The image cache for a live task of `provider`: loopback image hosts are allowed only
+    /// when that provider's own base URL is loopback (decided per provider, at each use).
+    fn live_cache(&self, provider: ProviderKind) -> ImageCache {
+        if self.live_base_is_loopback(provider) {
+            self.inner.live_loopback_cache.clone()
+        } else {
+            self.inner.live_cache.clone()
+        }
+    }
+
     fn view(&self, task: Task, demo: bool) -> TaskView {
+        // The UI gets no provider address the download policy refuses (see `ui_task`).
+        let allow_loopback = demo || self.live_base_is_loopback(task.provider);
+        let task = ui_task(task, allow_loopback);
         let media = self
             .inner
             .media
@@ -731,11 +780,7 @@ impl Atelier {
                         let cache = if demo {
                             app2.inner.demo_cache.clone()
                         } else {
-                            app2.inner
-                                .live_cache
-                                .read()
-                                .map(|c| c.clone())
-                                .unwrap_or_else(|_| app2.inner.demo_cache.clone())
+                            app2.live_cache(task.provider)
                         };
                         let media =
                             archive_images(app2.inner.library.clone(), cache, task.clone()).await;
@@ -794,12 +839,6 @@ fn demo_client(provider: ProviderKind, sim: &Simulator) -> Result<ProviderClient
             DEMO_JOURNEY_KEY,
         )?),
     })
-}
-
-fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split("://").nth(1).unwrap_or_default();
-    let host = rest.split(['/', ':']).next().unwrap_or_default();
-    host == "127.0.0.1" || host == "localhost" || rest.starts_with("[::1]")
 }
 
 /// Runs a library call off the async threads and turns its error into a sentence.

@@ -20,7 +20,7 @@ pub mod media;
 pub mod settings;
 pub mod view;
 
-pub use app::{Atelier, AtelierConfig};
+pub use app::{Atelier, AtelierConfig, LiveLimits};
 pub use error::AppError;
 pub use settings::{MemorySettingsStore, Settings, SettingsStore, Theme};
 pub use view::{

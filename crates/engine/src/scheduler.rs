@@ -9,9 +9,15 @@
 //!   step. LinkrAPI has no batch call: one `/fetch` per task.
 //! - At most `max_concurrent_fetches` requests per provider are in flight.
 //! - A retryable error (429, 5xx, network, timeout) backs the task off exponentially; a
-//!   `Retry-After` also holds every request to that provider until it has passed.
+//!   `Retry-After` also holds every request to that provider until it has passed. An answer
+//!   that cannot be read (malformed, wrong content type, too big) is retried the same way,
+//!   since a poll is only a read and a proxy's hiccup must not cost a running task; the
+//!   third failure in a row with such an answer fails the task.
+//! - A batch that fails twice in a row (other than by a rate limit) is split into single
+//!   fetches, so one task whose fetch keeps breaking cannot hold its neighbours back.
 //! - Other errors fail the task (a failed batch is first split into single fetches, so one
-//!   bad id cannot fail its neighbours). A task still unfinished at its deadline is timed out.
+//!   bad id cannot fail its neighbours). A task still unfinished at its deadline is timed out,
+//!   with the last poll's error in the sentence when that poll failed.
 //!
 //! All times are `tokio::time::Instant`, so unit tests can run it on paused time.
 
@@ -36,6 +42,12 @@ use crate::timing::{backoff, deadline_sentence, jittered};
 /// How far ahead (as a fraction of the interval) a JourneyAPI task may be polled early to
 /// share a `/fetch-many` call with a task that is due now.
 const BATCH_WINDOW: f64 = 0.25;
+
+/// A task fails when this many polls in a row failed, the last with an unreadable answer.
+const MAX_UNREADABLE: u32 = 3;
+
+/// A batch whose tasks failed this many polls in a row is split into single fetches.
+const SPLIT_AFTER: u32 = 2;
 
 /// Both providers, in the order requests are started.
 const PROVIDERS: [ProviderKind; 2] = [ProviderKind::Linkr, ProviderKind::Journey];
@@ -108,8 +120,10 @@ struct Slot {
     state: SlotState,
     deadline: Instant,
     deadline_len: Duration,
-    /// Consecutive retryable failures.
+    /// Consecutive failed polls (retryable or unreadable).
     failures: u32,
+    /// The sentence of the last failed poll, while the polls keep failing.
+    last_error: Option<String>,
     /// Poll this one with a single `/fetch` next time (it was missing from, or broke, a batch).
     solo: bool,
     /// At least one poll was attempted since it was watched (a resumed task always gets one
@@ -212,6 +226,7 @@ impl Scheduler {
                         deadline,
                         deadline_len,
                         failures: 0,
+                        last_error: None,
                         solo: false,
                         polled: false,
                     },
@@ -473,22 +488,35 @@ impl Scheduler {
                     self.apply_snapshot(&id, fetched, next, now);
                 }
             }
-            Err(err) if err.is_retryable() => {
+            Err(err) if err.is_retryable() || unreadable(&err) => {
                 if let Some(wait) = err.retry_after() {
                     let until = now + wait;
                     let hold = self.hold_until.entry(provider).or_insert(until);
                     *hold = (*hold).max(until);
                 }
                 tracing::debug!(?provider, error = %err, "poll failed; backing off");
+                let sentence = err.to_string();
+                let batch = ids.len() > 1;
+                // A rate limit is about the whole provider: splitting would only add requests.
+                let rate_limited = matches!(err, ProviderError::RateLimited { .. });
                 for id in ids {
                     let Some(slot) = self.slots.get_mut(&id) else {
                         continue;
                     };
+                    slot.failures = slot.failures.saturating_add(1);
+                    slot.last_error = Some(sentence.clone());
                     if now >= slot.deadline {
                         self.time_out(&id);
                         continue;
                     }
-                    slot.failures = slot.failures.saturating_add(1);
+                    if batch && !rate_limited && slot.failures >= SPLIT_AFTER {
+                        slot.solo = true;
+                    } else if !batch && unreadable(&err) && slot.failures >= MAX_UNREADABLE {
+                        self.slots.remove(&id);
+                        self.registry
+                            .finish_with_error(&id, TaskStatus::Failed, sentence.clone());
+                        continue;
+                    }
                     let delay = backoff(
                         interval,
                         slot.failures,
@@ -537,6 +565,7 @@ impl Scheduler {
             return;
         };
         slot.failures = 0;
+        slot.last_error = None;
         slot.solo = false;
         match self.registry.apply_fetch(id, fetched) {
             Some(task) if !task.status.is_final() => {
@@ -559,10 +588,15 @@ impl Scheduler {
             self.registry.finish_with_error(
                 id,
                 TaskStatus::TimedOut,
-                deadline_sentence(slot.deadline_len),
+                deadline_sentence(slot.deadline_len, slot.last_error.as_deref()),
             );
         }
     }
+}
+
+/// An answer that arrived but could not be read: worth another poll, a few times.
+fn unreadable(err: &ProviderError) -> bool {
+    matches!(err, ProviderError::Malformed { .. })
 }
 
 /// Errors about the key or account rather than one task: the whole batch fails with them.

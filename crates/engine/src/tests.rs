@@ -36,6 +36,9 @@ struct Fake {
     polls: Mutex<HashMap<String, u32>>,
     errors: Mutex<VecDeque<ProviderError>>,
     missing: Mutex<HashSet<String>>,
+    /// Every request naming one of these ids fails with this error (a task whose record
+    /// breaks the provider's answer).
+    poisoned: Mutex<HashMap<String, ProviderError>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -52,6 +55,7 @@ impl Fake {
             polls: Mutex::new(HashMap::new()),
             errors: Mutex::new(VecDeque::new()),
             missing: Mutex::new(HashSet::new()),
+            poisoned: Mutex::new(HashMap::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
         })
@@ -103,6 +107,11 @@ impl Fake {
         if let Some(err) = self.errors.lock().expect("lock").pop_front() {
             return Err(err);
         }
+        let poisoned = self.poisoned.lock().expect("lock");
+        if let Some(err) = ids.iter().find_map(|id| poisoned.get(id)) {
+            return Err(err.clone());
+        }
+        drop(poisoned);
         let missing = self.missing.lock().expect("lock").clone();
         Ok(ids
             .iter()
@@ -417,6 +426,98 @@ async fn backoff_never_outlives_the_deadline() {
     let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
     assert_eq!(ev.task.status, TaskStatus::TimedOut);
     assert!(Instant::now() - start <= 31 * SEC);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_sentence_names_the_last_failed_poll() {
+    let fake = Fake::new(ProviderKind::Linkr, 1);
+    fake.poisoned.lock().expect("lock").insert(
+        "x".into(),
+        ProviderError::Network {
+            detail: "could not connect: connection refused".into(),
+        },
+    );
+    let cfg = EngineConfig {
+        linkr_deadline: 30 * SEC,
+        ..config()
+    };
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("x", ProviderKind::Linkr));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    let error = ev.task.error.unwrap_or_default();
+    assert!(
+        error.starts_with("Atelier could not get a result for this task within 30 seconds")
+            && error.contains("The last check failed: Could not reach the provider"),
+        "{error}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn unreadable_answers_are_retried_then_fail_the_task() {
+    let fake = Fake::new(ProviderKind::Linkr, 2);
+    for _ in 0..2 {
+        fake.fail_next(ProviderError::malformed("expected JSON but got text/html"));
+    }
+    let engine = engine_with(config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("blip", ProviderKind::Linkr));
+    let done = finals(&mut rx, 1).await;
+    assert_eq!(
+        done[0].task.status,
+        TaskStatus::Succeeded,
+        "two bad answers are survived"
+    );
+    assert!(done[0].task.error.is_none());
+
+    fake.poisoned.lock().expect("lock").insert(
+        "broken".into(),
+        ProviderError::malformed("invalid JSON: EOF while parsing"),
+    );
+    engine.watch(live_task("broken", ProviderKind::Linkr));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::Failed);
+    assert!(ev
+        .task
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("could not read (invalid JSON")));
+    let polls = fake.calls().iter().filter(|c| c.ids == ["broken"]).count();
+    assert_eq!(polls, 3, "the third unreadable answer in a row fails it");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_batch_that_keeps_failing_is_split_so_neighbours_finish() {
+    let fake = Fake::new(ProviderKind::Journey, 2);
+    fake.poisoned.lock().expect("lock").insert(
+        "bad".into(),
+        ProviderError::Unavailable {
+            status: 500,
+            detail: String::new(),
+        },
+    );
+    let cfg = EngineConfig {
+        journey_deadline: 10 * 60 * SEC,
+        ..config()
+    };
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("bad", ProviderKind::Journey));
+    engine.watch(live_task("good", ProviderKind::Journey));
+    let ev = next_event(&mut rx, |e| e.task.status.is_final()).await;
+    assert_eq!(ev.task.id, "good");
+    assert_eq!(ev.task.status, TaskStatus::Succeeded);
+    let calls = fake.calls();
+    assert!(calls[0].many && calls[1].many, "{calls:?}");
+    assert!(calls.iter().any(|c| c.ids == ["good"]), "{calls:?}");
+    let ev = next_event(&mut rx, |e| e.task.id == "bad").await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    assert!(ev
+        .task
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("unavailable right now (HTTP 500)")));
 }
 
 #[tokio::test(start_paused = true)]

@@ -47,13 +47,22 @@ pub(crate) fn human_duration(d: Duration) -> String {
     }
 }
 
-/// The error sentence for a task the engine stopped at its deadline.
-pub(crate) fn deadline_sentence(deadline: Duration) -> String {
-    format!(
-        "The provider did not finish this task within {}; it was stopped. Try again, or \
-         check the task on the provider's website.",
-        human_duration(deadline)
-    )
+/// The error sentence for a task the engine stopped at its deadline. `last_error` is the
+/// sentence of the poll that failed last, when the last poll failed (the provider was then
+/// unreachable or refusing, not merely slow, and the person should know).
+pub(crate) fn deadline_sentence(deadline: Duration, last_error: Option<&str>) -> String {
+    let within = human_duration(deadline);
+    match last_error {
+        None => format!(
+            "The provider did not finish this task within {within}; it was stopped. Try \
+             again, or check the task on the provider's website."
+        ),
+        Some(error) => format!(
+            "Atelier could not get a result for this task within {within} and stopped \
+             checking. The last check failed: {error} The task may still finish on the \
+             provider's website."
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -97,9 +106,15 @@ mod tests {
     #[test]
     fn deadline_sentence_reads_well() {
         assert_eq!(
-            deadline_sentence(15 * 60 * S),
+            deadline_sentence(15 * 60 * S, None),
             "The provider did not finish this task within 15 minutes; it was stopped. Try \
              again, or check the task on the provider's website."
+        );
+        assert_eq!(
+            deadline_sentence(2 * S, Some("Could not reach the provider (refused).")),
+            "Atelier could not get a result for this task within 2 seconds and stopped \
+             checking. The last check failed: Could not reach the provider (refused). The \
+             task may still finish on the provider's website."
         );
         assert_eq!(human_duration(60 * S), "1 minute");
         assert_eq!(human_duration(90 * S), "90 seconds");

@@ -90,10 +90,10 @@ pub enum ProviderError {
 fn rate_limited_sentence(retry_after: Option<Duration>) -> String {
     match retry_after {
         Some(d) => format!(
-            "Too many requests: the provider asked to wait {} s. The app will retry.",
+            "Too many requests: the provider asked to wait {} s before trying again.",
             d.as_secs().max(1)
         ),
-        None => "Too many requests. Wait a moment; the app will retry.".to_string(),
+        None => "Too many requests. Wait a moment, then try again.".to_string(),
     }
 }
 
@@ -151,6 +151,23 @@ impl ProviderError {
         }
     }
 
+    /// The error for a create request that has no parent task: a 404 there means the
+    /// endpoint itself is missing, so the service address is wrong (no task expired).
+    pub fn for_new_task(self, provider: crate::model::ProviderKind) -> Self {
+        match self {
+            ProviderError::NotFound { what } => {
+                let name = provider.display_name();
+                ProviderError::Rejected {
+                    status: 404,
+                    detail: format!(
+                        "there is no {name} service at this address ({what}). Check the {name} base URL in Settings."
+                    ),
+                }
+            }
+            other => other,
+        }
+    }
+
     /// Shorthand for a [`ProviderError::Malformed`].
     pub fn malformed(detail: impl Into<String>) -> Self {
         ProviderError::Malformed {
@@ -184,6 +201,20 @@ mod tests {
             "The provider is unavailable right now (HTTP 502). Try again in a minute."
         );
         assert!(!ProviderError::Unauthorized.is_retryable());
+        let wrong_address = ProviderError::NotFound {
+            what: "Not Found".into(),
+        }
+        .for_new_task(crate::model::ProviderKind::Linkr);
+        assert_eq!(wrong_address.code(), "rejected");
+        assert_eq!(
+            wrong_address.to_string(),
+            "The provider refused the request (HTTP 404): there is no LinkrAPI service at this \
+             address (Not Found). Check the LinkrAPI base URL in Settings."
+        );
+        assert_eq!(
+            ProviderError::Unauthorized.for_new_task(crate::model::ProviderKind::Journey),
+            ProviderError::Unauthorized
+        );
         assert_eq!(
             ProviderError::invalid("prompt", "Type a prompt first.").to_string(),
             "Type a prompt first."

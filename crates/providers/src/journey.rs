@@ -64,7 +64,11 @@ impl JourneyClient {
         if let Some(url) = &req.reference_image {
             body.insert("image_url".into(), Value::String(url.trim().to_string()));
         }
-        let v = self.http.post_json("imagine", &Value::Object(body)).await?;
+        let v = self
+            .http
+            .post_json("imagine", &Value::Object(body))
+            .await
+            .map_err(|e| e.for_new_task(ProviderKind::Journey))?;
         let mut sub = submission(&v, TaskKind::Imagine, None)?;
         if let Some(task) = sub.finished.as_mut() {
             if task.model.is_none() {

@@ -63,7 +63,8 @@ impl LinkrClient {
         let v = self
             .http
             .post_json("v1/imagine", &Value::Object(body))
-            .await?;
+            .await
+            .map_err(|e| e.for_new_task(ProviderKind::Linkr))?;
         Ok(Submission {
             task_id: submitted_id(&v)?,
             kind: TaskKind::Imagine,
@@ -124,11 +125,15 @@ impl LinkrClient {
         parse_task(&v, Some(task_id))
     }
 
-    /// Checks the key by fetching a random task id: 404 means the key works,
-    /// 401/403 that it does not.
+    /// Checks the key by fetching a random task id: LinkrAPI's own "task not found" 404 means
+    /// the key works, 401/403 that it does not. A 404 that is not about the task (a wrong base
+    /// URL answering "Not Found") says there is no LinkrAPI service at that address.
     pub async fn check_key(&self) -> Result<KeyCheck> {
         let probe = uuid::Uuid::new_v4().to_string();
         match self.http.get_json(&format!("v1/fetch/{probe}")).await {
+            Err(e @ ProviderError::NotFound { .. }) if !is_task_not_found(&e) => {
+                Err(e.for_new_task(ProviderKind::Linkr))
+            }
             Ok(_) | Err(ProviderError::NotFound { .. }) => Ok(KeyCheck {
                 valid: true,
                 message: "Valid: LinkrAPI accepted the key.".into(),
@@ -141,6 +146,18 @@ impl LinkrClient {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// Whether a 404 is LinkrAPI's answer about a task ("Task not found or does not belong to
+/// your hold") rather than a web server's "Not Found" for an unknown path.
+fn is_task_not_found(e: &ProviderError) -> bool {
+    match e {
+        ProviderError::NotFound { what } => {
+            let what = what.to_ascii_lowercase();
+            what.contains("task") && what.contains("not found")
+        }
+        _ => false,
     }
 }
 

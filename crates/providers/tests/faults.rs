@@ -137,6 +137,19 @@ async fn not_found_and_wrong_keys() {
         assert_eq!(e.code(), "not_found", "{:?}: {e:?}", client.kind());
         assert!(client.check_key().await.expect("check").valid);
     }
+    // A wrong base URL answers 404 too, but not about a task: that is no LinkrAPI, not a
+    // valid key.
+    let wrong = LinkrClient::new(
+        &format!("{}/linkr/nothing-here", sim.base_url()),
+        "lkr_demo",
+    )
+    .expect("client");
+    let e = wrong.check_key().await.expect_err("no service there");
+    assert!(
+        e.to_string()
+            .contains("no LinkrAPI service at this address"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
