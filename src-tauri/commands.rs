@@ -1,11 +1,14 @@
-//! IPC commands: each one hands its arguments to [`Atelier`] and returns its answer. Errors
-//! cross as `{code, message}` ([`AppError`]).
+//! IPC commands: each one hands its arguments to the core ([`atelier_core::Atelier`], waiting
+//! for it through the [`CoreSlot`] while it starts) and returns its answer. Errors cross as
+//! `{code, message}` ([`AppError`]).
 
 use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
-use atelier_core::{AppError, AppState, Atelier, Settings, SubmitRequest, TaskView};
+use atelier_core::{AppError, AppState, Settings, SubmitRequest, TaskView};
 use atelier_library::GalleryQuery;
 use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
 use tauri::{AppHandle, State};
+
+use crate::core_slot::CoreSlot;
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -14,64 +17,71 @@ type Result<T> = std::result::Result<T, AppError>;
 
 /// Providers, settings and keyring health.
 #[tauri::command]
-pub fn get_app_state(app: State<'_, Atelier>) -> AppState {
-    app.app_state()
+pub async fn get_app_state(core: State<'_, CoreSlot>) -> Result<AppState> {
+    Ok(core.get().await?.app_state())
 }
 
 /// Stores new settings.
 #[tauri::command]
-pub async fn save_settings(app: State<'_, Atelier>, settings: Settings) -> Result<AppState> {
+pub async fn save_settings(core: State<'_, CoreSlot>, settings: Settings) -> Result<AppState> {
+    let app = core.get().await?;
     app.save_settings(settings).await
 }
 
 /// Stores a provider's key in the OS keyring (write-only: it never comes back).
 #[tauri::command]
 pub async fn set_key(
-    app: State<'_, Atelier>,
+    core: State<'_, CoreSlot>,
     provider: ProviderKind,
     key: String,
 ) -> Result<AppState> {
+    let app = core.get().await?;
     app.set_key(provider, &key).await
 }
 
 /// Removes a provider's key from the OS keyring.
 #[tauri::command]
-pub async fn delete_key(app: State<'_, Atelier>, provider: ProviderKind) -> Result<AppState> {
+pub async fn delete_key(core: State<'_, CoreSlot>, provider: ProviderKind) -> Result<AppState> {
+    let app = core.get().await?;
     app.delete_key(provider).await
 }
 
 /// Asks the provider whether the stored key works.
 #[tauri::command]
-pub async fn test_key(app: State<'_, Atelier>, provider: ProviderKind) -> Result<KeyCheck> {
+pub async fn test_key(core: State<'_, CoreSlot>, provider: ProviderKind) -> Result<KeyCheck> {
+    let app = core.get().await?;
     app.test_key(provider).await
 }
 
 /// Submits a new prompt.
 #[tauri::command]
-pub async fn submit_imagine(app: State<'_, Atelier>, request: SubmitRequest) -> Result<TaskView> {
+pub async fn submit_imagine(core: State<'_, CoreSlot>, request: SubmitRequest) -> Result<TaskView> {
+    let app = core.get().await?;
     app.submit(request).await
 }
 
 /// Runs one of a finished task's buttons.
 #[tauri::command]
 pub async fn run_action(
-    app: State<'_, Atelier>,
+    core: State<'_, CoreSlot>,
     parent_id: String,
     action_id: String,
     input: ActionInput,
 ) -> Result<TaskView> {
+    let app = core.get().await?;
     app.run_action(&parent_id, &action_id, input).await
 }
 
 /// Every task of this session, newest first.
 #[tauri::command]
-pub fn list_tasks(app: State<'_, Atelier>) -> Vec<TaskView> {
-    app.list_tasks()
+pub async fn list_tasks(core: State<'_, CoreSlot>) -> Result<Vec<TaskView>> {
+    Ok(core.get().await?.list_tasks())
 }
 
 /// Stops watching a task.
 #[tauri::command]
-pub fn cancel_task(app: State<'_, Atelier>, task_id: String) -> Result<TaskView> {
+pub async fn cancel_task(core: State<'_, CoreSlot>, task_id: String) -> Result<TaskView> {
+    let app = core.get().await?;
     app.cancel_task(&task_id)
 }
 
@@ -85,31 +95,35 @@ pub fn ui_ready() {
 /// One page of the gallery.
 #[tauri::command]
 pub async fn gallery_search(
-    app: State<'_, Atelier>,
+    core: State<'_, CoreSlot>,
     query: GalleryQuery,
 ) -> Result<GalleryResults> {
+    let app = core.get().await?;
     app.gallery_search(query).await
 }
 
 /// What the lightbox shows about one image.
 #[tauri::command]
-pub async fn image_detail(app: State<'_, Atelier>, image_id: i64) -> Result<ImageDetail> {
+pub async fn image_detail(core: State<'_, CoreSlot>, image_id: i64) -> Result<ImageDetail> {
+    let app = core.get().await?;
     app.image_detail(image_id).await
 }
 
 /// Marks an image as a favorite, or not.
 #[tauri::command]
 pub async fn set_favorite(
-    app: State<'_, Atelier>,
+    core: State<'_, CoreSlot>,
     image_id: i64,
     favorite: bool,
 ) -> Result<GalleryImage> {
+    let app = core.get().await?;
     app.set_favorite(image_id, favorite).await
 }
 
 /// Deletes an image's rows and files.
 #[tauri::command]
-pub async fn delete_image(app: State<'_, Atelier>, image_id: i64) -> Result<()> {
+pub async fn delete_image(core: State<'_, CoreSlot>, image_id: i64) -> Result<()> {
+    let app = core.get().await?;
     app.delete_image(image_id).await
 }
 
@@ -118,9 +132,10 @@ pub async fn delete_image(app: State<'_, Atelier>, image_id: i64) -> Result<()> 
 #[tauri::command]
 pub async fn save_image_as(
     handle: AppHandle,
-    app: State<'_, Atelier>,
+    core: State<'_, CoreSlot>,
     image_id: i64,
 ) -> Result<Option<String>> {
+    let app = core.get().await?;
     let source = app.image_path(image_id)?;
     let name = source
         .file_name()
@@ -151,7 +166,8 @@ pub async fn save_image_as(
 
 /// Puts an image on the clipboard.
 #[tauri::command]
-pub async fn copy_image(handle: AppHandle, app: State<'_, Atelier>, image_id: i64) -> Result<()> {
+pub async fn copy_image(handle: AppHandle, core: State<'_, CoreSlot>, image_id: i64) -> Result<()> {
+    let app = core.get().await?;
     let path = app.image_path(image_id)?;
     let rgba =
         tauri::async_runtime::spawn_blocking(move || image::open(&path).map(|i| i.to_rgba8()))
@@ -181,7 +197,12 @@ pub fn copy_text(handle: AppHandle, text: String) -> Result<()> {
 
 /// Opens the file manager at an image's original.
 #[tauri::command]
-pub fn show_in_folder(handle: AppHandle, app: State<'_, Atelier>, image_id: i64) -> Result<()> {
+pub async fn show_in_folder(
+    handle: AppHandle,
+    core: State<'_, CoreSlot>,
+    image_id: i64,
+) -> Result<()> {
+    let app = core.get().await?;
     let path = app.image_path(image_id)?;
     handle.opener().reveal_item_in_dir(&path).map_err(|e| {
         AppError::new(

@@ -3,11 +3,13 @@
 //! events. No business logic lives here; see `crates/core`.
 
 mod commands;
+mod core_slot;
 mod settings_store;
 
 use atelier_core::view::TaskChange;
-use atelier_core::{Atelier, AtelierConfig};
+use atelier_core::{AppError, Atelier, AtelierConfig};
 use atelier_keys::KeyringStore;
+use core_slot::CoreSlot;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{Emitter, Manager};
@@ -24,7 +26,9 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_env("ATELIER_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,atelier=info")),
         )
-        .with_writer(std::io::stderr)
+        // Every log line passes through the redactor: no `Authorization` value or key-shaped
+        // token reaches stderr, whichever crate formatted it.
+        .with_writer(|| atelier_providers::RedactingWriter::new(std::io::stderr()))
         .init();
 
     let result = tauri::Builder::default()
@@ -35,32 +39,29 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
+            // The window paints while the core starts; commands wait for it (see core_slot).
+            let (slot, filler) = CoreSlot::new();
+            app.manage(slot);
             let handle = app.handle().clone();
-            let core = tauri::async_runtime::block_on(start_core(&handle))?;
-            let mut events = core.subscribe();
-            let emitter = handle.clone();
             tauri::async_runtime::spawn(async move {
-                loop {
-                    match events.recv().await {
-                        Ok(ev) => {
-                            if let Err(e) = emitter.emit(TASK_EVENT, &ev) {
-                                tracing::warn!("could not send a task event to the window: {e}");
-                            }
-                            if ev.change == TaskChange::Results {
-                                let payload = serde_json::json!({ "taskId": ev.task.task.id });
-                                if let Err(e) = emitter.emit(GALLERY_EVENT, payload) {
-                                    tracing::warn!(
-                                        "could not tell the gallery about new images: {e}"
-                                    );
-                                }
-                            }
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                match start_core(&handle).await {
+                    Ok(core) => {
+                        let core = Arc::new(core);
+                        forward_events(handle, core.subscribe());
+                        filler.fill(Ok(core));
+                    }
+                    Err(e) => {
+                        tracing::error!("Atelier could not start: {e}");
+                        filler.fill(Err(AppError::new(
+                            "startup",
+                            format!(
+                                "Atelier could not start: {e}. Check that its data folder can \
+                                 be written, then restart the app."
+                            ),
+                        )));
                     }
                 }
             });
-            app.manage(core);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -90,6 +91,33 @@ pub fn run() {
     }
 }
 
+/// Sends every task change to the window as a [`TASK_EVENT`], and a [`GALLERY_EVENT`] when a
+/// task's images have reached the library.
+fn forward_events(
+    emitter: tauri::AppHandle,
+    mut events: tokio::sync::broadcast::Receiver<atelier_core::TaskEvent>,
+) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(ev) => {
+                    if let Err(e) = emitter.emit(TASK_EVENT, &ev) {
+                        tracing::warn!("could not send a task event to the window: {e}");
+                    }
+                    if ev.change == TaskChange::Results {
+                        let payload = serde_json::json!({ "taskId": ev.task.task.id });
+                        if let Err(e) = emitter.emit(GALLERY_EVENT, payload) {
+                            tracing::warn!("could not tell the gallery about new images: {e}");
+                        }
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
 fn env_number(name: &str) -> Option<f64> {
     std::env::var(name)
         .ok()
@@ -97,7 +125,9 @@ fn env_number(name: &str) -> Option<f64> {
         .filter(|v| v.is_finite() && *v > 0.0)
 }
 
-async fn start_core(app: &tauri::AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
+async fn start_core(
+    app: &tauri::AppHandle,
+) -> Result<Atelier, Box<dyn std::error::Error + Send + Sync>> {
     let data_dir = app.path().app_data_dir()?;
     let library_dir = data_dir.join("library");
     std::fs::create_dir_all(&library_dir)?;

@@ -10,7 +10,8 @@
 //!
 //! Modules: [`model`] (types), [`error`], [`validate`] (input checks), [`status`]
 //! (status words), [`action`] (buttons), [`parse`] (tolerant JSON readers),
-//! [`linkr`], [`journey`], [`client`]; HTTP plumbing is shared in a private `http` module.
+//! [`linkr`], [`journey`], [`client`], [`redact`] (keeps keys out of logs); HTTP plumbing is
+//! shared in a private `http` module.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -23,6 +24,9 @@ pub mod journey;
 pub mod linkr;
 pub mod model;
 pub mod parse;
+/// Log redaction: [`redact::redact`] blanks out `Authorization` values and key-shaped tokens,
+/// and [`redact::RedactingWriter`] applies it to everything written through it.
+pub mod redact;
 pub mod status;
 pub mod validate;
 
@@ -36,3 +40,4 @@ pub use http::{DEFAULT_TIMEOUT, MAX_BODY_BYTES};
 pub use journey::JourneyClient;
 pub use linkr::LinkrClient;
 pub use model::*;
+pub use redact::{redact, RedactingWriter};
