@@ -1,4 +1,7 @@
-//! The webview's hardening, as a check that can fail.
+//! Atelier's security promises (SECURITY.md) as checks that can fail.
+//!
+//! This file holds the webview part; `tests/security_md.rs` checks that every promise in
+//! SECURITY.md names a test that exists.
 //!
 //! Atelier's window shows provider-controlled text and images, so the webview is locked down:
 //! a CSP without `unsafe-eval` or any remote script/connect source, no global Tauri object,
@@ -7,7 +10,7 @@
 //! `src-tauri/capabilities/*.json` and the shell's setup code; one careless edit could loosen
 //! them without any other test noticing. [`check_config`], [`check_capability`] and
 //! [`check_asset_scope_code`] turn each promise into a [`Violation`] when it is broken; the tests
-//! in `tests/shipped.rs` run them on the shipped files (and on loosened copies, to prove they
+//! in `tests/webview.rs` run them on the shipped files (and on loosened copies, to prove they
 //! can fail).
 
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Runs the webview policy on the files Atelier ships, and on loosened copies of them so each
 //! check is shown to fail when the promise it guards is broken.
 
-use atelier_webview_policy::{check_asset_scope_code, check_capability, check_config};
+use atelier_promises::{check_asset_scope_code, check_capability, check_config};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 

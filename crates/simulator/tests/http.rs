@@ -1462,3 +1462,12 @@ async fn fixed_port_and_unknown_paths() {
         .expect("req");
     assert_eq!(resp.status().as_u16(), 404);
 }
+
+/// The demo provider must never be reachable from the network: it binds loopback only.
+#[tokio::test]
+async fn library_entry_point_binds_loopback() {
+    let sim = start(FAST).await;
+    assert!(sim.addr().ip().is_loopback(), "bound to {}", sim.addr());
+    assert!(sim.base_url().starts_with("http://127.0.0.1:"));
+    sim.shutdown().await;
+}
