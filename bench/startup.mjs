@@ -90,6 +90,7 @@ async function launch(app, cold) {
     NO_AT_BRIDGE: "1",
   };
   const t0 = process.hrtime.bigint();
+  const spawnedAt = Date.now();
   const child = spawn(app.bin, [], { env, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   const readyMs = await new Promise((resolve, reject) => {
@@ -120,7 +121,20 @@ async function launch(app, cold) {
     }
   }
   rmSync(home, { recursive: true, force: true });
-  return { readyMs, pssKib: procs.reduce((a, p) => a + p.kib, 0), procs, dropped };
+  // Atelier's ready line carries the UI's phases (ms since the page's time origin); the gap
+  // between spawning the process and that origin is the native start (process, GTK, WebKit).
+  let phases = null;
+  const m = /ATELIER_UI_READY (\{.*\})/.exec(log);
+  if (m) {
+    try {
+      const p = JSON.parse(m[1]);
+      phases = { native: p.timeOrigin - spawnedAt, ...p };
+      delete phases.timeOrigin;
+    } catch {
+      // an older build without phases
+    }
+  }
+  return { readyMs, pssKib: procs.reduce((a, p) => a + p.kib, 0), procs, dropped, phases };
 }
 
 const median = (xs) => {
@@ -133,7 +147,7 @@ for (const app of APPS) {
   if (!app.bin || !existsSync(app.bin)) throw new Error(`missing binary for ${app.name}: ${app.bin}`);
 }
 
-const results = Object.fromEntries(APPS.map((a) => [a.name, { cold: [], warm: [], pss: [], last: null }]));
+const results = Object.fromEntries(APPS.map((a) => [a.name, { cold: [], warm: [], pss: [], phases: [], last: null }]));
 let coldWorks = true;
 // One untimed launch of each first, so "warm" really means warm and first-launch one-offs
 // (fontconfig caches and the like) do not land on whichever app goes first.
@@ -147,6 +161,7 @@ for (let i = 0; i < RUNS; i++) {
       const res = results[app.name];
       (cold ? res.cold : res.warm).push(r.readyMs);
       res.pss.push(r.pssKib);
+      if (cold && r.phases) res.phases.push(r.phases);
       res.last = r;
       console.log(
         `  run ${i + 1}/${RUNS} ${cold ? "cold" : "warm"} ${app.name.padEnd(9)} ready ${r.readyMs.toFixed(0).padStart(5)} ms   PSS ${(r.pssKib / 1024).toFixed(1).padStart(6)} MiB`,
@@ -178,5 +193,13 @@ for (const app of APPS) {
     .map((p) => `${p.comm} ${(p.kib / 1024).toFixed(1)}`)
     .join(", ");
   console.log(`last ${app.name} run, PSS MiB by process: ${procs}`);
+}
+if (a.phases.length) {
+  // Medians of each point of Atelier's cold starts: native = spawn -> page time origin; the
+  // rest are ms after that origin (responseEnd: page loaded, script: app script running,
+  // mounted: first render, listening: event listener up, ready: state and tasks loaded).
+  const names = Object.keys(a.phases[0]);
+  const parts = names.map((n) => `${n} ${median(a.phases.map((p) => p[n] ?? NaN)).toFixed(0)}`);
+  console.log(`atelier cold-start points, medians in ms: ${parts.join(", ")}`);
 }
 if (!coldWorks) console.log("note: the page cache could not be dropped (needs root): 'cold' starts ran with warm caches");

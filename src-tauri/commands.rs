@@ -85,11 +85,23 @@ pub async fn cancel_task(core: State<'_, CoreSlot>, task_id: String) -> Result<T
     app.cancel_task(&task_id)
 }
 
-/// The UI calls this once it is interactive; the startup benchmark waits for the line it logs.
+/// The UI calls this once it is interactive; the startup benchmark waits for the line it logs,
+/// which carries the UI's own breakdown of where the time went (numbers only, at most 16).
 #[tauri::command]
-pub fn ui_ready() {
+pub fn ui_ready(phases: Option<std::collections::BTreeMap<String, f64>>) {
+    let phases: serde_json::Map<String, serde_json::Value> = phases
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, ms)| {
+            name.len() <= 32
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && ms.is_finite()
+        })
+        .take(16)
+        .map(|(name, ms)| (name, serde_json::json!(ms)))
+        .collect();
     tracing::info!(target: "atelier::startup", "ui ready");
-    eprintln!("ATELIER_UI_READY");
+    eprintln!("ATELIER_UI_READY {}", serde_json::Value::Object(phases));
 }
 
 /// One page of the gallery.

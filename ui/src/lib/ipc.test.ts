@@ -60,7 +60,7 @@ describe('ipc', () => {
       ],
       ['list_tasks', undefined],
       ['cancel_task', { taskId: 't1' }],
-      ['ui_ready', undefined],
+      ['ui_ready', { phases: {} }],
     ]);
   });
 

@@ -4,6 +4,7 @@
  */
 import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { StartupPhases } from './startup';
 import type { ActionInput } from './bindings/ActionInput';
 import type { AppState } from './bindings/AppState';
 import type { GalleryImage } from './bindings/GalleryImage';
@@ -65,8 +66,8 @@ export const listTasks = (): Promise<TaskView[]> => call('list_tasks');
 
 export const cancelTask = (taskId: string): Promise<TaskView> => call('cancel_task', { taskId });
 
-/** Tells the core the interface is interactive (used by the startup benchmark). */
-export const uiReady = (): Promise<void> => call('ui_ready');
+/** Tells the core the interface is interactive, with where the time went (startup benchmark). */
+export const uiReady = (phases: StartupPhases = {}): Promise<void> => call('ui_ready', { phases });
 
 // The gallery (the local library).
 

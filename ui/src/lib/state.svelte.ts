@@ -12,6 +12,7 @@ import type { TaskView } from './bindings/TaskView';
 import { errorMessage, NO_BACKEND_MESSAGE } from './errors';
 import { PROVIDER_KINDS, providerName, validateHttpUrl } from './format';
 import * as ipc from './ipc';
+import { markStartup, startupPhases } from './startup';
 import { getParam, parsePrompt, validatePrompt, ASPECT_PRESETS } from './params';
 import type { View } from './shortcuts';
 import { mergeTasks, retryPlan, upsertTask } from './tasks';
@@ -87,8 +88,9 @@ export class AppStore {
         this.tasksError = `Live updates are off: ${errorMessage(error)}`;
       }
     }
+    markStartup('listening');
     await Promise.all([this.loadState(), this.loadTasks()]);
-    ipc.uiReady().catch(() => {});
+    ipc.uiReady(startupPhases()).catch(() => {});
   }
 
   destroy(): void {
