@@ -121,10 +121,10 @@ async function launch(app, cold) {
     }
   }
   rmSync(home, { recursive: true, force: true });
-  // Atelier's ready line carries the UI's phases (ms since the page's time origin); the gap
+  // Each ready line carries the UI's phases (ms since the page's time origin); the gap
   // between spawning the process and that origin is the native start (process, GTK, WebKit).
   let phases = null;
-  const m = /ATELIER_UI_READY (\{.*\})/.exec(log);
+  const m = new RegExp(`${app.ready} (\\{.*\\})`).exec(log);
   if (m) {
     try {
       const p = JSON.parse(m[1]);
@@ -194,12 +194,13 @@ for (const app of APPS) {
     .join(", ");
   console.log(`last ${app.name} run, PSS MiB by process: ${procs}`);
 }
-if (a.phases.length) {
-  // Medians of each point of Atelier's cold starts: native = spawn -> page time origin; the
-  // rest are ms after that origin (responseEnd: page loaded, script: app script running,
-  // mounted: first render, listening: event listener up, ready: state and tasks loaded).
-  const names = Object.keys(a.phases[0]);
-  const parts = names.map((n) => `${n} ${median(a.phases.map((p) => p[n] ?? NaN)).toFixed(0)}`);
-  console.log(`atelier cold-start points, medians in ms: ${parts.join(", ")}`);
+// Medians of each point of the cold starts: native = spawn -> page time origin; the rest are
+// ms after that origin (Atelier: responseEnd page loaded, script app script running, mounted
+// first render built, listening event listener up, ready state and tasks loaded).
+for (const app of APPS) {
+  const ph = results[app.name].phases;
+  if (!ph.length) continue;
+  const parts = Object.keys(ph[0]).map((n) => `${n} ${median(ph.map((p) => p[n] ?? NaN)).toFixed(0)}`);
+  console.log(`${app.name} cold-start points, medians in ms: ${parts.join(", ")}`);
 }
 if (!coldWorks) console.log("note: the page cache could not be dropped (needs root): 'cold' starts ran with warm caches");

@@ -6,8 +6,13 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 #[tauri::command]
-fn ready() {
-    eprintln!("REFERENCE_UI_READY");
+fn ready(phases: Option<std::collections::BTreeMap<String, f64>>) {
+    let phases: serde_json::Map<String, serde_json::Value> = phases
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::json!(v)))
+        .collect();
+    eprintln!("REFERENCE_UI_READY {}", serde_json::Value::Object(phases));
 }
 
 fn main() {

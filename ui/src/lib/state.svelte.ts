@@ -72,8 +72,21 @@ export class AppStore {
 
   #composerTouched = false;
   #unlisten: (() => void) | null = null;
+  #starting: Promise<void> | null = null;
 
-  async init(): Promise<void> {
+  /**
+   * Connects to the core: live updates, app state and the task list. Idempotent (main.ts
+   * starts it before the first render, App's onMount asks again). The three requests go out
+   * together so their round trips overlap the first paint; the listener's request goes first,
+   * and if the task list came back before the listener was up, it is read once more so an
+   * event that fell between the two is not lost.
+   */
+  init(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     this.noBackend = !ipc.hasBackend();
     if (this.noBackend) {
       // A plain browser tab (`npm run dev` without the shell): say so once, fake nothing.
@@ -81,21 +94,31 @@ export class AppStore {
       this.tasksLoaded = true;
       return;
     }
-    if (!this.#unlisten) {
-      try {
-        this.#unlisten = await ipc.onTaskUpdate((event) => this.upsert(event.task));
-      } catch (error) {
-        this.tasksError = `Live updates are off: ${errorMessage(error)}`;
-      }
-    }
-    markStartup('listening');
-    await Promise.all([this.loadState(), this.loadTasks()]);
+    let listening = false;
+    const listen = this.#unlisten
+      ? Promise.resolve()
+      : ipc
+          .onTaskUpdate((event) => this.upsert(event.task))
+          .then(
+            (unlisten) => {
+              this.#unlisten = unlisten;
+              listening = true;
+              markStartup('listening');
+            },
+            (error: unknown) => {
+              this.tasksError = `Live updates are off: ${errorMessage(error)}`;
+            },
+          );
+    const tasks = this.loadTasks().then(() => listening);
+    const [, , tasksAfterListen] = await Promise.all([listen, this.loadState(), tasks]);
     ipc.uiReady(startupPhases()).catch(() => {});
+    if (!tasksAfterListen && this.#unlisten) void this.loadTasks();
   }
 
   destroy(): void {
     this.#unlisten?.();
     this.#unlisten = null;
+    this.#starting = null;
   }
 
   async loadState(): Promise<void> {

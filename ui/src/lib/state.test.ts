@@ -84,6 +84,22 @@ describe('AppStore', () => {
     expect(ipcMock.uiReady).toHaveBeenCalledOnce();
   });
 
+  it('is idempotent, and reads the tasks again when they came back before the listener', async () => {
+    let release: (() => void) | undefined;
+    ipcMock.onTaskUpdate.mockImplementation(
+      () => new Promise<() => void>((res) => (release = () => res(() => {}))),
+    );
+    const store = new AppStore();
+    const first = store.init();
+    expect(store.init()).toBe(first);
+    await vi.waitFor(() => expect(ipcMock.listTasks).toHaveBeenCalledOnce());
+    release?.();
+    await first;
+    await vi.waitFor(() => expect(ipcMock.listTasks).toHaveBeenCalledTimes(2));
+    expect(ipcMock.onTaskUpdate).toHaveBeenCalledOnce();
+    expect(ipcMock.uiReady).toHaveBeenCalledOnce();
+  });
+
   it('upserts live updates', async () => {
     let push: ((e: unknown) => void) | undefined;
     ipcMock.onTaskUpdate.mockImplementation(async (cb: (e: unknown) => void) => {
