@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startSimulator, startApp, freshHome, shot } from "./harness.mjs";
+import { startSimulator, startApp, freshHome, shot, homeEnv, simulatorEnv } from "./harness.mjs";
 
 const LINKR_KEY = "lkr_e2e_valid_key_7f3a";
 const JOURNEY_KEY = "japi_live_e2e_valid_9c1d";
@@ -18,11 +18,8 @@ before(async () => {
   sim = await startSimulator({ linkrKey: LINKR_KEY, journeyKey: JOURNEY_KEY, speed: 6 });
   const home = freshHome();
   app = await startApp({
-    XDG_DATA_HOME: home.XDG_DATA_HOME,
-    XDG_CONFIG_HOME: home.XDG_CONFIG_HOME,
-    XDG_CACHE_HOME: home.XDG_CACHE_HOME,
-    ATELIER_LINKR_BASE_URL: sim.linkrBaseUrl,
-    ATELIER_JOURNEY_BASE_URL: sim.journeyBaseUrl,
+    ...homeEnv(home),
+    ...simulatorEnv(sim),
     ATELIER_POLL_INTERVAL_MS: "400",
     ATELIER_DEMO_POLL_MS: "300",
   });

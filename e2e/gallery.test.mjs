@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { startSimulator, startApp, freshHome, shot } from "./harness.mjs";
+import { startSimulator, startApp, freshHome, shot, homeEnv } from "./harness.mjs";
 
 const EL = "element-6066-11e4-a52e-4f735466cecf";
 const PROMPTS = [
@@ -22,9 +22,7 @@ let s;
 
 function env(extra = {}) {
   return {
-    XDG_DATA_HOME: home.XDG_DATA_HOME,
-    XDG_CONFIG_HOME: home.XDG_CONFIG_HOME,
-    XDG_CACHE_HOME: home.XDG_CACHE_HOME,
+    ...homeEnv(home),
     ATELIER_DEMO_POLL_MS: "200",
     ATELIER_DEMO_SPEED: "40",
     ...extra,

@@ -109,6 +109,20 @@ export function freshHome() {
   };
 }
 
+/** The app's environment for a fresh home: its XDG data, config and cache folders. */
+export function homeEnv(home) {
+  return {
+    XDG_DATA_HOME: home.XDG_DATA_HOME,
+    XDG_CONFIG_HOME: home.XDG_CONFIG_HOME,
+    XDG_CACHE_HOME: home.XDG_CACHE_HOME,
+  };
+}
+
+/** The app's environment pointing both live providers at the simulator `sim`. */
+export function simulatorEnv(sim) {
+  return { ATELIER_LINKR_BASE_URL: sim.linkrBaseUrl, ATELIER_JOURNEY_BASE_URL: sim.journeyBaseUrl };
+}
+
 /**
  * Starts the app under tauri-driver with `env` added to the environment and opens a WebDriver
  * session on it. Returns { session, logs, stop() }.

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { startSimulator, startApp, freshHome, shot } from "./harness.mjs";
+import { startSimulator, startApp, freshHome, shot, homeEnv, simulatorEnv } from "./harness.mjs";
 
 const EL = "element-6066-11e4-a52e-4f735466cecf";
 const KEYS = {
@@ -33,11 +33,8 @@ before(async () => {
   sim = await startSimulator({ linkrKey: KEYS.linkr, journeyKey: KEYS.journey, speed: 8 });
   home = freshHome();
   app = await startApp({
-    XDG_DATA_HOME: home.XDG_DATA_HOME,
-    XDG_CONFIG_HOME: home.XDG_CONFIG_HOME,
-    XDG_CACHE_HOME: home.XDG_CACHE_HOME,
-    ATELIER_LINKR_BASE_URL: sim.linkrBaseUrl,
-    ATELIER_JOURNEY_BASE_URL: sim.journeyBaseUrl,
+    ...homeEnv(home),
+    ...simulatorEnv(sim),
     ATELIER_POLL_INTERVAL_MS: "300",
     ATELIER_LOG: "debug",
   });

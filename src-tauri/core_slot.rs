@@ -8,10 +8,10 @@
 //! could not start (shown in the window rather than a silent exit).
 
 use atelier_core::{AppError, Atelier};
-use std::sync::Arc;
 use tokio::sync::watch;
 
-type Slot = Option<Result<Arc<Atelier>, AppError>>;
+/// `Atelier` is itself a cheap handle (every clone is the same app), so the slot holds it as is.
+type Slot = Option<Result<Atelier, AppError>>;
 
 /// A handle to the core that may still be starting. Cheap to clone.
 #[derive(Clone)]
@@ -28,7 +28,7 @@ impl CoreSlot {
     }
 
     /// The core, waiting for it to finish starting if need be.
-    pub async fn get(&self) -> Result<Arc<Atelier>, AppError> {
+    pub async fn get(&self) -> Result<Atelier, AppError> {
         let mut rx = self.0.clone();
         let slot = rx.wait_for(Option::is_some).await.map_err(|_| {
             AppError::internal("Atelier stopped while it was starting. Restart the app.")
@@ -44,7 +44,7 @@ impl CoreSlot {
 
 impl CoreFiller {
     /// Publishes the started core, or why it could not start.
-    pub fn fill(self, result: Result<Arc<Atelier>, AppError>) {
+    pub fn fill(self, result: Result<Atelier, AppError>) {
         // No receivers left means the app is shutting down: nothing to tell.
         let _ = self.0.send(Some(result));
     }

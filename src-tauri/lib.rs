@@ -46,7 +46,6 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 match start_core(&handle).await {
                     Ok(core) => {
-                        let core = Arc::new(core);
                         forward_events(handle, core.subscribe());
                         filler.fill(Ok(core));
                     }

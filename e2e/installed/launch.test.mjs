@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { APP, startApp, freshHome, shot } from "../harness.mjs";
+import { APP, startApp, freshHome, shot, homeEnv } from "../harness.mjs";
 
 const installed = process.env.ATELIER_E2E_APP;
 const skip = installed
@@ -21,9 +21,7 @@ before(async () => {
   assert.ok(existsSync(APP), `the installed binary ${APP} exists`);
   const home = freshHome();
   app = await startApp({
-    XDG_DATA_HOME: home.XDG_DATA_HOME,
-    XDG_CONFIG_HOME: home.XDG_CONFIG_HOME,
-    XDG_CACHE_HOME: home.XDG_CACHE_HOME,
+    ...homeEnv(home),
   });
   s = app.session;
 });

@@ -696,8 +696,11 @@ impl Atelier {
     }
 
     /// True when `provider`'s real base URL is loopback, so its images may be too.
+    /// Reads the settings in place: it runs for every task event, so no settings copy.
     fn live_base_is_loopback(&self, provider: ProviderKind) -> bool {
-        is_loopback_base_url(&endpoints::real_base_url(provider, &self.settings()).0)
+        self.inner.settings.read().is_ok_and(|settings| {
+            is_loopback_base_url(&endpoints::real_base_url(provider, &settings).0)
+        })
     }
 
     /// The image cache for a live task of `provider`: loopback image hosts are allowed only

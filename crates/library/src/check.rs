@@ -63,6 +63,17 @@ enum Reach {
     Private,
 }
 
+impl Reach {
+    /// The one policy: public always, loopback only when `allow_loopback`, private never.
+    fn allowed(self, allow_loopback: bool) -> bool {
+        match self {
+            Reach::Public => true,
+            Reach::Loopback => allow_loopback,
+            Reach::Private => false,
+        }
+    }
+}
+
 fn reach_v4(ip: Ipv4Addr) -> Reach {
     let [a, b, c, _] = ip.octets();
     let non_public = [
@@ -155,11 +166,7 @@ fn reach_host(host: &Host<&str>) -> Reach {
 /// `allow_loopback`; private, link-local and other non-public ranges never. Applied to every
 /// address a host name resolves to, so a DNS name cannot smuggle in a private address.
 pub fn ip_allowed(ip: IpAddr, allow_loopback: bool) -> bool {
-    match reach_ip(ip) {
-        Reach::Public => true,
-        Reach::Loopback => allow_loopback,
-        Reach::Private => false,
-    }
+    reach_ip(ip).allowed(allow_loopback)
 }
 
 /// True when a provider's base URL points at this computer (`http://127.0.0.1:8787`,
@@ -187,12 +194,7 @@ pub fn check_source_url(raw: &str, allow_loopback: bool) -> Result<Url, ImageChe
     let Some(host) = url.host() else {
         return Err(ImageCheckError::BadUrl("no host".into()));
     };
-    let allowed = match reach_host(&host) {
-        Reach::Public => true,
-        Reach::Loopback => allow_loopback,
-        Reach::Private => false,
-    };
-    if allowed {
+    if reach_host(&host).allowed(allow_loopback) {
         Ok(url)
     } else {
         Err(ImageCheckError::PrivateAddress(

@@ -94,7 +94,7 @@ export class AppStore {
       this.tasksLoaded = true;
       return;
     }
-    let listening = false;
+    let listening = this.#unlisten !== null;
     const listen = this.#unlisten
       ? Promise.resolve()
       : ipc
