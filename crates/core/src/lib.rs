@@ -9,7 +9,8 @@
 //! - [`endpoints`]: which base URL and key each provider uses, including demo mode;
 //! - [`view`]: the types the UI sees (generated into TypeScript by ts-rs);
 //! - [`media`]: downloading results into the image cache and naming them for the webview;
-//! - [`app`]: [`Atelier`] itself, tying the engine, the keyring and the simulator together.
+//! - [`app`]: [`Atelier`] itself, tying the engine, the keyring and the simulator together;
+//! - [`rendering`]: how the Linux webview draws on a machine without a GPU.
 
 pub mod app;
 pub mod archive;
@@ -17,6 +18,7 @@ pub mod endpoints;
 pub mod error;
 pub mod gallery;
 pub mod media;
+pub mod rendering;
 pub mod settings;
 pub mod view;
 

@@ -1,0 +1,81 @@
+//! How the Linux webview draws when the machine has no GPU.
+//!
+//! WebKitGTK paints pages with Skia on the GPU by default. Without a GPU (a VM, a remote
+//! desktop, a server with Xvfb) "the GPU" is Mesa's llvmpipe, which compiles every shader with
+//! LLVM on the CPU: measured here, Atelier's first frame took about 1.4 s longer that way than
+//! with Skia's own CPU rasterizer (`bash scripts/bench-startup.sh` reports when the first frame
+//! is painted). So when no GPU render node exists, the shell (its `main`) asks WebKit for
+//! CPU rendering before any window is made. A value the person set themselves (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=0`
+//! forces the GPU path) is always left alone.
+
+use std::path::Path;
+
+/// The WebKitGTK switch for Skia's CPU rasterizer ("1" on, "0" off).
+pub const CPU_RENDERING_VAR: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+
+/// True when CPU rendering should be asked for: the person has not chosen, and `dri` (normally
+/// `/dev/dri`) holds no GPU render node (`renderD*`), so any GL would be software emulation.
+pub fn wants_cpu_rendering(already_set: bool, dri: &Path) -> bool {
+    if already_set {
+        return false;
+    }
+    let has_render_node = std::fs::read_dir(dri).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    !has_render_node
+}
+
+/// Chooses CPU rendering on a machine without a GPU. Call first thing in `main`, while the
+/// process has one thread (setting the environment is only sound then), and before GTK starts.
+pub fn prefer_cpu_rendering_without_gpu() {
+    if cfg!(target_os = "linux")
+        && wants_cpu_rendering(
+            std::env::var_os(CPU_RENDERING_VAR).is_some(),
+            Path::new("/dev/dri"),
+        )
+    {
+        std::env::set_var(CPU_RENDERING_VAR, "1");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("atelier-rendering-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn no_dri_folder_means_cpu_rendering() {
+        let dir = scratch("none");
+        assert!(wants_cpu_rendering(false, &dir.join("dri")));
+    }
+
+    #[test]
+    fn a_card_without_a_render_node_means_cpu_rendering() {
+        let dir = scratch("card");
+        std::fs::write(dir.join("card0"), b"").expect("card0");
+        assert!(wants_cpu_rendering(false, &dir));
+    }
+
+    #[test]
+    fn a_render_node_keeps_the_gpu() {
+        let dir = scratch("gpu");
+        std::fs::write(dir.join("card0"), b"").expect("card0");
+        std::fs::write(dir.join("renderD128"), b"").expect("renderD128");
+        assert!(!wants_cpu_rendering(false, &dir));
+    }
+
+    #[test]
+    fn a_choice_in_the_environment_is_left_alone() {
+        let dir = scratch("chosen");
+        assert!(!wants_cpu_rendering(true, &dir.join("dri")));
+    }
+}
