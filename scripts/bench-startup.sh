@@ -59,8 +59,10 @@ Xvfb "$display" -screen 0 1440x960x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
 
+# The session bus activates nothing (scripts/session-bus.conf): portal and accessibility daemons
+# would otherwise start inside the first launch's measured time.
 DISPLAY="$display" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch" NO_AT_BRIDGE=1 \
-  dbus-run-session -- bash -euo pipefail -c '
+  GTK_A11Y=none dbus-run-session --config-file="$PWD/scripts/session-bus.conf" -- bash -euo pipefail -c '
     mkdir -p "$XDG_DATA_HOME"
     while IFS= read -r line; do
       case "$line" in *=*) export "$line" ;; esac

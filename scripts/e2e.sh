@@ -35,24 +35,8 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1
 files=("$@")
 [ "${#files[@]}" -gt 0 ] || files=(e2e/*.test.mjs)
 
-# A session bus that activates nothing: gnome-keyring-daemon is started by hand below, and
-# without service directories the bus cannot start xdg-desktop-portal, the document portal's
-# FUSE mount or an accessibility bus. Those daemons outlive the session, keep this script's
-# output pipe open and so hang whoever runs it (CI did, for an hour).
-cat >"$scratch/session.conf" <<'XML'
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-XML
+# A session bus that activates nothing (see scripts/session-bus.conf for why).
+bus_config="$PWD/scripts/session-bus.conf"
 
 # Kills whatever a session left behind (anything started with this run's XDG_RUNTIME_DIR).
 reap() {
@@ -69,7 +53,7 @@ status=0
 for i in "${!files[@]}"; do
   DISPLAY="$display" XDG_DATA_HOME="$scratch/data-$i" XDG_RUNTIME_DIR="$scratch" NO_AT_BRIDGE=1 \
     GTK_A11Y=none timeout --kill-after=10 "${E2E_FILE_TIMEOUT:-900}" \
-    dbus-run-session --config-file="$scratch/session.conf" -- bash -euo pipefail -c '
+    dbus-run-session --config-file="$bus_config" -- bash -euo pipefail -c '
       mkdir -p "$XDG_DATA_HOME"
       while IFS= read -r line; do
         case "$line" in *=*) export "$line" ;; esac

@@ -21,6 +21,7 @@ pub const GALLERY_EVENT: &str = "gallery-changed";
 
 /// Builds and runs the app until its window closes.
 pub fn run() {
+    let process_start = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ATELIER_LOG")
@@ -38,13 +39,19 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
-        .setup(|app| {
+        .setup(move |app| {
             // The window paints while the core starts; commands wait for it (see core_slot).
             let (slot, filler) = CoreSlot::new();
             app.manage(slot);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                match start_core(&handle).await {
+                let started = start_core(&handle).await;
+                tracing::info!(
+                    target: "atelier::startup",
+                    "core started {} ms after launch",
+                    process_start.elapsed().as_millis()
+                );
+                match started {
                     Ok(core) => {
                         forward_events(handle, core.subscribe());
                         filler.fill(Ok(core));

@@ -26,3 +26,16 @@ export function startupPhases(perf: Performance = performance): StartupPhases {
   out.ready = round(perf.now());
   return out;
 }
+
+/**
+ * Resolves once the browser has painted the current DOM: the first animation frame runs just
+ * before a paint, the second one after that paint has been handed to the compositor. Start-up
+ * counts as done only when what the person sees is on screen, not when the DOM is built.
+ */
+export function afterNextPaint(
+  raf: (cb: () => void) => unknown = requestAnimationFrame,
+): Promise<void> {
+  return new Promise((resolve) => {
+    raf(() => raf(() => resolve()));
+  });
+}

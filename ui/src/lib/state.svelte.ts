@@ -12,7 +12,7 @@ import type { TaskView } from './bindings/TaskView';
 import { errorMessage, NO_BACKEND_MESSAGE } from './errors';
 import { PROVIDER_KINDS, providerName, validateHttpUrl } from './format';
 import * as ipc from './ipc';
-import { markStartup, startupPhases } from './startup';
+import { afterNextPaint, markStartup, startupPhases } from './startup';
 import { getParam, parsePrompt, validatePrompt, ASPECT_PRESETS } from './params';
 import type { View } from './shortcuts';
 import { mergeTasks, retryPlan, upsertTask } from './tasks';
@@ -111,8 +111,11 @@ export class AppStore {
           );
     const tasks = this.loadTasks().then(() => listening);
     const [, , tasksAfterListen] = await Promise.all([listen, this.loadState(), tasks]);
-    ipc.uiReady(startupPhases()).catch(() => {});
     if (!tasksAfterListen && this.#unlisten) void this.loadTasks();
+    markStartup('loaded');
+    // Ready means the loaded screen is on screen, not merely in the DOM.
+    await afterNextPaint();
+    ipc.uiReady(startupPhases()).catch(() => {});
   }
 
   destroy(): void {

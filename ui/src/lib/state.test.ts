@@ -69,6 +69,8 @@ beforeEach(() => {
   ipcMock.listTasks.mockResolvedValue([]);
   ipcMock.onTaskUpdate.mockResolvedValue(() => {});
   ipcMock.uiReady.mockResolvedValue(undefined);
+  // No browser here: an animation frame is the next macrotask.
+  vi.stubGlobal('requestAnimationFrame', (cb: () => void) => setTimeout(cb, 0));
 });
 
 describe('AppStore', () => {
