@@ -1,18 +1,17 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import * as ipc from './lib/ipc';
 import { app as appState } from './lib/state.svelte';
-import { markStartup } from './lib/startup';
+import { markStartup, startApp, startupPhases } from './lib/startup';
 
 markStartup('script');
-
-// Ask the core for everything the first screen needs before rendering it, so the round trips
-// overlap the first paint.
-void appState.init();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('The page has no #app element.');
 
-const app = mount(App, { target });
-markStartup('mounted');
-export default app;
+void startApp({
+  load: () => appState.init(),
+  render: () => void mount(App, { target }),
+  reportReady: () => void ipc.uiReady(startupPhases()).catch(() => {}),
+});

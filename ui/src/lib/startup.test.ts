@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterNextPaint, markStartup, startupPhases } from './startup';
+import { afterNextPaint, markStartup, startApp, startupPhases } from './startup';
 
 describe('startup phases', () => {
   it('reports the time origin, the marks and when it was asked', () => {
@@ -32,5 +32,64 @@ describe('afterNextPaint', () => {
     await runFrame();
     await done;
     expect(painted).toBe(true);
+  });
+});
+
+describe('startApp', () => {
+  /** A promise and its resolver, to decide by hand when each step finishes. */
+  function gate() {
+    let open!: () => void;
+    const promise = new Promise<void>((r) => (open = r));
+    return { promise, open };
+  }
+
+  function steps() {
+    const log: string[] = [];
+    const load = gate();
+    const grace = gate();
+    const paint = gate();
+    return {
+      log,
+      load,
+      grace,
+      paint,
+      run: startApp({
+        load: () => load.promise.then(() => void log.push('loaded')),
+        render: () => void log.push('render'),
+        reportReady: () => void log.push('ready'),
+        delay: () => grace.promise,
+        painted: () => paint.promise,
+      }),
+    };
+  }
+
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('renders once, with the data, when the core answers within the grace period', async () => {
+    const s = steps();
+    await settle();
+    expect(s.log).toEqual([]);
+    s.load.open();
+    await settle();
+    expect(s.log).toEqual(['loaded', 'render']);
+    s.grace.open();
+    await settle();
+    expect(s.log).toEqual(['loaded', 'render']);
+    s.paint.open();
+    await s.run;
+    expect(s.log).toEqual(['loaded', 'render', 'ready']);
+  });
+
+  it('renders skeletons after the grace period when the core is slow, ready only once loaded and painted', async () => {
+    const s = steps();
+    s.grace.open();
+    await settle();
+    expect(s.log).toEqual(['render']);
+    s.paint.open();
+    await settle();
+    expect(s.log).toEqual(['render']);
+    s.load.open();
+    await s.run;
+    expect(s.log).toEqual(['render', 'loaded', 'ready']);
   });
 });

@@ -12,7 +12,7 @@ import type { TaskView } from './bindings/TaskView';
 import { errorMessage, NO_BACKEND_MESSAGE } from './errors';
 import { PROVIDER_KINDS, providerName, validateHttpUrl } from './format';
 import * as ipc from './ipc';
-import { afterNextPaint, markStartup, startupPhases } from './startup';
+import { markStartup } from './startup';
 import { getParam, parsePrompt, validatePrompt, ASPECT_PRESETS } from './params';
 import type { View } from './shortcuts';
 import { mergeTasks, retryPlan, upsertTask } from './tasks';
@@ -76,8 +76,8 @@ export class AppStore {
 
   /**
    * Connects to the core: live updates, app state and the task list. Idempotent (main.ts
-   * starts it before the first render, App's onMount asks again). The three requests go out
-   * together so their round trips overlap the first paint; the listener's request goes first,
+   * starts it before the first render, see `startApp`; App's onMount asks again). The three
+   * requests go out together; the listener's request goes first,
    * and if the task list came back before the listener was up, it is read once more so an
    * event that fell between the two is not lost.
    */
@@ -113,9 +113,6 @@ export class AppStore {
     const [, , tasksAfterListen] = await Promise.all([listen, this.loadState(), tasks]);
     if (!tasksAfterListen && this.#unlisten) void this.loadTasks();
     markStartup('loaded');
-    // Ready means the loaded screen is on screen, not merely in the DOM.
-    await afterNextPaint();
-    ipc.uiReady(startupPhases()).catch(() => {});
   }
 
   destroy(): void {

@@ -7,7 +7,6 @@ const ipcMock = vi.hoisted(() => ({
   getAppState: vi.fn(),
   listTasks: vi.fn(),
   onTaskUpdate: vi.fn(),
-  uiReady: vi.fn(),
   submitImagine: vi.fn(),
   runAction: vi.fn(),
   cancelTask: vi.fn(),
@@ -68,13 +67,10 @@ beforeEach(() => {
   ipcMock.getAppState.mockResolvedValue(appState());
   ipcMock.listTasks.mockResolvedValue([]);
   ipcMock.onTaskUpdate.mockResolvedValue(() => {});
-  ipcMock.uiReady.mockResolvedValue(undefined);
-  // No browser here: an animation frame is the next macrotask.
-  vi.stubGlobal('requestAnimationFrame', (cb: () => void) => setTimeout(cb, 0));
 });
 
 describe('AppStore', () => {
-  it('starts: subscribes, loads state and tasks, then says the UI is ready', async () => {
+  it('starts: subscribes, loads state and tasks', async () => {
     const store = new AppStore();
     ipcMock.listTasks.mockResolvedValue([makeView({ id: 'old' })]);
     await store.init();
@@ -83,7 +79,6 @@ describe('AppStore', () => {
     expect(store.model).toBe('flux-pro');
     expect(store.tasks.map((t) => t.task.id)).toEqual(['old']);
     expect(store.tasksLoaded).toBe(true);
-    expect(ipcMock.uiReady).toHaveBeenCalledOnce();
   });
 
   it('is idempotent, and reads the tasks again when they came back before the listener', async () => {
@@ -99,7 +94,6 @@ describe('AppStore', () => {
     await first;
     await vi.waitFor(() => expect(ipcMock.listTasks).toHaveBeenCalledTimes(2));
     expect(ipcMock.onTaskUpdate).toHaveBeenCalledOnce();
-    expect(ipcMock.uiReady).toHaveBeenCalledOnce();
   });
 
   it('upserts live updates', async () => {
@@ -126,7 +120,6 @@ describe('AppStore', () => {
     expect(store.stateError).toMatch(/core isn't running/);
     expect(ipcMock.getAppState).not.toHaveBeenCalled();
     expect(store.tasksLoaded).toBe(true);
-    expect(ipcMock.uiReady).not.toHaveBeenCalled();
   });
 
   it('checks the composer before sending anything', async () => {
