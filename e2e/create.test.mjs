@@ -173,6 +173,12 @@ test("U2 makes a single image with its own buttons, and Vary (Strong) makes a ne
   for (const label of ["Upscale-Subtle", "Upscale-Creative", "Vary-Subtle", "Vary-Strong", "Zoom-Out-2x", "Pan-left"]) {
     assert.ok(offered.includes(`action-${label}`), `action-${label} among ${offered}`);
   }
+  // Pan arrows and reroll are drawn, so they read on a machine without an emoji font (this one).
+  const pan = await child.find('[data-testid="action-Pan-left"]');
+  const panRef = [{ "element-6066-11e4-a52e-4f735466cecf": pan.id }];
+  await s.execute("arguments[0].scrollIntoView({ block: 'center' });", panRef);
+  assert.equal(await s.execute("return arguments[0].querySelector('svg') !== null;", panRef), true);
+  await shot(s, "05a-single-buttons");
   const childId = await child.attr("data-task-id");
   await (await child.find('[data-testid="action-Vary-Strong"]')).click();
   const vary = await s.waitFor(`[data-testid="task-card"][data-parent-id="${childId}"]`, {

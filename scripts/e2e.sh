@@ -13,7 +13,8 @@ for tool in dbus-run-session gnome-keyring-daemon Xvfb tauri-driver WebKitWebDri
     exit 1
   }
 done
-[ -x target/debug/atelier ] || { echo "e2e: build the app first: npx tauri build --debug --no-bundle" >&2; exit 1; }
+app="${ATELIER_E2E_APP:-target/debug/atelier}"
+[ -x "$app" ] || { echo "e2e: $app is missing: build the app first: npx tauri build --debug --no-bundle" >&2; exit 1; }
 
 scratch="$(mktemp -d)"
 chmod 700 "$scratch"

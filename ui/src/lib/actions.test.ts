@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actionIcon,
   actionTestId,
   actionText,
   actionUnavailableReason,
@@ -89,5 +90,18 @@ describe('names and test ids', () => {
     expect(actionUnavailableReason(makeAction({ mode: 'needsMask' }))).toMatch(/mask editor/);
     expect(actionUnavailableReason(makeAction({ mode: 'link', url: null }))).toMatch(/no address/);
     expect(actionUnavailableReason(makeAction({ mode: 'link', url: 'https://x' }))).toBeNull();
+  });
+});
+
+describe('actionIcon', () => {
+  it('draws reroll and the pan arrows instead of relying on an emoji font', () => {
+    expect(actionIcon(makeAction({ kind: { type: 'reroll' } }))).toBe('retry');
+    expect(actionIcon(makeAction({ kind: { type: 'pan', direction: 'left' } }))).toBe('arrowLeft');
+    expect(actionIcon(makeAction({ kind: { type: 'pan', direction: 'down' } }))).toBe('arrowDown');
+  });
+
+  it('leaves other buttons, and buttons of unknown kind, to their label or emoji', () => {
+    expect(actionIcon(makeAction({ kind: { type: 'upscale', index: 2 } }))).toBeNull();
+    expect(actionIcon(makeAction({ emoji: '✨', kind: null }))).toBeNull();
   });
 });

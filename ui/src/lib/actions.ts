@@ -1,5 +1,7 @@
 /** How a finished task's buttons are laid out and named. Pure functions, no DOM. */
 import type { Action } from './bindings/Action';
+import type { PanDirection } from './bindings/PanDirection';
+import type { IconName } from './components/Icon.svelte';
 import { kindLabel } from './tasks';
 
 export interface ActionRows {
@@ -34,6 +36,26 @@ export function actionText(action: Pick<Action, 'label' | 'emoji' | 'kind'>): st
   if (label) return label;
   if (action.kind) return kindLabel(action.kind);
   return action.emoji?.trim() || 'Button';
+}
+
+/**
+ * A drawn icon for the buttons Midjourney marks with an emoji (reroll, pan arrows), so they read
+ * the same on every machine: an emoji needs an emoji font, which many Linux installs lack (the
+ * button then showed an empty box).
+ */
+export function actionIcon(action: Pick<Action, 'kind'>): IconName | null {
+  const kind = action.kind;
+  if (kind?.type === 'reroll') return 'retry';
+  if (kind?.type === 'pan') {
+    const arrows: Record<PanDirection, IconName> = {
+      left: 'arrowLeft',
+      right: 'arrowRight',
+      up: 'arrowUp',
+      down: 'arrowDown',
+    };
+    return arrows[kind.direction];
+  }
+  return null;
 }
 
 /** True when the emoji only repeats what the words say (e.g. 🔄 on "Reroll" is fine to show). */
