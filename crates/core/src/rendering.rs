@@ -5,8 +5,8 @@
 //! LLVM on the CPU: measured here, Atelier's first frame took about 1.4 s longer that way than
 //! with Skia's own CPU rasterizer (`bash scripts/bench-startup.sh` reports when the first frame
 //! is painted). So when no GPU render node exists, the shell (its `main`) asks WebKit for
-//! CPU rendering before any window is made. A value the person set themselves (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=0`
-//! forces the GPU path) is always left alone.
+//! CPU rendering before any window is made. A value the person set themselves
+//! (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=0` forces the GPU path) is always left alone.
 
 use std::path::Path;
 
@@ -44,38 +44,32 @@ pub fn prefer_cpu_rendering_without_gpu() {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("atelier-rendering-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        dir
-    }
-
     #[test]
     fn no_dri_folder_means_cpu_rendering() {
-        let dir = scratch("none");
-        assert!(wants_cpu_rendering(false, &dir.join("dri")));
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(wants_cpu_rendering(false, &dir.path().join("dri")));
     }
 
     #[test]
     fn a_card_without_a_render_node_means_cpu_rendering() {
-        let dir = scratch("card");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = dir.path();
         std::fs::write(dir.join("card0"), b"").expect("card0");
-        assert!(wants_cpu_rendering(false, &dir));
+        assert!(wants_cpu_rendering(false, dir));
     }
 
     #[test]
     fn a_render_node_keeps_the_gpu() {
-        let dir = scratch("gpu");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = dir.path();
         std::fs::write(dir.join("card0"), b"").expect("card0");
         std::fs::write(dir.join("renderD128"), b"").expect("renderD128");
-        assert!(!wants_cpu_rendering(false, &dir));
+        assert!(!wants_cpu_rendering(false, dir));
     }
 
     #[test]
     fn a_choice_in_the_environment_is_left_alone() {
-        let dir = scratch("chosen");
-        assert!(!wants_cpu_rendering(true, &dir.join("dri")));
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(!wants_cpu_rendering(true, &dir.path().join("dri")));
     }
 }

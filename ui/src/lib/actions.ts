@@ -38,6 +38,13 @@ export function actionText(action: Pick<Action, 'label' | 'emoji' | 'kind'>): st
   return action.emoji?.trim() || 'Button';
 }
 
+const PAN_ARROWS: Record<PanDirection, IconName> = {
+  left: 'arrowLeft',
+  right: 'arrowRight',
+  up: 'arrowUp',
+  down: 'arrowDown',
+};
+
 /**
  * A drawn icon for the buttons Midjourney marks with an emoji (reroll, pan arrows), so they read
  * the same on every machine: an emoji needs an emoji font, which many Linux installs lack (the
@@ -46,15 +53,7 @@ export function actionText(action: Pick<Action, 'label' | 'emoji' | 'kind'>): st
 export function actionIcon(action: Pick<Action, 'kind'>): IconName | null {
   const kind = action.kind;
   if (kind?.type === 'reroll') return 'retry';
-  if (kind?.type === 'pan') {
-    const arrows: Record<PanDirection, IconName> = {
-      left: 'arrowLeft',
-      right: 'arrowRight',
-      up: 'arrowUp',
-      down: 'arrowDown',
-    };
-    return arrows[kind.direction];
-  }
+  if (kind?.type === 'pan') return PAN_ARROWS[kind.direction];
   return null;
 }
 
