@@ -10,7 +10,7 @@ use crate::archive::{archive_images, record};
 use crate::endpoints::{self, key_account, PROVIDERS};
 use crate::error::AppError;
 use crate::gallery::{GalleryImage, GalleryResults, ImageDetail};
-use crate::media::{cached_media, ui_task};
+use crate::media::{cached_media, is_empty as media_is_empty, library_media, ui_task};
 use crate::settings::{load_settings, Settings, SettingsStore};
 use crate::view::{
     AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskChange, TaskEvent, TaskMedia,
@@ -383,6 +383,15 @@ impl Atelier {
         input: ActionInput,
     ) -> Result<TaskView, AppError> {
         let (engine, demo) = self.engine_holding(parent_id)?;
+        if !demo {
+            let provider = engine
+                .get(parent_id)
+                .ok_or_else(|| not_found(parent_id))?
+                .provider;
+            if !self.has_key(provider) {
+                return Err(no_key_for_live_task(provider));
+            }
+        }
         let task = engine.action(parent_id, action_id, input).await?;
         self.record(&task, demo);
         Ok(self.view(task, demo))
@@ -573,9 +582,16 @@ impl Atelier {
                 None => m.remove(&provider),
             };
         }
-        if let Some(key) = key {
-            let client = self.live_client(provider, key)?;
-            self.inner.live.register_client(provider, client);
+        match key {
+            Some(key) => {
+                let client = self.live_client(provider, key)?;
+                self.inner.live.register_client(provider, client);
+            }
+            // Without its key, nothing more is sent for this provider's live tasks: no poll,
+            // no action. They wait in the engine until a key is set again.
+            None => {
+                self.inner.live.remove_client(provider);
+            }
         }
         Ok(())
     }
@@ -717,34 +733,67 @@ impl Atelier {
         // The UI gets no provider address the download policy refuses (see `ui_task`).
         let allow_loopback = demo || self.live_base_is_loopback(task.provider);
         let task = ui_task(task, allow_loopback);
-        let media = self
-            .inner
-            .media
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&task.id).cloned())
-            .unwrap_or_else(|| {
-                if demo {
-                    cached_media(&self.inner.demo_cache, &task)
-                } else {
-                    TaskMedia::default()
-                }
-            });
-        let parent_label = task.parent_id.as_deref().map(|pid| {
-            let parent = self
-                .inner
-                .demo
-                .get(pid)
-                .or_else(|| self.inner.live.get(pid));
-            let prompt = parent.and_then(|p| p.prompt).unwrap_or_default();
-            shorten(&prompt, 60)
-        });
+        let media = self.media_of(&task);
+        let parent_label = task
+            .parent_id
+            .as_deref()
+            .map(|pid| shorten(&self.parent_prompt(pid).unwrap_or_default(), 60));
         TaskView {
             task,
             media,
             demo,
             parent_label,
         }
+    }
+
+    /// What the webview can show of `task`: this session's media when there is some, else,
+    /// for a finished task (either lane, e.g. from an earlier run), what the library
+    /// catalogued, else whatever files the library folder already holds for it. Media read
+    /// from the library is kept in memory, so it is looked up once per task.
+    fn media_of(&self, task: &Task) -> TaskMedia {
+        if let Some(media) = self
+            .inner
+            .media
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&task.id).cloned())
+        {
+            return media;
+        }
+        if task.status != TaskStatus::Succeeded {
+            return TaskMedia::default();
+        }
+        let from_library = match self.inner.library.task_images(&task.id) {
+            Ok(items) => library_media(&items),
+            Err(e) => {
+                tracing::warn!(task = %task.id, "could not read the task's images: {e}");
+                TaskMedia::default()
+            }
+        };
+        let media = if media_is_empty(&from_library) {
+            cached_media(&self.inner.demo_cache, task)
+        } else {
+            from_library
+        };
+        if !media_is_empty(&media) {
+            self.set_media(&task.id, media.clone());
+        }
+        media
+    }
+
+    /// The prompt of the task `parent_id`: from an engine when it is in this session, else
+    /// from the library (a parent made in an earlier run).
+    fn parent_prompt(&self, parent_id: &str) -> Option<String> {
+        let in_session = self
+            .inner
+            .demo
+            .get(parent_id)
+            .or_else(|| self.inner.live.get(parent_id));
+        let parent = match in_session {
+            Some(task) => task,
+            None => self.inner.library.get_task(parent_id).ok().flatten()?.task,
+        };
+        parent.prompt
     }
 
     /// Passes one engine's events on as [`TaskEvent`]s; a success first downloads its images.
@@ -864,6 +913,18 @@ fn library_error(e: LibraryError) -> AppError {
         }
         other => AppError::new("library", other.to_string()),
     }
+}
+
+/// The sentence for a button pressed on a task made with a key that has since been removed.
+fn no_key_for_live_task(provider: ProviderKind) -> AppError {
+    let name = provider.display_name();
+    AppError::new(
+        "no_key",
+        format!(
+            "This image was made with your {name} key, and no {name} key is set now, so \
+             Atelier cannot send this. Add the key again in Settings (key 3) to go on."
+        ),
+    )
 }
 
 fn not_found(task_id: &str) -> AppError {

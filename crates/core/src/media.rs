@@ -11,7 +11,7 @@
 //! the asset URLs of [`TaskMedia`].
 
 use crate::view::TaskMedia;
-use atelier_library::{check_source_url, ImageCache, ImageSlot, LibraryError};
+use atelier_library::{check_source_url, GalleryItem, ImageCache, ImageSlot, LibraryError};
 use atelier_providers::{Task, TaskStatus};
 use std::path::Path;
 use std::time::Duration;
@@ -89,6 +89,43 @@ pub fn cached_media(cache: &ImageCache, task: &Task) -> TaskMedia {
         downloading: false,
         error: None,
     }
+}
+
+/// The media of a task as the library catalogued it (its `images` rows), for a task whose
+/// media is not in memory: a finished task from an earlier run, in either lane. The database
+/// is the record of what was archived (grid, the four singles, cut from the grid when the
+/// provider sent only the grid, and the single result), so a restart shows exactly what the
+/// gallery shows. Files that are gone from disk are left out.
+pub fn library_media(items: &[GalleryItem]) -> TaskMedia {
+    let url_of = |slot: ImageSlot| {
+        items
+            .iter()
+            .find(|i| ImageSlot::from_key(&i.slot) == Some(slot))
+            .map(|i| Path::new(&i.path))
+            .filter(|p| p.is_file())
+            .map(asset_url)
+    };
+    let singles: Vec<String> = (1..=4u8)
+        .filter_map(|n| url_of(ImageSlot::Single(n)))
+        .collect();
+    let grid = url_of(ImageSlot::Grid);
+    TaskMedia {
+        singles_from_grid: grid.is_some() && singles.len() < 4,
+        singles: if singles.len() == 4 {
+            singles
+        } else {
+            Vec::new()
+        },
+        grid,
+        single: url_of(ImageSlot::Result),
+        downloading: false,
+        error: None,
+    }
+}
+
+/// True when `media` shows no image at all.
+pub fn is_empty(media: &TaskMedia) -> bool {
+    media.grid.is_none() && media.singles.is_empty() && media.single.is_none()
 }
 
 /// Every image a finished task offers, with the slot it is kept in.

@@ -269,7 +269,10 @@ fn stored_task(row: &Row<'_>) -> rusqlite::Result<Result<StoredTask>> {
     task.prompt = row.get(7)?;
     task.model = row.get(8)?;
     task.error = row.get(9)?;
-    task.created_at.get_or_insert(created_at);
+    // The local time the app first recorded the task (its submit), never a provider's
+    // timestamp: LinkrAPI's `created_at` has no time zone, so it cannot order tasks or count
+    // a deadline across restarts.
+    task.created_at = Some(created_at);
     Ok(Ok(StoredTask {
         task,
         demo: row.get(14)?,
@@ -611,6 +614,18 @@ impl Library {
             "SELECT {TASK_COLUMNS} FROM tasks t WHERE t.status IN ('queued', 'running') ORDER BY t.created_at, t.seq"
         );
         collect_tasks(&lock(&self.reader), &sql, [])
+    }
+
+    /// Tasks the app stopped waiting for at its own deadline that are still being re-checked
+    /// quietly (their `recheckUntil` is after `now`), oldest first: picked up again on start.
+    pub fn rechecking_tasks(&self, now: DateTime<Utc>) -> Result<Vec<StoredTask>> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t WHERE t.status = 'timed_out'
+               AND json_extract(t.task_json, '$.recheckUntil') IS NOT NULL
+               AND julianday(json_extract(t.task_json, '$.recheckUntil')) > julianday(?1)
+             ORDER BY t.created_at, t.seq"
+        );
+        collect_tasks(&lock(&self.reader), &sql, [now.to_rfc3339()])
     }
 
     /// The `limit` most recent tasks, newest first (the Create view's feed after a restart).

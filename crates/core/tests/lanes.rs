@@ -1,0 +1,330 @@
+//! The same flows in both lanes: **demo** (no key, the built-in simulator) and **live** (a key
+//! in the key store, the provider's base URL pointing at a second simulator that stands in for
+//! the real service over real HTTP), on both providers. Bugs that only a person with a key
+//! meets are the worst kind, so every flow here runs in the live lane too.
+
+use atelier_core::view::TaskChange;
+use atelier_core::{
+    Atelier, AtelierConfig, MemorySettingsStore, Settings, SubmitRequest, TaskEvent, TaskView,
+};
+use atelier_keys::MemoryStore;
+use atelier_providers::{ActionInput, ProviderKind, TaskStatus};
+use atelier_simulator::{Simulator, SimulatorConfig};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+const LINKR_KEY: &str = "lkr_lanes_test_key_1a2b";
+const JOURNEY_KEY: &str = "japi_live_lanes_test_3c4d";
+
+/// Which lane a test runs in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Lane {
+    Demo,
+    Live,
+}
+
+/// One app home (library, keys, settings) that survives restarts, and the stand-in for the
+/// real services that the live lane talks to.
+struct Home {
+    dir: tempfile::TempDir,
+    keys: Arc<MemoryStore>,
+    settings: Arc<MemorySettingsStore>,
+    real: Simulator,
+}
+
+impl Home {
+    async fn new() -> Home {
+        let real = Simulator::start(SimulatorConfig {
+            speed: 400.0,
+            linkr_key: LINKR_KEY.into(),
+            journey_key: JOURNEY_KEY.into(),
+            ..SimulatorConfig::default()
+        })
+        .await
+        .expect("the stand-in for the real services starts");
+        Home {
+            dir: tempfile::tempdir().expect("tempdir"),
+            keys: Arc::new(MemoryStore::new()),
+            settings: Arc::new(MemorySettingsStore::default()),
+            real,
+        }
+    }
+
+    /// Starts the app on this home (a first start or a restart).
+    async fn start(&self) -> Atelier {
+        Atelier::start(AtelierConfig {
+            library_dir: self.dir.path().join("library"),
+            key_store: self.keys.clone(),
+            key_store_health: Ok(()),
+            settings_store: self.settings.clone(),
+            demo_speed: 400.0,
+            demo_poll_interval: Duration::from_millis(20),
+            live_poll_interval_override: Some(Duration::from_millis(20)),
+        })
+        .await
+        .expect("core starts")
+    }
+
+    /// Starts the app and, for the live lane, points both providers at the stand-in and saves
+    /// both keys, the way a person does in Settings.
+    async fn start_in(&self, lane: Lane) -> Atelier {
+        let app = self.start().await;
+        if lane == Lane::Live {
+            app.save_settings(Settings {
+                linkr_base_url: self.real.linkr_base_url(),
+                journey_base_url: self.real.journey_base_url(),
+                ..Settings::default()
+            })
+            .await
+            .expect("settings saved");
+            app.set_key(ProviderKind::Linkr, LINKR_KEY)
+                .await
+                .expect("Linkr key saved");
+            app.set_key(ProviderKind::Journey, JOURNEY_KEY)
+                .await
+                .expect("Journey key saved");
+        }
+        app
+    }
+
+    /// Requests the stand-in received with a valid key.
+    fn authenticated_requests(&self) -> usize {
+        self.real.requests().iter().filter(|r| r.auth_ok).count()
+    }
+}
+
+fn imagine(provider: ProviderKind, prompt: &str) -> SubmitRequest {
+    SubmitRequest {
+        provider,
+        prompt: prompt.into(),
+        model: None,
+        aspect_ratio: None,
+        reference_image: None,
+    }
+}
+
+/// Waits for the final event of `task_id` (its images archived, or its failure), bounded.
+async fn finished(rx: &mut broadcast::Receiver<TaskEvent>, task_id: &str) -> TaskView {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            let ev = rx.recv().await.expect("event stream open");
+            if ev.task.task.id == task_id
+                && matches!(ev.change, TaskChange::Results | TaskChange::Failed)
+            {
+                return ev.task;
+            }
+        }
+    })
+    .await
+    .expect("task finished in time")
+}
+
+/// Presses the button labelled `label` of `parent` and waits for the child to finish.
+async fn press(
+    app: &Atelier,
+    rx: &mut broadcast::Receiver<TaskEvent>,
+    parent: &TaskView,
+    label: &str,
+) -> TaskView {
+    let action = parent
+        .task
+        .actions
+        .iter()
+        .find(|a| a.label == label)
+        .unwrap_or_else(|| panic!("{label} among {:?}", parent.task.actions));
+    let child = app
+        .run_action(&parent.task.id, &action.id, ActionInput::default())
+        .await
+        .unwrap_or_else(|e| panic!("{label} submitted: {e:?}"));
+    let done = finished(rx, &child.task.id).await;
+    assert_eq!(done.task.status, TaskStatus::Succeeded, "{label}: {done:?}");
+    done
+}
+
+fn listed(app: &Atelier, id: &str) -> TaskView {
+    app.list_tasks()
+        .into_iter()
+        .find(|t| t.task.id == id)
+        .unwrap_or_else(|| panic!("task {id} is listed"))
+}
+
+fn assert_grid_media(view: &TaskView, what: &str) {
+    let media = &view.media;
+    assert!(media.grid.is_some(), "{what}: grid shown: {media:?}");
+    assert_eq!(media.singles.len(), 4, "{what}: four singles: {media:?}");
+    for url in media.grid.iter().chain(&media.singles) {
+        assert!(url.starts_with("asset://"), "{what}: a local file: {url}");
+    }
+}
+
+/// Imagine, U2, Vary (Strong), then a restart: the Create feed shows every image again (from
+/// the library) and each child's "from ..." link names its parent's prompt.
+async fn create_then_restart(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let prompt = format!("a glass lighthouse at dusk, {lane:?} {provider:?}");
+    let submitted = app
+        .submit(imagine(provider, &prompt))
+        .await
+        .expect("submit");
+    assert_eq!(submitted.demo, lane == Lane::Demo);
+    let grid = finished(&mut rx, &submitted.task.id).await;
+    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+    assert_grid_media(&grid, "the new grid");
+    let upscale = press(&app, &mut rx, &grid, "U2").await;
+    assert!(upscale.media.single.is_some(), "{:?}", upscale.media);
+    let vary = press(&app, &mut rx, &upscale, "Vary (Strong)").await;
+    assert_grid_media(&vary, "the variation grid");
+    if lane == Lane::Live {
+        assert!(
+            home.authenticated_requests() > 0,
+            "the live lane used the server"
+        );
+    }
+    drop(rx);
+    drop(app);
+
+    let app = home.start().await;
+    let grid_again = listed(&app, &grid.task.id);
+    assert_eq!(grid_again.demo, lane == Lane::Demo);
+    assert_grid_media(&grid_again, "the grid after a restart");
+    let upscale_again = listed(&app, &upscale.task.id);
+    let single = upscale_again
+        .media
+        .single
+        .as_deref()
+        .expect("upscale shown");
+    assert!(single.starts_with("asset://"), "{single}");
+    assert_grid_media(
+        &listed(&app, &vary.task.id),
+        "the variation after a restart",
+    );
+    // Each child names its parent's prompt (the variation's parent is the upscale, which
+    // carries the imagine's prompt), looked up in the library after the restart.
+    for child in [&upscale_again, &listed(&app, &vary.task.id)] {
+        let label = child.parent_label.as_deref().unwrap_or_default();
+        assert!(
+            label.contains("a glass lighthouse"),
+            "{}: parent label {label:?}",
+            child.task.id
+        );
+    }
+    // The buttons of a finished task from the earlier run still work, in its own lane.
+    let mut rx = app.subscribe();
+    let again = press(&app, &mut rx, &upscale_again, "Vary (Subtle)").await;
+    assert_eq!(again.demo, lane == Lane::Demo);
+    assert_grid_media(&again, "a variation made after the restart");
+}
+
+#[tokio::test]
+async fn demo_linkr_create_buttons_and_restart() {
+    create_then_restart(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_create_buttons_and_restart() {
+    create_then_restart(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_create_buttons_and_restart() {
+    create_then_restart(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_create_buttons_and_restart() {
+    create_then_restart(Lane::Live, ProviderKind::Journey).await;
+}
+
+/// After "Remove", nothing is sent with the key any more: no poll of a running task, no
+/// action on an older one (that says, in a sentence, that the key is missing and where to
+/// add it). The running task waits rather than failing, and goes on once the key is back.
+async fn removing_a_key_stops_its_use(provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = home.start_in(Lane::Live).await;
+    let mut rx = app.subscribe();
+    let done = app
+        .submit(imagine(provider, "an old finished grid"))
+        .await
+        .expect("submit");
+    let done = finished(&mut rx, &done.task.id).await;
+    assert_eq!(done.task.status, TaskStatus::Succeeded);
+
+    home.real.set_speed(1.0);
+    let running = app
+        .submit(imagine(provider, "a grid still running when the key goes"))
+        .await
+        .expect("submit");
+    // Wait until the running task has been polled at least once with the key.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let ev = rx.recv().await.expect("events");
+            if ev.task.task.id == running.task.id && ev.change != TaskChange::Created {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("the running task was polled");
+
+    let state = app.delete_key(provider).await.expect("key removed");
+    let status = state
+        .providers
+        .iter()
+        .find(|p| p.provider == provider)
+        .expect("provider listed");
+    assert!(!status.key_set && status.demo);
+    // A poll already on the wire may still land; from here on nothing may be sent.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = home.authenticated_requests();
+    // 25 poll intervals of the live engine (20 ms each).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let err = app
+        .run_action(
+            &done.task.id,
+            &done.task.actions[0].id,
+            ActionInput::default(),
+        )
+        .await
+        .expect_err("no key, no action");
+    assert_eq!(err.code, "no_key");
+    let name = provider.display_name();
+    assert!(
+        err.message.contains(&format!("no {name} key is set")) && err.message.contains("Settings"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        home.authenticated_requests(),
+        before,
+        "no request with the removed key after its removal"
+    );
+    let waiting = listed(&app, &running.task.id);
+    assert!(
+        !waiting.task.status.is_final(),
+        "the running task waits: {:?}",
+        waiting.task.status
+    );
+
+    // With the key back, the waiting task is polled again and finishes.
+    home.real.set_speed(400.0);
+    let key = match provider {
+        ProviderKind::Linkr => LINKR_KEY,
+        ProviderKind::Journey => JOURNEY_KEY,
+    };
+    app.set_key(provider, key).await.expect("key back");
+    let resumed = finished(&mut rx, &running.task.id).await;
+    assert_eq!(resumed.task.status, TaskStatus::Succeeded, "{resumed:?}");
+}
+
+#[tokio::test]
+async fn removing_the_linkr_key_stops_its_use_at_once() {
+    removing_a_key_stops_its_use(ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn removing_the_journey_key_stops_its_use_at_once() {
+    removing_a_key_stops_its_use(ProviderKind::Journey).await;
+}
