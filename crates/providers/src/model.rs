@@ -337,6 +337,11 @@ pub struct Action {
     pub mode: ActionMode,
     /// The target of a link button.
     pub url: Option<String>,
+    /// Why this button cannot be sent through this provider, in one sentence (e.g. LinkrAPI's
+    /// Custom Zoom, which needs a prompt its action call does not take). `None` when it can.
+    /// The button is still listed, so the UI can show it disabled with the reason.
+    #[serde(default)]
+    pub unavailable: Option<String>,
 }
 
 /// One task as the app sees it, whichever provider it came from.

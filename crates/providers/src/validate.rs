@@ -165,6 +165,18 @@ pub fn parent(provider: ProviderKind, parent: &Task) -> Result<()> {
     Ok(())
 }
 
+/// A button the parent lists as unavailable ([`crate::Action::unavailable`]) is refused with
+/// its reason; ids the parent does not list are left to the client's own checks.
+pub fn action_available(parent: &Task, action_id: &str) -> Result<()> {
+    match parent
+        .find_action(action_id.trim())
+        .and_then(|a| a.unavailable.as_deref())
+    {
+        Some(reason) => Err(ProviderError::invalid("action", reason)),
+        None => Ok(()),
+    }
+}
+
 /// Cuts user text for quoting in a message.
 fn shorten(s: &str) -> String {
     const MAX: usize = 40;

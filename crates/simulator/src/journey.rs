@@ -175,6 +175,22 @@ fn is_grid(t: &Task) -> bool {
     t.kind.output() == Output::Grid
 }
 
+/// The grids `/upscale-1x` and `/variations` (by index) take: imagine, reroll, variations
+/// and blend. Pan and zoom-out results are grids too, but not parents of these.
+fn is_upscalable_grid(t: &Task) -> bool {
+    matches!(
+        t.kind,
+        Kind::Imagine
+            | Kind::Reroll
+            | Kind::Variation(_)
+            | Kind::VarySubtle
+            | Kind::VaryStrong
+            | Kind::Blend
+    )
+}
+
+const GRID_RULE: &str = "Parent task must be an imagine, reroll, variation or blend grid";
+
 fn is_upscale_1x(t: &Task) -> bool {
     matches!(t.kind, Kind::Upscale(_))
 }
@@ -357,13 +373,7 @@ async fn upscale_1x(State(state): State<AppState>, req: Request) -> Response {
         return journey_error(400, INDEX_RULE);
     };
     let kind = Kind::Upscale(index);
-    match take_parent(
-        &state,
-        &ctx.body,
-        kind,
-        &is_grid,
-        "Parent task must be a grid",
-    ) {
+    match take_parent(&state, &ctx.body, kind, &is_upscalable_grid, GRID_RULE) {
         Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
         Err(r) => r.respond(),
     }
@@ -446,13 +456,7 @@ async fn variations(State(state): State<AppState>, req: Request) -> Response {
         },
     };
     let result = if grid_parent {
-        take_parent(
-            &state,
-            &ctx.body,
-            kind,
-            &is_grid,
-            "Parent task must be a grid",
-        )
+        take_parent(&state, &ctx.body, kind, &is_upscalable_grid, GRID_RULE)
     } else {
         take_parent(
             &state,

@@ -1078,7 +1078,27 @@ fn check_transport(name: &str, o: &Outcome, linkr: bool) {
                 assert_eq!(v, &json!({}));
             }
         }
-        ("403", Outcome::Status(403, _, _)) => {}
+        ("403", Outcome::Status(403, _, v)) => {
+            if linkr {
+                assert_eq!(v["detail"], "Hold account is suspended");
+            }
+        }
+        ("400", Outcome::Status(400, _, v)) | ("404", Outcome::Status(404, _, v)) => {
+            let msg = if linkr {
+                v["detail"].as_str()
+            } else {
+                v["errors"][0]["msg"].as_str()
+            };
+            assert!(msg.is_some_and(|m| !m.is_empty()), "{v}");
+        }
+        ("discord", Outcome::Status(502, _, v)) => {
+            let msg = if linkr {
+                v["detail"].as_str()
+            } else {
+                v["errors"][0]["msg"].as_str()
+            };
+            assert_eq!(msg, Some("Failed to connect to Discord"), "{v}");
+        }
         ("429:7", Outcome::Status(429, Some(r), _)) => assert_eq!(r, "7"),
         ("429:none", Outcome::Status(429, None, _)) => {}
         ("500", Outcome::Status(500, _, _))
@@ -1102,9 +1122,12 @@ fn check_transport(name: &str, o: &Outcome, linkr: bool) {
     }
 }
 
-const TRANSPORT: [&str; 14] = [
+const TRANSPORT: [&str; 17] = [
+    "400",
+    "404",
     "401",
     "403",
+    "discord",
     "429:7",
     "429:none",
     "500",
@@ -1151,6 +1174,9 @@ fn rule_json(name: &str) -> Value {
     match name {
         "401" => json!({ "kind": "unauthorized" }),
         "403" => json!({ "kind": "forbidden" }),
+        "discord" => json!({ "kind": "discord_unreachable" }),
+        "400" => json!({ "kind": "client_error" }),
+        "404" => json!({ "kind": "client_error", "status": 404 }),
         "429:7" => json!({ "kind": "rate_limited", "retry_after_secs": 7 }),
         "429:none" => json!({ "kind": "rate_limited" }),
         "500" => json!({ "kind": "server_error", "status": 500 }),
@@ -1296,16 +1322,23 @@ async fn task_faults_by_marker() {
     let (_, body) = journey_fetch(&sim, &jid).await;
     assert_eq!(body["status"], "processing", "{body}");
 
-    // "Thank you for subscribing": once, then the same prompt succeeds.
+    // "Thank you for subscribing": the first task with the marker fails with the notice,
+    // the retry (and any later task with the marker) succeeds.
     let id = linkr_imagine(&sim, "hello [[thank-you]]").await;
     let (_, body) = wait_linkr(&sim, &id, final_linkr).await;
     assert_eq!(body["status"], "failed");
     let blob: Value =
         serde_json::from_str(body["error"].as_str().expect("error")).expect("error is JSON");
-    assert_eq!(blob["title"], "Thank you for subscribing");
+    assert_eq!(
+        blob["embeds"][0]["title"],
+        "Thank you for subscribing to Midjourney"
+    );
     let id = linkr_imagine(&sim, "hello [[thank-you]]").await;
     let (_, body) = wait_linkr(&sim, &id, final_linkr).await;
     assert_eq!(body["status"], "completed");
+    let id = linkr_imagine(&sim, "something else [[thank-you]]").await;
+    let (_, body) = wait_linkr(&sim, &id, final_linkr).await;
+    assert_eq!(body["status"], "completed", "the notice comes once");
 }
 
 #[tokio::test]
@@ -1470,4 +1503,110 @@ async fn library_entry_point_binds_loopback() {
     assert!(sim.addr().ip().is_loopback(), "bound to {}", sim.addr());
     assert!(sim.base_url().starts_with("http://127.0.0.1:"));
     sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn journey_parents_must_be_what_the_contract_says() {
+    let sim = start(FAST).await;
+    let grid = journey_done(&sim, "a stone bridge").await;
+    let gid = grid["task_id"].as_str().expect("id").to_string();
+    let done = |path: &'static str, body: Value| {
+        let sim = &sim;
+        async move {
+            let id = journey_imagine_like(sim, path, body).await;
+            let (_, done) = wait_journey(sim, &id, final_journey).await;
+            assert_eq!(done["status"], "finished", "{done}");
+            done["task_id"].as_str().expect("id").to_string()
+        }
+    };
+    let up = done(
+        "/upscale-1x",
+        json!({ "parent_task_id": gid, "index": "2" }),
+    )
+    .await;
+    let rerolled = done("/reroll", json!({ "parent_task_id": gid })).await;
+    let varied = done(
+        "/variations",
+        json!({ "parent_task_id": gid, "index": "1" }),
+    )
+    .await;
+    let strong = done(
+        "/variations",
+        json!({ "parent_task_id": up, "index": "strong" }),
+    )
+    .await;
+    let panned = done("/pan", json!({ "parent_task_id": up, "direction": "up" })).await;
+    let zoomed = done(
+        "/outpaint",
+        json!({ "parent_task_id": up, "zoom_ratio": 2 }),
+    )
+    .await;
+    let blended = done(
+        "/blend",
+        json!({ "image_urls": ["https://a.example/1.png", "https://a.example/2.png"] }),
+    )
+    .await;
+
+    // U and V (by index) take imagine, reroll, variation and blend grids...
+    for parent in [&gid, &rerolled, &varied, &strong, &blended] {
+        for path in ["/upscale-1x", "/variations"] {
+            let (status, body) = journey_post(
+                &sim,
+                path,
+                json!({ "parent_task_id": parent, "index": "1" }),
+            )
+            .await;
+            assert_eq!(status, 200, "{path} on {parent}: {body}");
+        }
+    }
+    // ...but not pan or zoom-out grids, nor single images.
+    for parent in [&panned, &zoomed, &up] {
+        for path in ["/upscale-1x", "/variations"] {
+            let (status, body) = journey_post(
+                &sim,
+                path,
+                json!({ "parent_task_id": parent, "index": "1" }),
+            )
+            .await;
+            assert_eq!(status, 400, "{path} on {parent}: {body}");
+            assert!(body["errors"][0]["msg"].is_string(), "{body}");
+        }
+    }
+    // Reroll only an imagine.
+    for parent in [&rerolled, &varied, &blended, &panned, &up] {
+        let (status, _) = journey_post(&sim, "/reroll", json!({ "parent_task_id": parent })).await;
+        assert_eq!(status, 400, "reroll of {parent}");
+    }
+    // Pan, zoom, upscale-alt and vary strong/subtle only an upscale-1x.
+    for parent in [&gid, &panned, &zoomed, &strong, &blended] {
+        for (path, body) in [
+            (
+                "/pan",
+                json!({ "parent_task_id": parent, "direction": "left" }),
+            ),
+            (
+                "/outpaint",
+                json!({ "parent_task_id": parent, "zoom_ratio": 1.5 }),
+            ),
+            (
+                "/upscale-alt",
+                json!({ "parent_task_id": parent, "type": "creative" }),
+            ),
+            (
+                "/variations",
+                json!({ "parent_task_id": parent, "index": "subtle" }),
+            ),
+        ] {
+            let (status, resp) = journey_post(&sim, path, body).await;
+            assert_eq!(status, 400, "{path} on {parent}: {resp}");
+        }
+    }
+    // An unknown parent is a 404.
+    let (status, _) = journey_post(
+        &sim,
+        "/pan",
+        json!({ "parent_task_id": "00000000-0000-4000-8000-000000000000", "direction": "left" }),
+    )
+    .await;
+    assert_eq!(status, 404);
 }
