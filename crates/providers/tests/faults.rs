@@ -354,9 +354,23 @@ async fn bad_input_sends_nothing() {
                 },
             ),
             (
-                "model",
+                "model with control characters",
                 ImagineRequest {
-                    model: Some("dall-e-3".into()),
+                    model: Some("flux\u{7}pro".into()),
+                    ..req("a cat")
+                },
+            ),
+            (
+                "absurdly long model",
+                ImagineRequest {
+                    model: Some("m".repeat(101)),
+                    ..req("a cat")
+                },
+            ),
+            (
+                "edit model without an image",
+                ImagineRequest {
+                    model: Some("flux-kontext-pro".into()),
                     ..req("a cat")
                 },
             ),

@@ -858,7 +858,7 @@ async fn credits_go_down_as_work_is_done() {
 }
 
 #[tokio::test]
-async fn flux_finishes_synchronously_and_bad_models_or_ratios_are_400() {
+async fn other_models_finish_synchronously_and_bad_models_or_ratios_are_400() {
     let sim = start(1.0).await;
     let (status, body) = journey_post(
         &sim,
@@ -877,14 +877,42 @@ async fn flux_finishes_synchronously_and_bad_models_or_ratios_are_400() {
     let img = get_png(&url).await;
     assert_eq!(img.dimensions(), (1024, 576));
 
+    // Any model name is taken (the real service decides), and answers at once.
+    for model in ["nano-banana", "seedream-4.5", "dalle-9"] {
+        let (status, body) =
+            journey_post(&sim, "/imagine", json!({ "prompt": "x", "model": model })).await;
+        assert_eq!(status, 200, "{model}: {body}");
+        assert_eq!(body["status"], "finished", "{model}");
+        assert!(body["image_url"].is_string(), "{model}");
+        let (_, fetched) = journey_fetch(&sim, body["task_id"].as_str().expect("id")).await;
+        assert_eq!(fetched["model"], model);
+        assert_eq!(fetched["status"], "finished");
+    }
+    // Edit models need an image_url.
     let (status, body) = journey_post(
         &sim,
         "/imagine",
-        json!({ "prompt": "x", "model": "dalle-9" }),
+        json!({ "prompt": "pink sky", "model": "flux-kontext-pro" }),
     )
     .await;
     assert_eq!(status, 400);
-    assert!(body["errors"][0]["msg"].is_string());
+    assert!(body["errors"][0]["msg"]
+        .as_str()
+        .is_some_and(|m| m.contains("image_url")));
+    let (status, body) = journey_post(
+        &sim,
+        "/imagine",
+        json!({ "prompt": "pink sky", "model": "seededit", "image_url": "https://a.example/1.png" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "finished");
+    for bad in [json!(""), json!("  "), json!(5), json!("a\u{7}b")] {
+        let (status, body) =
+            journey_post(&sim, "/imagine", json!({ "prompt": "x", "model": bad })).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(body["errors"][0]["msg"].is_string());
+    }
     let (status, _) = journey_post(
         &sim,
         "/imagine",
