@@ -101,8 +101,11 @@ pub fn view(state: &AppState, task: &Task, now: f64) -> Value {
         "task_type": task.kind.journey_type(),
         "model": task.model,
         "status": status,
-        "percentage": pct.to_string(),
     });
+    // As documented: no `percentage` on a failed task.
+    if !matches!(st, TaskState::Failed(..)) {
+        v["percentage"] = json!(pct.to_string());
+    }
     match &st {
         TaskState::Done => match &task.media {
             Media::Grid { .. } => {

@@ -310,21 +310,53 @@ async fn linkr_imagine_runs_through_the_real_statuses() {
     );
     assert!(!created.ends_with('Z') && !created.contains('+'));
     let grid = done["image_url"].as_str().expect("image_url");
-    assert_eq!(done["grid_url"], grid);
-    assert!(done["cdn_url"].is_string());
     assert!(grid.starts_with(&format!("http://{}/cdn/", sim.addr())));
-    assert_eq!(done["images"].as_array().map(Vec::len), Some(4));
+    // The documented shape: exactly the documented fields, no observed-only extras.
+    let mut keys: Vec<&str> = done
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "action",
+            "components",
+            "created_at",
+            "error",
+            "image_url",
+            "message_id",
+            "progress",
+            "prompt",
+            "status",
+            "task_id"
+        ]
+    );
+    let mut first_keys: Vec<&str> = first
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    first_keys.sort_unstable();
+    assert_eq!(first_keys, keys, "the same fields while running");
     let comps = done["components"].as_array().expect("components");
     assert_eq!(comps.len(), 9);
     let labels: Vec<&str> = comps.iter().filter_map(|c| c["label"].as_str()).collect();
-    assert_eq!(labels, ["U1", "U2", "U3", "U4", "", "V1", "V2", "V3", "V4"]);
+    assert_eq!(
+        labels,
+        ["U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4"]
+    );
+    assert!(comps.iter().all(|c| c.get("emoji").is_none()));
     let hash = comps[0]["custom_id"]
         .as_str()
         .and_then(|c| c.strip_prefix("MJ::JOB::upsample::1::"))
         .expect("upsample custom_id");
     assert_eq!(
         comps[4],
-        json!({"custom_id": format!("MJ::JOB::reroll::0::{hash}::SOLO"), "label": "", "emoji": "🔄", "style": 2})
+        json!({"custom_id": format!("MJ::JOB::reroll::0::{hash}::SOLO"), "label": "🔄", "style": 2})
     );
     assert_eq!(
         comps[8]["custom_id"],
@@ -532,7 +564,10 @@ async fn linkr_action_rules() {
         let n = done["components"].as_array().map(Vec::len).unwrap_or(0);
         if grid_result {
             assert_eq!(n, 9, "{action} gives a grid");
-            assert_eq!(done["images"].as_array().map(Vec::len), Some(4));
+            assert!(done["image_url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/grid.png")));
+            assert!(done.get("images").is_none(), "documented shape: no images");
         } else {
             assert!(done.get("images").is_none(), "{action} gives one image");
             assert!(n > 0);
@@ -937,6 +972,8 @@ async fn other_models_finish_synchronously_and_bad_models_or_ratios_are_400() {
 #[tokio::test]
 async fn images_are_pngs_with_the_right_layout() {
     let sim = start(FAST).await;
+    // The observed `images` list names the singles the grid is made of.
+    sim.set_observed_extras(true);
     let done = linkr_done(&sim, "a hot air balloon --ar 16:9").await;
     let grid = get_png(done["image_url"].as_str().expect("grid")).await;
     assert_eq!(grid.dimensions(), (1024, 576));
@@ -1015,12 +1052,91 @@ async fn images_are_pngs_with_the_right_layout() {
 
 #[tokio::test]
 async fn no_images_marker_leaves_images_out() {
-    let sim = start(FAST).await;
+    let sim = Simulator::start(SimulatorConfig {
+        speed: FAST,
+        observed_extras: true,
+        ..SimulatorConfig::default()
+    })
+    .await
+    .expect("simulator starts");
     let done = linkr_done(&sim, "a tram [[no-images]]").await;
     assert!(done.get("images").is_none());
     assert!(done["grid_url"].is_string());
     let grid = get_png(done["image_url"].as_str().expect("grid")).await;
     assert_eq!(grid.dimensions(), (1024, 1024));
+}
+
+#[tokio::test]
+async fn linkr_observed_extras_are_a_variant_turned_on_explicitly() {
+    let sim = start(FAST).await;
+    assert!(!sim.observed_extras());
+    let grid = linkr_done(&sim, "a windmill").await;
+    let gid = grid["task_id"].as_str().expect("id").to_string();
+    for key in [
+        "images",
+        "grid_url",
+        "cdn_url",
+        "mode",
+        "reference_image",
+        "webhook_url",
+    ] {
+        assert!(grid.get(key).is_none(), "{key} is not documented");
+    }
+    let (_, body) = linkr_post(
+        &sim,
+        "/v1/action",
+        json!({ "task_id": gid, "action": "upsample1" }),
+    )
+    .await;
+    let uid = body["task_id"].as_str().expect("id").to_string();
+    let (_, up) = wait_linkr(&sim, &uid, final_linkr).await;
+    let pans: Vec<&Value> = up["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .filter(|c| {
+            c["custom_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("::pan_"))
+        })
+        .collect();
+    let labels: Vec<&str> = pans.iter().filter_map(|c| c["label"].as_str()).collect();
+    assert_eq!(labels, ["⬅️", "➡️", "⬆️", "⬇️"]);
+    assert!(up.get("cdn_url").is_none());
+
+    // Turned on: the same tasks come back with the observed extras.
+    sim.set_observed_extras(true);
+    let (_, grid) = linkr_fetch(&sim, &gid).await;
+    let image = grid["image_url"].as_str().expect("image_url");
+    assert_eq!(grid["grid_url"], image);
+    assert_eq!(grid["cdn_url"], image);
+    let singles = grid["images"].as_array().expect("images");
+    assert_eq!(singles.len(), 4);
+    assert!(singles[0].as_str().is_some_and(|u| u.ends_with("/0.png")));
+    let reroll = &grid["components"][4];
+    assert_eq!(reroll["label"], "");
+    assert_eq!(reroll["emoji"], "🔄");
+    let (_, up) = linkr_fetch(&sim, &uid).await;
+    assert_eq!(up["cdn_url"], up["image_url"]);
+    assert!(up.get("images").is_none());
+    let pan = up["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .find(|c| {
+            c["custom_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("::pan_left::"))
+        })
+        .expect("pan left")
+        .clone();
+    assert_eq!(
+        (pan["label"].as_str(), pan["emoji"].as_str()),
+        (Some(""), Some("⬅️"))
+    );
+    sim.set_observed_extras(false);
+    let (_, grid) = linkr_fetch(&sim, &gid).await;
+    assert!(grid.get("images").is_none());
 }
 
 // ---------------------------------------------------------------- faults
@@ -1334,6 +1450,10 @@ async fn task_faults_by_marker() {
     let (_, body) = wait_journey(&sim, &id, final_journey).await;
     assert_eq!(body["status"], "failed");
     assert!(body["error"].is_string());
+    assert!(
+        body.get("percentage").is_none(),
+        "documented: no percentage on a failed task: {body}"
+    );
 
     // Policy failure while running.
     let id = linkr_imagine(&sim, "edgy [[fault:content_policy@poll]]").await;
