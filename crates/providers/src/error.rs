@@ -20,7 +20,10 @@ pub enum ProviderError {
     },
     /// LinkrAPI HTTP 403 ("Hold account is suspended"): the Hold, the user's own Discord +
     /// Midjourney subscription behind the key, is suspended.
-    #[error("LinkrAPI says your Hold account is suspended ({detail}). Check the Hold and its Midjourney subscription on the LinkrAPI dashboard.")]
+    #[error(
+        "LinkrAPI says your Hold account is suspended{}. Check the Hold and its Midjourney subscription on the LinkrAPI dashboard.",
+        hold_detail(detail)
+    )]
     HoldSuspended {
         /// LinkrAPI's message.
         detail: String,
@@ -118,6 +121,17 @@ fn rate_limited_sentence(retry_after: Option<Duration>) -> String {
             d.as_secs().max(1)
         ),
         None => "Too many requests. Wait a moment, then try again.".to_string(),
+    }
+}
+
+/// " (LinkrAPI's words)" unless they only repeat that the Hold account is suspended.
+fn hold_detail(detail: &str) -> String {
+    let d = detail.trim();
+    let lower = d.to_lowercase();
+    if d.is_empty() || lower.contains("hold account is suspended") || lower == "access denied" {
+        String::new()
+    } else {
+        format!(" ({d})")
     }
 }
 
@@ -273,7 +287,15 @@ mod tests {
         assert!(hold.is_account_wide());
         assert_eq!(
             hold.to_string(),
-            "LinkrAPI says your Hold account is suspended (Hold account is suspended). Check the \
+            "LinkrAPI says your Hold account is suspended. Check the Hold and its Midjourney \
+             subscription on the LinkrAPI dashboard."
+        );
+        let other = ProviderError::HoldSuspended {
+            detail: "Hold banned by Midjourney".into(),
+        };
+        assert_eq!(
+            other.to_string(),
+            "LinkrAPI says your Hold account is suspended (Hold banned by Midjourney). Check the \
              Hold and its Midjourney subscription on the LinkrAPI dashboard."
         );
         let discord = ProviderError::DiscordUnreachable {
