@@ -180,6 +180,24 @@ pub fn kind_from_word(word: &str) -> TaskKind {
     }
 }
 
+/// Why LinkrAPI cannot send a button of this mode, if it cannot: its `/v1/action` takes only
+/// `task_id` and `action`, so buttons that open a modal (a prompt, a mask) have no way through.
+pub fn linkr_unavailable(mode: ActionMode, kind: Option<&TaskKind>) -> Option<String> {
+    let name = kind.map(words_for);
+    match mode {
+        ActionMode::NeedsPrompt => Some(format!(
+            "LinkrAPI cannot send {}: it needs a prompt that LinkrAPI's action call does not take.",
+            name.unwrap_or_else(|| "this button".into())
+        )),
+        ActionMode::NeedsMask => Some(format!(
+            "LinkrAPI cannot send {}: it needs a painted mask (and a prompt) that LinkrAPI's \
+             action call does not take.",
+            name.unwrap_or_else(|| "this button".into())
+        )),
+        ActionMode::Send | ActionMode::Link => None,
+    }
+}
+
 /// The readable words for a button that shows only an emoji (or nothing).
 fn words_for(kind: &TaskKind) -> String {
     match kind {
@@ -275,6 +293,7 @@ pub fn linkr_actions(components: &Value) -> Vec<Action> {
                 index: None,
                 mode: ActionMode::Link,
                 url: Some(url),
+                unavailable: None,
             });
             continue;
         }
@@ -299,6 +318,7 @@ pub fn linkr_actions(components: &Value) -> Vec<Action> {
                 .map(str::to_string);
         }
         let (group, index) = group_and_index(meaning.kind.as_ref());
+        let unavailable = linkr_unavailable(meaning.mode, meaning.kind.as_ref());
         out.push(Action {
             id: custom_id,
             label,
@@ -308,6 +328,7 @@ pub fn linkr_actions(components: &Value) -> Vec<Action> {
             index,
             mode: meaning.mode,
             url: None,
+            unavailable,
         });
     }
     out
@@ -411,6 +432,7 @@ impl JourneyAction {
             index,
             mode: ActionMode::Send,
             url: None,
+            unavailable: None,
         }
     }
 }
@@ -451,10 +473,25 @@ pub fn journey_shape(task: &Task) -> JourneyShape {
     }
 }
 
-/// The buttons a JourneyAPI task offers, derived from its kind: a grid offers
-/// U1-U4, V1-V4 (and reroll when it came from an imagine); a single upscale offers
-/// Upscale Subtle/Creative, Vary Subtle/Strong, Zoom Out 2x/1.5x and Pan x4.
-/// Unfinished tasks offer nothing.
+/// True for the grid kinds JourneyAPI's `/upscale-1x` and `/variations` (by index) take as a
+/// parent: imagine, reroll, variations (V1-V4, strong, subtle) and blend. Pan, zoom-out and
+/// inpaint grids are not among them.
+pub fn journey_grid_offers_upscale(kind: &TaskKind) -> bool {
+    matches!(
+        kind,
+        TaskKind::Imagine
+            | TaskKind::Reroll
+            | TaskKind::Variation { .. }
+            | TaskKind::VaryStrong
+            | TaskKind::VarySubtle
+            | TaskKind::Blend
+    )
+}
+
+/// The buttons a JourneyAPI task offers, derived from its kind: an imagine, reroll,
+/// variation or blend grid offers U1-U4 and V1-V4 (and reroll when it came from an imagine);
+/// pan and zoom-out grids offer nothing; a single upscale offers Upscale Subtle/Creative,
+/// Vary Subtle/Strong, Zoom Out 2x/1.5x and Pan x4. Unfinished tasks offer nothing.
 pub fn journey_actions(task: &Task) -> Vec<JourneyAction> {
     if task.status != TaskStatus::Succeeded {
         return Vec::new();
@@ -473,8 +510,10 @@ pub fn journey_actions(task: &Task) -> Vec<JourneyAction> {
             out.extend(PanDirection::ALL.map(JourneyAction::Pan));
         }
         JourneyShape::Grid => {
-            out.extend((1..=4).map(JourneyAction::Upscale));
-            out.extend((1..=4).map(JourneyAction::Variation));
+            if journey_grid_offers_upscale(&task.kind) {
+                out.extend((1..=4).map(JourneyAction::Upscale));
+                out.extend((1..=4).map(JourneyAction::Variation));
+            }
             if task.kind == TaskKind::Imagine {
                 out.push(JourneyAction::Reroll);
             }
@@ -660,6 +699,26 @@ mod tests {
         );
         assert_eq!(acts[5].mode, ActionMode::NeedsMask);
         assert_eq!(acts[6].mode, ActionMode::NeedsPrompt);
+        assert_eq!(
+            acts[5].unavailable.as_deref(),
+            Some(
+                "LinkrAPI cannot send Vary (Region): it needs a painted mask (and a prompt) \
+                 that LinkrAPI's action call does not take."
+            )
+        );
+        assert_eq!(
+            acts[6].unavailable.as_deref(),
+            Some(
+                "LinkrAPI cannot send Custom Zoom: it needs a prompt that LinkrAPI's action \
+                 call does not take."
+            )
+        );
+        for a in acts
+            .iter()
+            .filter(|a| a.mode == ActionMode::Send || a.mode == ActionMode::Link)
+        {
+            assert_eq!(a.unavailable, None, "{}", a.label);
+        }
         assert!(linkr_actions(&json!(null)).is_empty());
         assert!(linkr_actions(&json!({"a": 1})).is_empty());
     }
@@ -710,8 +769,32 @@ mod tests {
         let ids: Vec<String> = journey_actions(&grid).iter().map(|a| a.id()).collect();
         assert_eq!(ids.len(), 9);
         assert!(ids.contains(&"reroll".to_string()));
-        grid.kind = TaskKind::Variation { index: 1 };
-        assert_eq!(journey_actions(&grid).len(), 8);
+        for kind in [
+            TaskKind::Variation { index: 1 },
+            TaskKind::Reroll,
+            TaskKind::VaryStrong,
+            TaskKind::VarySubtle,
+            TaskKind::Blend,
+        ] {
+            grid.kind = kind.clone();
+            assert_eq!(journey_actions(&grid).len(), 8, "{kind:?}");
+        }
+        for kind in [
+            TaskKind::Pan {
+                direction: PanDirection::Left,
+            },
+            TaskKind::ZoomOut {
+                factor: ZoomFactor::X2,
+            },
+            TaskKind::VaryRegion,
+            TaskKind::CustomZoom,
+            TaskKind::Other {
+                raw: "outpaint".into(),
+            },
+        ] {
+            grid.kind = kind.clone();
+            assert!(journey_actions(&grid).is_empty(), "{kind:?} offers no U/V");
+        }
         let mut up = Task::new(
             "u",
             crate::model::ProviderKind::Journey,

@@ -11,10 +11,28 @@ pub enum ProviderError {
     /// HTTP 401: the key is wrong or missing.
     #[error("The API key was rejected. Check it in Settings.")]
     Unauthorized,
-    /// HTTP 403: the account (LinkrAPI "Hold") is suspended or not allowed.
+    /// HTTP 403: the account is suspended or not allowed (JourneyAPI and other services;
+    /// LinkrAPI's own 403 is [`ProviderError::HoldSuspended`]).
     #[error("The account is suspended or not allowed to do this ({detail}). Check your subscription on the provider's website.")]
     Suspended {
         /// The provider's message.
+        detail: String,
+    },
+    /// LinkrAPI HTTP 403 ("Hold account is suspended"): the Hold, the user's own Discord +
+    /// Midjourney subscription behind the key, is suspended.
+    #[error(
+        "LinkrAPI says your Hold account is suspended{}. Check the Hold and its Midjourney subscription on the LinkrAPI dashboard.",
+        hold_detail(detail)
+    )]
+    HoldSuspended {
+        /// LinkrAPI's message.
+        detail: String,
+    },
+    /// LinkrAPI HTTP 502 "Failed to connect to Discord": the Hold's Discord login no longer
+    /// works. Waiting does not help, so it is not retried.
+    #[error("LinkrAPI cannot reach your Discord account; check the Hold's Discord token on the LinkrAPI dashboard.")]
+    DiscordUnreachable {
+        /// LinkrAPI's message.
         detail: String,
     },
     /// HTTP 404: the task (or parent task) does not exist for this key.
@@ -77,6 +95,15 @@ pub enum ProviderError {
         /// A sentence saying what to change.
         reason: String,
     },
+    /// A follow-up (button) the service refused for this image (JourneyAPI 400 or 404 on a
+    /// follow-up endpoint).
+    #[error("{} does not offer {action} for this image.", .provider.display_name())]
+    NotOffered {
+        /// The service that refused it.
+        provider: crate::model::ProviderKind,
+        /// The button's label: "Reroll", "Upscale (Subtle)", "U2"...
+        action: String,
+    },
     /// Another 4xx with the provider's message.
     #[error("The provider refused the request (HTTP {status}): {detail}")]
     Rejected {
@@ -97,6 +124,17 @@ fn rate_limited_sentence(retry_after: Option<Duration>) -> String {
     }
 }
 
+/// " (LinkrAPI's words)" unless they only repeat that the Hold account is suspended.
+fn hold_detail(detail: &str) -> String {
+    let d = detail.trim();
+    let lower = d.to_lowercase();
+    if d.is_empty() || lower.contains("hold account is suspended") || lower == "access denied" {
+        String::new()
+    } else {
+        format!(" ({d})")
+    }
+}
+
 fn detail_suffix(detail: &str) -> String {
     if detail.trim().is_empty() {
         String::new()
@@ -111,6 +149,8 @@ impl ProviderError {
         match self {
             ProviderError::Unauthorized => "unauthorized",
             ProviderError::Suspended { .. } => "suspended",
+            ProviderError::HoldSuspended { .. } => "hold_suspended",
+            ProviderError::DiscordUnreachable { .. } => "discord_unreachable",
             ProviderError::NotFound { .. } => "not_found",
             ProviderError::ContentPolicy { .. } => "content_policy",
             ProviderError::RateLimited { .. } => "rate_limited",
@@ -120,11 +160,14 @@ impl ProviderError {
             ProviderError::Timeout => "timeout",
             ProviderError::Malformed { .. } => "malformed",
             ProviderError::InvalidInput { .. } => "invalid_input",
+            ProviderError::NotOffered { .. } => "not_offered",
             ProviderError::Rejected { .. } => "rejected",
         }
     }
 
     /// True when trying again later may work: rate limits, 5xx, network trouble, timeouts.
+    /// A LinkrAPI Hold that cannot reach Discord ([`ProviderError::DiscordUnreachable`]) is a
+    /// 502 too, but waiting does not fix it: not retryable.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
@@ -166,6 +209,19 @@ impl ProviderError {
             }
             other => other,
         }
+    }
+
+    /// True when the error is about the key or the whole account rather than one request:
+    /// bad key, suspended account or Hold, no credits, a Hold that cannot reach Discord.
+    pub fn is_account_wide(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Unauthorized
+                | ProviderError::Suspended { .. }
+                | ProviderError::HoldSuspended { .. }
+                | ProviderError::DiscordUnreachable { .. }
+                | ProviderError::InsufficientCredits { .. }
+        )
     }
 
     /// Shorthand for a [`ProviderError::Malformed`].
@@ -218,6 +274,57 @@ mod tests {
         assert_eq!(
             ProviderError::invalid("prompt", "Type a prompt first.").to_string(),
             "Type a prompt first."
+        );
+    }
+
+    #[test]
+    fn linkr_hold_and_discord_sentences() {
+        let hold = ProviderError::HoldSuspended {
+            detail: "Hold account is suspended".into(),
+        };
+        assert_eq!(hold.code(), "hold_suspended");
+        assert!(!hold.is_retryable());
+        assert!(hold.is_account_wide());
+        assert_eq!(
+            hold.to_string(),
+            "LinkrAPI says your Hold account is suspended. Check the Hold and its Midjourney \
+             subscription on the LinkrAPI dashboard."
+        );
+        let other = ProviderError::HoldSuspended {
+            detail: "Hold banned by Midjourney".into(),
+        };
+        assert_eq!(
+            other.to_string(),
+            "LinkrAPI says your Hold account is suspended (Hold banned by Midjourney). Check the \
+             Hold and its Midjourney subscription on the LinkrAPI dashboard."
+        );
+        let discord = ProviderError::DiscordUnreachable {
+            detail: "Failed to connect to Discord".into(),
+        };
+        assert_eq!(discord.code(), "discord_unreachable");
+        assert!(
+            !discord.is_retryable(),
+            "waiting does not fix a Discord token"
+        );
+        assert_eq!(
+            discord.to_string(),
+            "LinkrAPI cannot reach your Discord account; check the Hold's Discord token on the \
+             LinkrAPI dashboard."
+        );
+        assert!(!ProviderError::Timeout.is_account_wide());
+    }
+
+    #[test]
+    fn not_offered_sentence() {
+        let e = ProviderError::NotOffered {
+            provider: crate::model::ProviderKind::Journey,
+            action: "Upscale (Subtle)".into(),
+        };
+        assert_eq!(e.code(), "not_offered");
+        assert!(!e.is_retryable());
+        assert_eq!(
+            e.to_string(),
+            "JourneyAPI does not offer Upscale (Subtle) for this image."
         );
     }
 }

@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::http::{error_from_response, json_or_error, RawResponse};
+use crate::model::ProviderKind;
 use crate::{action, journey, linkr, parse};
 
 /// Keys the parsers look at, so generated objects hit the interesting paths.
@@ -117,9 +118,13 @@ fn exercise_bytes(bytes: &[u8], status: u16) {
         exercise(&v);
     }
     let r = response(status, Some("application/json".into()), bytes.to_vec());
-    let _ = error_from_response(&r);
-    let _ = json_or_error(r);
-    let _ = error_from_response(&response(status, None, bytes.to_vec()));
+    let _ = error_from_response(ProviderKind::Linkr, &r);
+    let _ = error_from_response(ProviderKind::Journey, &r);
+    let _ = json_or_error(ProviderKind::Linkr, r);
+    let _ = error_from_response(
+        ProviderKind::Journey,
+        &response(status, None, bytes.to_vec()),
+    );
 }
 
 /// The string-level property: ids, custom ids, progress, timestamps, Retry-After, URLs and

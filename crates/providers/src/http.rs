@@ -150,12 +150,12 @@ impl HttpCore {
 
     /// `GET` and decode a 2xx JSON answer; other statuses become typed errors.
     pub async fn get_json(&self, path: &str) -> Result<Value> {
-        json_or_error(self.get(path).await?)
+        json_or_error(self.provider, self.get(path).await?)
     }
 
     /// `POST` and decode a 2xx JSON answer; other statuses become typed errors.
     pub async fn post_json(&self, path: &str, body: &Value) -> Result<Value> {
-        json_or_error(self.post(path, body).await?)
+        json_or_error(self.provider, self.post(path, body).await?)
     }
 
     fn auth_header(&self) -> Result<HeaderValue> {
@@ -325,9 +325,9 @@ pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Durat
 }
 
 /// Decodes a 2xx JSON body or turns any other answer into a typed error.
-pub(crate) fn json_or_error(resp: RawResponse) -> Result<Value> {
+pub(crate) fn json_or_error(provider: ProviderKind, resp: RawResponse) -> Result<Value> {
     if !resp.status.is_success() {
-        return Err(error_from_response(&resp));
+        return Err(error_from_response(provider, &resp));
     }
     decode_json(&resp)
 }
@@ -366,10 +366,13 @@ fn mentions(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| lower.contains(w))
 }
 
-/// Maps a non-2xx answer to a typed error, quoting the provider's message.
-pub(crate) fn error_from_response(resp: &RawResponse) -> ProviderError {
+/// Maps a non-2xx answer from `provider` to a typed error, quoting the provider's message.
+/// LinkrAPI's documented 403 (the Hold is suspended) and 502 naming Discord (the Hold cannot
+/// reach Discord) get their own variants.
+pub(crate) fn error_from_response(provider: ProviderKind, resp: &RawResponse) -> ProviderError {
     let detail = error_message(resp);
     let status = resp.status.as_u16();
+    let linkr = provider == ProviderKind::Linkr;
     match status {
         401 => ProviderError::Unauthorized,
         402 => ProviderError::InsufficientCredits {
@@ -378,6 +381,9 @@ pub(crate) fn error_from_response(resp: &RawResponse) -> ProviderError {
         403 if mentions(&detail, &POLICY_WORDS) && !detail.is_empty() => {
             ProviderError::ContentPolicy { reason: detail }
         }
+        403 if linkr => ProviderError::HoldSuspended {
+            detail: or_default(detail, "access denied"),
+        },
         403 => ProviderError::Suspended {
             detail: or_default(detail, "access denied"),
         },
@@ -398,6 +404,9 @@ pub(crate) fn error_from_response(resp: &RawResponse) -> ProviderError {
             status,
             detail: or_default(detail, "bad request"),
         },
+        502 if linkr && mentions(&detail, &["discord"]) => {
+            ProviderError::DiscordUnreachable { detail }
+        }
         500..=599 => ProviderError::Unavailable { status, detail },
         300..=399 => ProviderError::Rejected {
             status,
@@ -508,63 +517,86 @@ mod tests {
     #[test]
     fn status_mapping() {
         assert_eq!(
-            error_from_response(&resp(401, "{}")),
+            error_from_response(ProviderKind::Journey, &resp(401, "{}")),
             ProviderError::Unauthorized
         );
         assert_eq!(
-            error_from_response(&resp(403, "{\"detail\":\"Hold suspended\"}")).code(),
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(403, "{\"detail\":\"Hold suspended\"}")
+            )
+            .code(),
             "suspended"
         );
         assert_eq!(
-            error_from_response(&resp(
-                404,
-                "{\"detail\":\"Task not found or does not belong to your hold\"}"
-            )),
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(
+                    404,
+                    "{\"detail\":\"Task not found or does not belong to your hold\"}"
+                )
+            ),
             ProviderError::NotFound {
                 what: "Task not found or does not belong to your hold".into()
             }
         );
         assert_eq!(
-            error_from_response(&resp(
-                400,
-                "{\"detail\":\"Prompt blocked by content moderation: gore\"}"
-            )),
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(
+                    400,
+                    "{\"detail\":\"Prompt blocked by content moderation: gore\"}"
+                )
+            ),
             ProviderError::ContentPolicy {
                 reason: "Prompt blocked by content moderation: gore".into()
             }
         );
         assert_eq!(
-            error_from_response(&resp(
-                400,
-                "{\"errors\":[{\"msg\":\"Banned prompt word: x\"}]}"
-            ))
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(400, "{\"errors\":[{\"msg\":\"Banned prompt word: x\"}]}")
+            )
             .code(),
             "content_policy"
         );
         assert_eq!(
-            error_from_response(&resp(400, "{\"errors\":[{\"msg\":\"index must be 1-4\"}]}")),
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(400, "{\"errors\":[{\"msg\":\"index must be 1-4\"}]}")
+            ),
             ProviderError::Rejected {
                 status: 400,
                 detail: "index must be 1-4".into()
             }
         );
         assert_eq!(
-            error_from_response(&resp(400, "{\"message\":\"Not enough credits\"}")).code(),
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(400, "{\"message\":\"Not enough credits\"}")
+            )
+            .code(),
             "insufficient_credits"
         );
         assert_eq!(
-            error_from_response(&resp(402, "{}")).code(),
+            error_from_response(ProviderKind::Journey, &resp(402, "{}")).code(),
             "insufficient_credits"
         );
         assert_eq!(
-            error_from_response(&resp(502, "<html>bad gateway</html>")),
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(502, "<html>bad gateway</html>")
+            ),
             ProviderError::Unavailable {
                 status: 502,
                 detail: String::new()
             }
         );
         assert_eq!(
-            error_from_response(&resp(503, "{\"error\":{\"message\":\"down\"}}")),
+            error_from_response(
+                ProviderKind::Journey,
+                &resp(503, "{\"error\":{\"message\":\"down\"}}")
+            ),
             ProviderError::Unavailable {
                 status: 503,
                 detail: "down".into()
@@ -573,10 +605,50 @@ mod tests {
         let mut r = resp(429, "{}");
         r.retry_after = Some(Duration::from_secs(3));
         assert_eq!(
-            error_from_response(&r),
+            error_from_response(ProviderKind::Journey, &r),
             ProviderError::RateLimited {
                 retry_after: Some(Duration::from_secs(3))
             }
+        );
+    }
+
+    #[test]
+    fn linkr_hold_and_discord_statuses() {
+        let l = ProviderKind::Linkr;
+        assert_eq!(
+            error_from_response(l, &resp(403, "{\"detail\":\"Hold account is suspended\"}")),
+            ProviderError::HoldSuspended {
+                detail: "Hold account is suspended".into()
+            }
+        );
+        assert_eq!(
+            error_from_response(l, &resp(403, "{}")).code(),
+            "hold_suspended"
+        );
+        let discord = error_from_response(
+            l,
+            &resp(502, "{\"detail\":\"Failed to connect to Discord\"}"),
+        );
+        assert_eq!(
+            discord,
+            ProviderError::DiscordUnreachable {
+                detail: "Failed to connect to Discord".into()
+            }
+        );
+        assert!(!discord.is_retryable());
+        // A proxy's bare 502, or a 502 from JourneyAPI, stays a retryable outage.
+        let bare = error_from_response(l, &resp(502, "<html>bad gateway</html>"));
+        assert_eq!(bare.code(), "unavailable");
+        assert!(bare.is_retryable());
+        let journey = error_from_response(
+            ProviderKind::Journey,
+            &resp(502, "{\"detail\":\"Failed to connect to Discord\"}"),
+        );
+        assert_eq!(journey.code(), "unavailable");
+        // Policy wording on a Linkr 403 is still a content-policy refusal.
+        assert_eq!(
+            error_from_response(l, &resp(403, "{\"detail\":\"Banned prompt\"}")).code(),
+            "content_policy"
         );
     }
 

@@ -130,7 +130,9 @@ impl JourneyClient {
             UpscaleSize::X2 => TaskKind::Upscale2x,
             UpscaleSize::X4 => TaskKind::Upscale4x,
         };
-        self.create("upscale-2x-4x", &body, kind, parent).await
+        let label = kind.label();
+        self.create("upscale-2x-4x", &body, kind, &label, parent)
+            .await
     }
 
     /// V1..V4 on a grid, or Vary (Strong/Subtle) on a U1..U4 result: `/variations`.
@@ -169,6 +171,7 @@ impl JourneyClient {
         input: &ActionInput,
     ) -> Result<Submission> {
         validate::parent(ProviderKind::Journey, parent)?;
+        validate::action_available(parent, action_id)?;
         let a = JourneyAction::parse(action_id).ok_or_else(|| no_button(action_id))?;
         if !journey_actions(parent).contains(&a) {
             return Err(no_button(action_id));
@@ -233,32 +236,43 @@ impl JourneyClient {
                 ("reroll", body)
             }
         };
-        self.create(path, &body, a.kind(), parent).await
+        let label = a.to_action().label;
+        self.create(path, &body, a.kind(), &label, parent).await
     }
 
+    /// Calls a follow-up endpoint. A 400 or 404 there means JourneyAPI does not offer this
+    /// follow-up for `parent` ([`ProviderError::NotOffered`], naming the button `label`).
     async fn create(
         &self,
         path: &str,
         body: &Value,
         kind: TaskKind,
+        label: &str,
         parent: &Task,
     ) -> Result<Submission> {
-        let v = self.http.post_json(path, body).await?;
+        let v = self
+            .http
+            .post_json(path, body)
+            .await
+            .map_err(|e| not_offered(e, label))?;
         submission(&v, kind, Some(parent.id.clone()))
     }
 
-    /// Reads one task (`POST /fetch`).
+    /// Reads one task (`POST /fetch`). A 400 for the id reads like a 404
+    /// ([`ProviderError::NotFound`]): JourneyAPI answers an unknown id either way.
     pub async fn fetch(&self, task_id: &str) -> Result<Task> {
         validate::task_id(task_id)?;
         let v = self
             .http
             .post_json("fetch", &json!({ "task_id": task_id }))
-            .await?;
+            .await
+            .map_err(bad_request_is_not_found)?;
         parse_task(&v, Some(task_id))
     }
 
     /// Reads 2 to 20 tasks in one request (`POST /fetch-many`). Unknown ids are
-    /// left out of the answer; entries that cannot be read are skipped.
+    /// left out of the answer; entries that cannot be read are skipped. A 400 (an unknown id
+    /// the service did not just leave out) reads as [`ProviderError::NotFound`].
     pub async fn fetch_many(&self, task_ids: &[String]) -> Result<Vec<Task>> {
         if !(FETCH_MANY_MIN..=FETCH_MANY_MAX).contains(&task_ids.len()) {
             return Err(ProviderError::invalid(
@@ -275,7 +289,8 @@ impl JourneyClient {
         let v = self
             .http
             .post_json("fetch-many", &json!({ "task_ids": task_ids }))
-            .await?;
+            .await
+            .map_err(bad_request_is_not_found)?;
         let items = v
             .get("tasks")
             .and_then(Value::as_array)
@@ -294,21 +309,31 @@ impl JourneyClient {
     }
 
     /// Any number of tasks: batches of up to 20 through `/fetch-many`, a lone
-    /// leftover through `/fetch` (a single unknown id is left out, like fetch-many).
+    /// leftover through `/fetch` (a single unknown id is left out, like fetch-many). A batch
+    /// refused as not found (a 400 or 404 about an unknown id) is read again one by one, so
+    /// only the unknown ids are left out.
     pub async fn fetch_batched(&self, task_ids: &[String]) -> Result<Vec<Task>> {
         for id in task_ids {
             validate::task_id(id)?;
         }
         let mut out = Vec::with_capacity(task_ids.len());
         for chunk in task_ids.chunks(FETCH_MANY_MAX) {
-            if let [only] = chunk {
-                match self.fetch(only).await {
-                    Ok(t) => out.push(t),
-                    Err(ProviderError::NotFound { .. }) => {}
-                    Err(e) => return Err(e),
+            let batch = match chunk {
+                [_] => None,
+                _ => Some(self.fetch_many(chunk).await),
+            };
+            match batch {
+                Some(Ok(tasks)) => out.extend(tasks),
+                None | Some(Err(ProviderError::NotFound { .. })) => {
+                    for id in chunk {
+                        match self.fetch(id).await {
+                            Ok(t) => out.push(t),
+                            Err(ProviderError::NotFound { .. }) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
                 }
-            } else {
-                out.extend(self.fetch_many(chunk).await?);
+                Some(Err(e)) => return Err(e),
             }
         }
         Ok(out)
@@ -356,6 +381,30 @@ fn no_button(id: &str) -> ProviderError {
             parse::truncate(id.trim().to_string(), 60)
         ),
     )
+}
+
+/// A 400 or 404 on a follow-up endpoint: JourneyAPI does not offer it for this parent.
+fn not_offered(e: ProviderError, label: &str) -> ProviderError {
+    match e {
+        ProviderError::NotFound { .. } | ProviderError::Rejected { status: 400, .. } => {
+            ProviderError::NotOffered {
+                provider: ProviderKind::Journey,
+                action: label.to_string(),
+            }
+        }
+        other => other,
+    }
+}
+
+/// A 400 on `/fetch` or `/fetch-many` is JourneyAPI's answer for an unknown id.
+fn bad_request_is_not_found(e: ProviderError) -> ProviderError {
+    match e {
+        ProviderError::Rejected {
+            status: 400,
+            detail,
+        } => ProviderError::NotFound { what: detail },
+        other => other,
+    }
 }
 
 fn check_index(index: u8) -> Result<u8> {
@@ -467,7 +516,7 @@ fn parse_task_as(
         image_url: parse::url(v, "image_url"),
         video_urls: parse::url_list(v, "video_urls"),
         text_results,
-        error: parse::text(v, "error"),
+        error: parse::task_error(v, "error"),
         created_at: parse::timestamp(v, "created_at"),
         actions: Vec::new(),
         raw: v.clone(),
@@ -498,9 +547,12 @@ fn kind_of(word: &str, v: &Value) -> TaskKind {
         "variations" | "variation" => match index.and_then(Value::as_str).map(str::trim) {
             Some("strong") => TaskKind::VaryStrong,
             Some("subtle") => TaskKind::VarySubtle,
-            _ => match index.and_then(parse::small_int) {
-                Some(n @ 1..=4) => TaskKind::Variation { index: n },
-                _ => TaskKind::Other { raw: w },
+            // The bare endpoint name without an index: a variation of some quadrant.
+            _ => TaskKind::Variation {
+                index: index
+                    .and_then(parse::small_int)
+                    .filter(|n| (1..=4).contains(n))
+                    .unwrap_or(0),
             },
         },
         "upscale-alt" => match parse::text(v, "type").as_deref() {
@@ -726,7 +778,8 @@ mod parse_tests {
                 factor: ZoomFactor::X1_5
             }
         );
-        // Without a ratio the kind stays "outpaint", but the grid still offers U/V.
+        // Without a ratio the kind stays "outpaint"; a zoom-out grid offers no U/V
+        // (JourneyAPI's /upscale-1x and /variations do not take it as a parent).
         let zoom = parse_task(
             &json!({"task_id": "x", "task_type": "outpaint", "status": "finished",
             "original_image_url": "https://cdn.journey.test/g.png"}),
@@ -739,7 +792,16 @@ mod parse_tests {
                 raw: "outpaint".into()
             }
         );
-        assert_eq!(zoom.actions.len(), 8);
+        assert!(zoom.actions.is_empty());
+        // The bare endpoint name "variations" is a variation grid.
+        let vars = parse_task(
+            &json!({"task_id": "x", "task_type": "variations", "status": "finished",
+            "original_image_url": "https://cdn.journey.test/g.png"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(vars.kind, TaskKind::Variation { index: 0 });
+        assert_eq!(vars.actions.len(), 8);
     }
 
     #[test]

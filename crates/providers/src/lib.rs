@@ -8,7 +8,8 @@
 //! Every client call checks its input first (nothing is sent on bad input), uses a
 //! request timeout, caps the response body and never panics on what comes back.
 //!
-//! Modules: [`model`] (types), [`error`], [`validate`] (input checks), [`status`]
+//! Modules: [`model`] (types), [`models`] (the models each provider runs), [`error`],
+//! [`validate`] (input checks), [`status`]
 //! (status words), [`action`] (buttons), [`parse`] (tolerant JSON readers),
 //! [`linkr`], [`journey`], [`client`], [`redact`] (keeps keys out of logs); HTTP plumbing is
 //! shared in a private `http` module.
@@ -23,6 +24,7 @@ mod http;
 pub mod journey;
 pub mod linkr;
 pub mod model;
+pub mod models;
 pub mod parse;
 /// Log redaction: [`redact::redact`] blanks out `Authorization` values and key-shaped tokens,
 /// and [`redact::RedactingWriter`] applies it to everything written through it.
@@ -40,4 +42,5 @@ pub use http::{DEFAULT_TIMEOUT, MAX_BODY_BYTES};
 pub use journey::JourneyClient;
 pub use linkr::LinkrClient;
 pub use model::*;
+pub use models::{available_models, model_group, model_info};
 pub use redact::{redact, RedactingWriter};

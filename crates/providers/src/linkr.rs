@@ -75,11 +75,16 @@ impl LinkrClient {
 
     /// Presses one of `parent`'s buttons: `action_id` is a raw `custom_id` from
     /// `parent.actions`, or a symbolic name (`upsample2`, `variation3`, `reroll`).
-    /// The parent must have succeeded and offer that button; buttons that need a
-    /// prompt, a mask, or are links are refused. Nothing is sent on a refusal.
+    /// The parent must have succeeded and offer that button; buttons marked
+    /// [`crate::Action::unavailable`] (Custom Zoom, Vary (Region): they need a prompt or a mask
+    /// LinkrAPI's action call cannot take), and links, are refused with that reason. Nothing is
+    /// sent on a refusal.
     pub async fn action(&self, parent: &Task, action_id: &str) -> Result<Submission> {
         validate::parent(ProviderKind::Linkr, parent)?;
         let button = find_button(parent, action_id)?;
+        if let Some(reason) = &button.unavailable {
+            return Err(ProviderError::invalid("action", reason.clone()));
+        }
         match button.mode {
             ActionMode::Send => {}
             ActionMode::NeedsPrompt => {
@@ -138,12 +143,14 @@ impl LinkrClient {
                 valid: true,
                 message: "Valid: LinkrAPI accepted the key.".into(),
             }),
-            Err(e @ (ProviderError::Unauthorized | ProviderError::Suspended { .. })) => {
-                Ok(KeyCheck {
-                    valid: false,
-                    message: format!("Key rejected: {e}"),
-                })
-            }
+            Err(
+                e @ (ProviderError::Unauthorized
+                | ProviderError::Suspended { .. }
+                | ProviderError::HoldSuspended { .. }),
+            ) => Ok(KeyCheck {
+                valid: false,
+                message: format!("Key rejected: {e}"),
+            }),
             Err(e) => Err(e),
         }
     }
@@ -262,7 +269,7 @@ pub fn parse_task(v: &Value, fallback_id: Option<&str>) -> Result<Task> {
         image_url,
         video_urls: parse::url_list(v, "video_urls"),
         text_results: Vec::new(),
-        error: parse::text(v, "error"),
+        error: parse::task_error(v, "error"),
         created_at: parse::timestamp(v, "created_at"),
         actions,
         raw: v.clone(),
@@ -464,7 +471,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(failed.status, TaskStatus::Failed);
-        assert!(failed.error.as_deref().unwrap().contains("Thank you"));
+        assert_eq!(
+            failed.error.as_deref(),
+            Some(parse::SUBSCRIPTION_NOTICE_SENTENCE),
+            "the notice reads as a sentence, not JSON"
+        );
+        assert!(failed.raw["error"].as_str().unwrap().contains("Thank you"));
+        let embeds = parse_task(
+            &json!({
+                "task_id": "f3", "action": "imagine", "status": "failed",
+                "error": json!({"embeds": [{"title": "Thank you for subscribing to Midjourney"}]}).to_string()
+            }),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            embeds.error.as_deref(),
+            Some(parse::SUBSCRIPTION_NOTICE_SENTENCE)
+        );
+        let other = parse_task(
+            &json!({"task_id": "f4", "status": "failed", "error": "Job failed"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(other.error.as_deref(), Some("Job failed"));
         let to = parse_task(&json!({"task_id": "f2", "status": "timeout"}), None).unwrap();
         assert_eq!(to.status, TaskStatus::TimedOut);
     }

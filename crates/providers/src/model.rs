@@ -337,6 +337,11 @@ pub struct Action {
     pub mode: ActionMode,
     /// The target of a link button.
     pub url: Option<String>,
+    /// Why this button cannot be sent through this provider, in one sentence (e.g. LinkrAPI's
+    /// Custom Zoom, which needs a prompt its action call does not take). `None` when it can.
+    /// The button is still listed, so the UI can show it disabled with the reason.
+    #[serde(default)]
+    pub unavailable: Option<String>,
 }
 
 /// One task as the app sees it, whichever provider it came from.
@@ -420,6 +425,35 @@ impl Task {
     }
 }
 
+/// What kind of pictures a model makes, and what it needs.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum ModelGroup {
+    /// Midjourney: a 2x2 grid with U/V buttons, polled until done.
+    MidjourneyGrid,
+    /// One image from a prompt (FLUX, nano-banana, seedream, GPT image...).
+    SingleImage,
+    /// One image edited from a reference image (`*-edit`, `seededit`, `flux-kontext-*`,
+    /// `ideogram-v3-remix`, `ideogram-v3-reframe`).
+    Edit,
+}
+
+/// One model a provider runs, for the model picker.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct ModelInfo {
+    /// The name sent as `model`: "midjourney", "flux-pro", "nano-banana"...
+    pub id: String,
+    /// What it makes.
+    pub group: ModelGroup,
+    /// True when a reference image (`ImagineRequest::reference_image`) is required.
+    pub needs_image: bool,
+    /// True when the create call answers with the finished image (no polling).
+    pub synchronous: bool,
+}
+
 /// A new prompt to run.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default, TS)]
 #[serde(rename_all = "camelCase")]
@@ -427,11 +461,12 @@ impl Task {
 pub struct ImagineRequest {
     /// The prompt; Midjourney flags may be inside it.
     pub prompt: String,
-    /// The model (JourneyAPI: midjourney, flux-pro, flux-dev, flux-schnell; LinkrAPI: midjourney only).
+    /// The model (LinkrAPI: midjourney only; JourneyAPI: see `models::available_models`, and
+    /// names the app does not know are passed through). `None` means Midjourney.
     pub model: Option<String>,
     /// One of 1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3.
     pub aspect_ratio: Option<String>,
-    /// An http(s) URL of a reference image.
+    /// An http(s) URL of a reference image (required by edit models).
     pub reference_image: Option<String>,
 }
 

@@ -222,6 +222,61 @@ pub fn text_list(v: &Value, key: &str) -> Vec<String> {
     }
 }
 
+/// The sentence shown instead of Midjourney's one-time "Thank you for subscribing" notice.
+pub const SUBSCRIPTION_NOTICE_SENTENCE: &str = "Midjourney showed its one-time welcome notice \
+    on your Discord account instead of running this job; press Retry, it works now.";
+
+/// True when a task's `error` is Midjourney's one-time "Thank you for subscribing" notice,
+/// however it is relayed: a JSON object with `embeds[].title`, with `title`, or any text
+/// that contains the words.
+pub fn is_subscription_notice(error: &str) -> bool {
+    fn says_thanks(text: &str) -> bool {
+        // "Thank you for subscribing", "Thanks for subscribing"; not "you need a subscription".
+        text.to_lowercase().contains("for subscribing")
+    }
+    fn titles(v: &Value, depth: usize) -> bool {
+        if depth > 4 {
+            return false;
+        }
+        match v {
+            Value::Object(map) => {
+                ["title", "description"]
+                    .iter()
+                    .any(|k| map.get(*k).and_then(Value::as_str).is_some_and(says_thanks))
+                    || map
+                        .iter()
+                        .filter(|(_, child)| child.is_object() || child.is_array())
+                        .take(MAX_TEXTS)
+                        .any(|(_, child)| titles(child, depth + 1))
+            }
+            Value::Array(items) => items
+                .iter()
+                .take(MAX_TEXTS)
+                .any(|child| titles(child, depth + 1)),
+            Value::String(s) => says_thanks(s),
+            _ => false,
+        }
+    }
+    if says_thanks(error) {
+        return true;
+    }
+    match serde_json::from_str::<Value>(error.trim()) {
+        Ok(v) => titles(&v, 0),
+        Err(_) => false,
+    }
+}
+
+/// A task's `error` field, with Midjourney's subscription notice replaced by
+/// [`SUBSCRIPTION_NOTICE_SENTENCE`] (the raw text stays in the task's `raw` JSON).
+pub fn task_error(v: &Value, key: &str) -> Option<String> {
+    let error = text(v, key)?;
+    if is_subscription_notice(&error) {
+        Some(SUBSCRIPTION_NOTICE_SENTENCE.to_string())
+    } else {
+        Some(error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +340,42 @@ mod tests {
         assert_eq!(int(&v, "n"), Some(12));
         let many: Vec<String> = (0..100).map(|i| format!("https://x/{i}.png")).collect();
         assert_eq!(url_list(&json!({ "u": many }), "u").len(), MAX_URLS);
+    }
+
+    #[test]
+    fn subscription_notices_in_any_shape() {
+        for blob in [
+            json!({"embeds": [{"title": "Thank you for subscribing to Midjourney", "description": "..."}]}),
+            json!({"title": "Thank you for subscribing", "type": "subscription_notice"}),
+            json!({"message": {"embeds": [{"title": "Thanks for subscribing!"}]}}),
+            json!([{"title": "Thank you for subscribing to Midjourney!"}]),
+        ] {
+            assert!(is_subscription_notice(&blob.to_string()), "{blob}");
+        }
+        assert!(is_subscription_notice(
+            "Discord said: Thank you for subscribing to Midjourney"
+        ));
+        assert!(is_subscription_notice(
+            "{\"title\": \"Thanks for subscribing"
+        ));
+        for other in [
+            "Banned prompt detected",
+            "You need an active subscription to use this command. Thank you.",
+            "{\"title\": \"Job failed\"}",
+            "",
+            "{}",
+            "[[[[[[[[[[[[",
+        ] {
+            assert!(!is_subscription_notice(other), "{other}");
+        }
+        let v = json!({"error": json!({"embeds": [{"title": "Thank you for subscribing"}]}).to_string()});
+        assert_eq!(
+            task_error(&v, "error").as_deref(),
+            Some(SUBSCRIPTION_NOTICE_SENTENCE)
+        );
+        let v = json!({"error": "GPU on fire"});
+        assert_eq!(task_error(&v, "error").as_deref(), Some("GPU on fire"));
+        assert_eq!(task_error(&json!({"error": null}), "error"), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Each check returns [`ProviderError::InvalidInput`] with a sentence saying what to change.
 
 use crate::error::{ProviderError, Result};
-use crate::model::{ImagineRequest, ProviderKind, Task, TaskStatus};
+use crate::model::{ImagineRequest, ModelGroup, ProviderKind, Task, TaskStatus};
+use crate::models;
 
 /// The longest prompt accepted, in characters.
 pub const MAX_PROMPT_CHARS: usize = 6000;
@@ -13,12 +14,15 @@ pub const MAX_TASK_ID_LEN: usize = 128;
 pub const MAX_URL_LEN: usize = 4096;
 /// The aspect ratios both providers understand.
 pub const ASPECT_RATIOS: [&str; 7] = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
+/// The longest model name sent.
+pub const MAX_MODEL_CHARS: usize = 100;
 /// Models LinkrAPI runs (only Midjourney, through the user's own subscription).
-pub const LINKR_MODELS: [&str; 1] = ["midjourney"];
-/// Models JourneyAPI runs.
-pub const JOURNEY_MODELS: [&str; 4] = ["midjourney", "flux-pro", "flux-dev", "flux-schnell"];
+pub const LINKR_MODELS: [&str; 1] = models::LINKR_MODEL_IDS;
+/// Models JourneyAPI documents (the full entries: [`models::available_models`]).
+pub const JOURNEY_MODELS: [&str; 30] = models::JOURNEY_MODEL_IDS;
 
-/// The models a provider accepts, for settings screens.
+/// The model names a provider lists, for settings screens ([`models::available_models`] has
+/// what each one makes and needs).
 pub fn models_for(provider: ProviderKind) -> &'static [&'static str] {
     match provider {
         ProviderKind::Linkr => &LINKR_MODELS,
@@ -60,21 +64,37 @@ pub fn aspect_ratio(ratio: &str) -> Result<()> {
     }
 }
 
-/// A model must be one the provider runs.
+/// A model name: LinkrAPI runs only Midjourney; JourneyAPI gets any sensible name, listed
+/// or not (the service decides), but not an empty one, one with control characters, or one
+/// longer than [`MAX_MODEL_CHARS`].
 pub fn model(provider: ProviderKind, model: &str) -> Result<()> {
-    let models = models_for(provider);
-    if models.contains(&model.trim()) {
-        Ok(())
-    } else {
-        Err(ProviderError::invalid(
+    let name = model.trim();
+    if name.is_empty() {
+        return Err(ProviderError::invalid(
+            "model",
+            "The model name is empty. Choose a model.",
+        ));
+    }
+    if name.chars().any(char::is_control) || name.chars().count() > MAX_MODEL_CHARS {
+        return Err(ProviderError::invalid(
             "model",
             format!(
-                "{} does not offer the model \"{}\". Choose one of {}.",
-                provider.display_name(),
-                shorten(model),
-                models.join(", ")
+                "\"{}\" is not a model name. Choose a model from the list.",
+                shorten(&name.replace(char::is_control, " "))
             ),
-        ))
+        ));
+    }
+    match provider {
+        ProviderKind::Journey => Ok(()),
+        ProviderKind::Linkr if models::model_info(provider, name).is_some() => Ok(()),
+        ProviderKind::Linkr => Err(ProviderError::invalid(
+            "model",
+            format!(
+                "LinkrAPI runs only Midjourney, not \"{}\". Choose midjourney, or use JourneyAPI \
+                 for other models.",
+                shorten(name)
+            ),
+        )),
     }
 }
 
@@ -128,7 +148,8 @@ pub fn task_id(id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks a whole imagine request for one provider.
+/// Checks a whole imagine request for one provider. An edit model (see
+/// [`models::model_group`]) needs a reference image.
 pub fn imagine(provider: ProviderKind, req: &ImagineRequest) -> Result<()> {
     prompt(&req.prompt)?;
     if let Some(m) = &req.model {
@@ -139,6 +160,21 @@ pub fn imagine(provider: ProviderKind, req: &ImagineRequest) -> Result<()> {
     }
     if let Some(url) = &req.reference_image {
         http_url("reference_image", url)?;
+    }
+    if let Some(m) = &req.model {
+        let has_image = req
+            .reference_image
+            .as_deref()
+            .is_some_and(|u| !u.trim().is_empty());
+        if models::model_group(m) == ModelGroup::Edit && !has_image {
+            return Err(ProviderError::invalid(
+                "reference_image",
+                format!(
+                    "{} edits an image: add a reference image (an http or https link) to edit.",
+                    shorten(m.trim())
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -163,6 +199,18 @@ pub fn parent(provider: ProviderKind, parent: &Task) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A button the parent lists as unavailable ([`crate::Action::unavailable`]) is refused with
+/// its reason; ids the parent does not list are left to the client's own checks.
+pub fn action_available(parent: &Task, action_id: &str) -> Result<()> {
+    match parent
+        .find_action(action_id.trim())
+        .and_then(|a| a.unavailable.as_deref())
+    {
+        Some(reason) => Err(ProviderError::invalid("action", reason)),
+        None => Ok(()),
+    }
 }
 
 /// Cuts user text for quoting in a message.
@@ -198,8 +246,21 @@ mod tests {
         assert!(aspect_ratio("16:9").is_ok());
         assert!(aspect_ratio("5:4").is_err());
         assert!(model(ProviderKind::Journey, "flux-pro").is_ok());
-        assert!(model(ProviderKind::Journey, "dall-e").is_err());
-        assert!(model(ProviderKind::Linkr, "flux-pro").is_err());
+        assert!(
+            model(ProviderKind::Journey, "dall-e").is_ok(),
+            "unknown names pass through"
+        );
+        assert!(model(ProviderKind::Journey, &"m".repeat(100)).is_ok());
+        for bad in ["", "   ", "flux\npro", "a\u{7}", &"m".repeat(101)] {
+            let e = model(ProviderKind::Journey, bad).unwrap_err();
+            assert_eq!(e.code(), "invalid_input", "{bad:?}");
+        }
+        assert!(model(ProviderKind::Linkr, "midjourney").is_ok());
+        let e = model(ProviderKind::Linkr, "flux-pro").unwrap_err();
+        assert!(
+            e.to_string().contains("LinkrAPI runs only Midjourney"),
+            "{e}"
+        );
         assert!(http_url("image_url", "https://x.test/a.png").is_ok());
         assert!(http_url("image_url", "http://127.0.0.1:8/a.png").is_ok());
         for bad in [
@@ -212,6 +273,34 @@ mod tests {
         ] {
             assert!(http_url("image_url", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn edit_models_need_a_reference_image() {
+        let req = |m: &str, image: Option<&str>| ImagineRequest {
+            prompt: "make the sky pink".into(),
+            model: Some(m.into()),
+            aspect_ratio: None,
+            reference_image: image.map(str::to_string),
+        };
+        for m in [
+            "flux-kontext-pro",
+            "seededit",
+            "ideogram-v3-remix",
+            "some-new-edit",
+        ] {
+            let e = imagine(ProviderKind::Journey, &req(m, None)).unwrap_err();
+            assert_eq!(
+                e,
+                ProviderError::invalid(
+                    "reference_image",
+                    format!("{m} edits an image: add a reference image (an http or https link) to edit.")
+                )
+            );
+            assert!(imagine(ProviderKind::Journey, &req(m, Some("https://x.test/a.png"))).is_ok());
+        }
+        assert!(imagine(ProviderKind::Journey, &req("flux-pro", None)).is_ok());
+        assert!(imagine(ProviderKind::Journey, &req("brand-new", None)).is_ok());
     }
 
     #[test]

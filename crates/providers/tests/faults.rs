@@ -9,7 +9,7 @@ use atelier_providers::{
     ActionInput, ImagineRequest, JourneyClient, LinkrClient, ProviderClient, ProviderError,
     ProviderKind, Task, TaskKind, TaskStatus, UpscaleAltType, VariationTarget, ZoomFactor,
 };
-use atelier_simulator::{FaultKind, FaultRule, Simulator, Target};
+use atelier_simulator::{FaultKind, FaultRule, Phase, Simulator, Target};
 use common::*;
 
 fn req(prompt: &str) -> ImagineRequest {
@@ -59,8 +59,40 @@ async fn status_faults_give_typed_errors() {
         assert!(!e.is_retryable());
 
         let e = inject_and_imagine(&sim, &client, FaultKind::Forbidden).await;
-        assert_eq!(e.code(), "suspended", "{k:?}: {e:?}");
-        assert!(e.to_string().to_lowercase().contains("suspended"), "{e}");
+        match k {
+            ProviderKind::Linkr => {
+                assert_eq!(e.code(), "hold_suspended", "{e:?}");
+                assert!(e.to_string().contains("Hold account is suspended"), "{e}");
+                assert!(e.to_string().contains("LinkrAPI dashboard"), "{e}");
+            }
+            ProviderKind::Journey => assert_eq!(e.code(), "suspended", "{e:?}"),
+        }
+        assert!(e.to_string().contains("account is suspended"), "{e}");
+        assert!(!e.is_retryable());
+
+        // LinkrAPI's documented 502: the Hold cannot reach Discord. Not retried, and it
+        // says where to fix it. JourneyAPI's 502 stays an outage worth retrying.
+        let e = inject_and_imagine(&sim, &client, FaultKind::DiscordUnreachable).await;
+        match k {
+            ProviderKind::Linkr => {
+                assert_eq!(
+                    e,
+                    ProviderError::DiscordUnreachable {
+                        detail: "Failed to connect to Discord".into()
+                    }
+                );
+                assert!(!e.is_retryable());
+                assert_eq!(
+                    e.to_string(),
+                    "LinkrAPI cannot reach your Discord account; check the Hold's Discord \
+                     token on the LinkrAPI dashboard."
+                );
+            }
+            ProviderKind::Journey => {
+                assert_eq!(e.code(), "unavailable", "{e:?}");
+                assert!(e.is_retryable());
+            }
+        }
 
         let e = inject_and_imagine(
             &sim,
@@ -259,9 +291,22 @@ async fn content_policy_and_task_failures() {
         .expect("submit");
     let t = wait(&linkr, &sub.task_id).await;
     assert_eq!(t.status, TaskStatus::Failed);
-    assert!(
-        t.error.as_deref().unwrap_or_default().contains("Thank you"),
+    assert_eq!(
+        t.error.as_deref(),
+        Some(
+            "Midjourney showed its one-time welcome notice on your Discord account instead of \
+             running this job; press Retry, it works now."
+        ),
         "{t:?}"
+    );
+    // Retry: the same prompt again goes through.
+    let again = linkr
+        .imagine(&req("first job [[thank-you]]"))
+        .await
+        .expect("retry");
+    assert_eq!(
+        wait(&linkr, &again.task_id).await.status,
+        TaskStatus::Succeeded
     );
 }
 
@@ -309,9 +354,23 @@ async fn bad_input_sends_nothing() {
                 },
             ),
             (
-                "model",
+                "model with control characters",
                 ImagineRequest {
-                    model: Some("dall-e-3".into()),
+                    model: Some("flux\u{7}pro".into()),
+                    ..req("a cat")
+                },
+            ),
+            (
+                "absurdly long model",
+                ImagineRequest {
+                    model: Some("m".repeat(101)),
+                    ..req("a cat")
+                },
+            ),
+            (
+                "edit model without an image",
+                ImagineRequest {
+                    model: Some("flux-kontext-pro".into()),
                     ..req("a cat")
                 },
             ),
@@ -481,4 +540,54 @@ async fn client_construction_checks() {
     let e = c.account().await.unwrap_err();
     assert_eq!(e.code(), "network", "{e:?}");
     assert!(e.is_retryable());
+}
+
+#[tokio::test]
+async fn journey_400_on_fetch_reads_as_not_found() {
+    let sim = sim().await;
+    let j = journey(&sim);
+    let pc = ProviderClient::Journey(j.clone());
+    let a = pc.imagine(&req("one")).await.expect("a").task_id;
+    let b = pc.imagine(&req("two")).await.expect("b").task_id;
+    let bad_request = || {
+        FaultRule::new(FaultKind::ClientError {
+            status: 400,
+            message: Some("Invalid task_id".into()),
+        })
+        .provider(Target::Journey)
+        .phase(Phase::Poll)
+        .times(1)
+    };
+    sim.inject(bad_request());
+    let e = j.fetch(&a).await.expect_err("400");
+    assert_eq!(
+        e,
+        ProviderError::NotFound {
+            what: "Invalid task_id".into()
+        }
+    );
+    sim.inject(bad_request());
+    let e = j
+        .fetch_many(&[a.clone(), b.clone()])
+        .await
+        .expect_err("400");
+    assert_eq!(e.code(), "not_found");
+    // Through the unified client, a refused batch is read again one by one.
+    sim.inject(bad_request());
+    sim.clear_requests();
+    let tasks = pc
+        .fetch_many(&[a.clone(), b.clone()])
+        .await
+        .expect("read one by one");
+    let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, [a.as_str(), b.as_str()]);
+    let paths: Vec<String> = sim.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/journey/api/v1/fetch-many",
+            "/journey/api/v1/fetch",
+            "/journey/api/v1/fetch"
+        ]
+    );
 }

@@ -104,14 +104,15 @@ async fn full_flow(client: &ProviderClient) {
             .action(&single, &action_id(&single, label), &ActionInput::default())
             .await
             .unwrap_or_else(|e| panic!("{label}: {e}"));
-        assert_eq!(s.kind, kind, "{label}");
+        assert_eq!(s.kind, kind.clone(), "{label}");
         let t = wait_ok(client, &s.task_id).await;
         if is_grid {
             assert_grid(&t).await;
-            assert!(
-                t.actions.iter().any(|a| a.group == ActionGroup::Upscale),
-                "{label} result offers U buttons"
-            );
+            // Midjourney on Discord offers U/V on every grid; JourneyAPI's /upscale-1x and
+            // /variations take only imagine, reroll, variation and blend grids.
+            let offers_u = t.actions.iter().any(|a| a.group == ActionGroup::Upscale);
+            let expected = client.kind() == ProviderKind::Linkr || kind == TaskKind::VaryStrong;
+            assert_eq!(offers_u, expected, "{label} result offers U buttons");
         } else {
             assert_single(&t).await;
         }
@@ -338,4 +339,66 @@ async fn wire_format_and_auth_scheme() {
     assert_eq!(jb["model"], "midjourney");
     assert_eq!(jb["aspect_ratio"], "16:9");
     assert_eq!(jb["image_url"], "https://example.com/ref.png");
+}
+
+#[tokio::test]
+async fn linkr_documented_and_observed_shapes_give_the_same_task() {
+    let sim = sim().await;
+    let pc = ProviderClient::Linkr(linkr(&sim));
+    let sub = pc.imagine(&req("a copper kettle")).await.expect("imagine");
+    // The documented shape (the simulator's default): only the grid, emoji as labels.
+    let grid = wait_ok(&pc, &sub.task_id).await;
+    assert!(grid.raw.get("images").is_none() && grid.raw.get("grid_url").is_none());
+    assert!(
+        grid.image_urls.is_empty(),
+        "the app splits the grid locally"
+    );
+    assert_eq!(grid.grid_url.as_deref(), grid.raw["image_url"].as_str());
+    assert_png(grid.grid_url.as_deref().expect("grid")).await;
+    let u1 = pc
+        .action(&grid, "upsample1", &ActionInput::default())
+        .await
+        .expect("U1");
+    let single = wait_ok(&pc, &u1.task_id).await;
+
+    // The observed shape: `images`, `grid_url`, `cdn_url`, emoji in an `emoji` field.
+    sim.set_observed_extras(true);
+    let grid_seen = pc.fetch(&grid.id).await.expect("fetch");
+    let single_seen = pc.fetch(&single.id).await.expect("fetch");
+    assert_eq!(grid_seen.image_urls.len(), 4);
+    assert_eq!(grid_seen.grid_url, grid.grid_url);
+    assert_eq!(grid_seen.raw["components"][4]["emoji"], "🔄");
+    assert_eq!(grid_seen.raw["components"][4]["label"], "");
+
+    // Either way the same buttons: readable labels, emoji kept, U/V rows.
+    for (documented, observed) in [(&grid, &grid_seen), (&single, &single_seen)] {
+        assert_eq!(documented.actions, observed.actions);
+        assert_eq!(documented.kind, observed.kind);
+        assert_eq!(documented.image_url, observed.image_url);
+    }
+    let reroll = grid.find_action(&action_id(&grid, "Reroll")).cloned();
+    assert_eq!(reroll.and_then(|a| a.emoji).as_deref(), Some("🔄"));
+    assert_eq!(
+        grid.actions
+            .iter()
+            .filter(|a| a.group == ActionGroup::Upscale)
+            .count(),
+        4
+    );
+    assert_eq!(
+        grid.actions
+            .iter()
+            .filter(|a| a.group == ActionGroup::Variation)
+            .count(),
+        4
+    );
+    for d in PanDirection::ALL {
+        let a = single
+            .actions
+            .iter()
+            .find(|a| a.kind == Some(TaskKind::Pan { direction: d }))
+            .expect("pan button");
+        assert_eq!(a.label, format!("Pan {}", d.as_str()));
+        assert_eq!(a.emoji.as_deref(), Some(d.emoji()));
+    }
 }

@@ -13,6 +13,10 @@ pub struct SimulatorConfig {
     pub journey_key: String,
     /// JourneyAPI credits at start; `/account` reports them going down.
     pub starting_credits: i64,
+    /// Answer LinkrAPI fetches with the extras third-party clients observed on the live
+    /// service (`images`, `grid_url`, `cdn_url`, emoji in an `emoji` field) instead of the
+    /// documented shape. Off by default: tests turn it on explicitly.
+    pub observed_extras: bool,
 }
 
 impl Default for SimulatorConfig {
@@ -23,6 +27,7 @@ impl Default for SimulatorConfig {
             linkr_key: "lkr_demo".to_string(),
             journey_key: "japi_demo".to_string(),
             starting_credits: 12_000,
+            observed_extras: false,
         }
     }
 }
@@ -48,6 +53,7 @@ mod tests {
         assert_eq!(c.linkr_key, "lkr_demo");
         assert_eq!(c.journey_key, "japi_demo");
         assert_eq!(c.starting_credits, 12_000);
+        assert!(!c.observed_extras, "the documented shapes by default");
     }
 
     #[test]

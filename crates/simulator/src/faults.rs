@@ -100,13 +100,26 @@ pub enum FaultKind {
     SubscriptionNotice,
     /// 401 in the provider's shape.
     Unauthorized,
-    /// 403 ("Hold suspended").
+    /// 403 (Linkr: "Hold account is suspended").
     Forbidden,
+    /// 502 "Failed to connect to Discord": LinkrAPI's documented 502, when the Hold's Discord
+    /// login no longer works (JourneyAPI gets the same message in its own shape).
+    DiscordUnreachable,
     /// 429, with `Retry-After: <secs>` when set.
     RateLimited {
         /// Seconds for the `Retry-After` header; no header when absent.
         #[serde(default)]
         retry_after_secs: Option<u64>,
+    },
+    /// Another 4xx (400, 404, 422, ...) in the provider's error shape; statuses outside
+    /// 400..=499 become 400.
+    ClientError {
+        /// The status code.
+        #[serde(default = "default_client_status")]
+        status: u16,
+        /// The message; a plain default for the status when absent.
+        #[serde(default)]
+        message: Option<String>,
     },
     /// A 5xx status (500, 502, 503, ...); other values become 500.
     ServerError {
@@ -134,6 +147,10 @@ pub enum FaultKind {
 
 fn default_server_status() -> u16 {
     500
+}
+
+fn default_client_status() -> u16 {
+    400
 }
 
 /// One fault rule: applies `kind` to the next `times` requests matching provider + phase.
@@ -210,13 +227,19 @@ pub fn policy_reason(reason: &Option<String>) -> String {
     })
 }
 
-/// The error text of Midjourney's "Thank you for subscribing" notice, as LinkrAPI relays it.
+/// The error text of Midjourney's one-time "Thank you for subscribing" notice, as LinkrAPI
+/// relays it: the Discord message (an embed) as a JSON blob.
 pub fn subscription_notice() -> String {
     serde_json::json!({
-        "title": "Thank you for subscribing",
-        "description": "Thank you for subscribing to Midjourney! Your subscription is now \
-                        active. Please try your command again.",
-        "type": "subscription_notice"
+        "type": "subscription_notice",
+        "content": "",
+        "embeds": [{
+            "type": "rich",
+            "title": "Thank you for subscribing to Midjourney",
+            "description": "Your subscription is now active. Welcome! Please try your \
+                            command again.",
+            "color": 5_763_719
+        }]
     })
     .to_string()
 }
@@ -310,6 +333,7 @@ fn parse_marker(inner: &str, raw: String) -> Option<Marker> {
         "thank_you" | "subscription" => FaultKind::SubscriptionNotice,
         "401" | "unauthorized" => FaultKind::Unauthorized,
         "403" | "forbidden" => FaultKind::Forbidden,
+        "discord" | "discord_unreachable" => FaultKind::DiscordUnreachable,
         "429" | "rate_limited" => FaultKind::RateLimited {
             retry_after_secs: match arg {
                 Some("none") => None,
@@ -330,10 +354,14 @@ fn parse_marker(inner: &str, raw: String) -> Option<Marker> {
         "wrong_content_type" | "html" => FaultKind::WrongContentType,
         other => {
             let status: u16 = other.parse().ok()?;
-            if !(500..=599).contains(&status) {
-                return None;
+            match status {
+                400..=499 => FaultKind::ClientError {
+                    status,
+                    message: None,
+                },
+                500..=599 => FaultKind::ServerError { status },
+                _ => return None,
             }
-            FaultKind::ServerError { status }
         }
     };
     let times = if kind == FaultKind::SubscriptionNotice && times.is_none() {
@@ -411,7 +439,9 @@ impl FaultBook {
         effect
     }
 
-    /// Whether a submit-side marker applies this time (counts per marker + prompt).
+    /// Whether a submit-side marker applies this time. Counts per marker + prompt, except the
+    /// subscription notice: Midjourney shows it once per account, so its markers share one
+    /// counter whatever the prompt (the first task carrying one fails, later ones succeed).
     pub fn marker_fires(&mut self, marker: &Marker, prompt: &str) -> bool {
         let Some(limit) = marker.times else {
             return true;
@@ -419,10 +449,12 @@ impl FaultBook {
         if self.marker_hits.len() >= MAX_MARKER_COUNTERS {
             self.marker_hits.clear();
         }
-        let hits = self
-            .marker_hits
-            .entry(format!("{}\u{1f}{}", marker.raw, prompt))
-            .or_insert(0);
+        let key = if marker.kind == FaultKind::SubscriptionNotice {
+            "\u{1f}subscription_notice".to_string()
+        } else {
+            format!("{}\u{1f}{}", marker.raw, prompt)
+        };
+        let hits = self.marker_hits.entry(key).or_insert(0);
         if *hits < limit {
             *hits += 1;
             true
@@ -438,10 +470,7 @@ pub async fn respond(kind: &FaultKind, provider: Provider, abort: Option<&ConnAb
         FaultKind::ContentPolicy { reason } => reply::error(provider, 400, &policy_reason(reason)),
         FaultKind::Unauthorized => reply::unauthorized(provider),
         FaultKind::Forbidden => match provider {
-            Provider::Linkr => reply::linkr_error(
-                403,
-                "Hold suspended: the Midjourney account behind this key is suspended",
-            ),
+            Provider::Linkr => reply::linkr_error(403, "Hold account is suspended"),
             Provider::Journey => reply::journey_error(403, "Forbidden: this account is suspended"),
         },
         FaultKind::RateLimited { retry_after_secs } => {
@@ -460,12 +489,29 @@ pub async fn respond(kind: &FaultKind, provider: Provider, abort: Option<&ConnAb
                 500
             };
             let msg = match status {
-                502 => "Bad gateway: the provider cannot reach Discord",
+                502 => "Bad gateway",
                 503 => "Service temporarily unavailable",
                 504 => "Gateway timeout",
                 _ => "Internal server error",
             };
             reply::error(provider, status, msg)
+        }
+        FaultKind::DiscordUnreachable => {
+            reply::error(provider, 502, "Failed to connect to Discord")
+        }
+        FaultKind::ClientError { status, message } => {
+            let status = if (400..=499).contains(status) {
+                *status
+            } else {
+                400
+            };
+            let fallback = match status {
+                402 => "Insufficient credits",
+                404 => "Not found",
+                422 => "Unprocessable request",
+                _ => "Bad request",
+            };
+            reply::error(provider, status, message.as_deref().unwrap_or(fallback))
         }
         FaultKind::ConnectionReset => match abort {
             Some(abort) => {
@@ -567,8 +613,11 @@ mod tests {
         assert!(!m[0].poll);
         assert_eq!(m[1].kind, FaultKind::ServerError { status: 503 });
         assert!(m[1].poll);
+        let m = parse_markers("[[fault:discord]] [[fault:discord_unreachable@poll*2]]");
+        assert_eq!(m[0].kind, FaultKind::DiscordUnreachable);
+        assert_eq!((m[1].poll, m[1].times), (true, Some(2)));
         let m = parse_markers(
-            "[[fault:429:none]] [[thank-you]] [[fault:418]] [[fault:oversized:1000]]",
+            "[[fault:429:none]] [[thank-you]] [[fault:318]] [[fault:oversized:1000]] [[fault:404@poll]]",
         );
         assert_eq!(
             m[0].kind,
@@ -579,6 +628,14 @@ mod tests {
         assert_eq!(m[1].kind, FaultKind::SubscriptionNotice);
         assert_eq!(m[1].times, Some(1));
         assert_eq!(m[2].kind, FaultKind::Oversized { bytes: Some(1000) });
+        assert_eq!(
+            m[3].kind,
+            FaultKind::ClientError {
+                status: 404,
+                message: None
+            }
+        );
+        assert!(m[3].poll);
         assert!(parse_markers("[[fault:").is_empty());
         assert!(parse_markers("]] [[ [[fault:x@nowhere]]").is_empty());
     }
@@ -653,5 +710,25 @@ mod tests {
         assert!(book.marker_fires(m, "p1"));
         assert!(!book.marker_fires(m, "p1"));
         assert!(book.marker_fires(m, "p2"));
+    }
+
+    #[test]
+    fn the_subscription_notice_comes_once_whatever_the_prompt() {
+        let mut book = FaultBook::default();
+        let m = &parse_markers("[[thank-you]]")[0];
+        assert!(book.marker_fires(m, "first [[thank-you]]"));
+        assert!(!book.marker_fires(m, "first [[thank-you]]"));
+        assert!(!book.marker_fires(m, "another prompt [[thank-you]]"));
+        book.clear();
+        assert!(
+            book.marker_fires(m, "another prompt [[thank-you]]"),
+            "re-armed"
+        );
+        let blob: serde_json::Value =
+            serde_json::from_str(&subscription_notice()).expect("the notice is JSON");
+        assert_eq!(
+            blob["embeds"][0]["title"],
+            "Thank you for subscribing to Midjourney"
+        );
     }
 }

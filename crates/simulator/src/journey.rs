@@ -1,4 +1,5 @@
-//! JourneyAPI under `/journey/api/v1`: imagine (Midjourney and synchronous FLUX models),
+//! JourneyAPI under `/journey/api/v1`: imagine (Midjourney, and every other model
+//! synchronously),
 //! the Midjourney follow-ups, blend, describe, fetch, fetch-many and account.
 
 use axum::body::{to_bytes, Bytes};
@@ -20,14 +21,27 @@ use crate::task::{new_task, Dir, Kind, Media, NewTask, Output, State as TaskStat
 use crate::timing::Stage;
 use crate::util::lock;
 
-/// Models `/imagine` accepts; every one but `midjourney` finishes synchronously.
-pub const MODELS: [&str; 5] = [
-    "midjourney",
-    "flux-pro",
-    "flux-dev",
-    "flux-schnell",
-    "flux-1.1-pro",
-];
+/// The longest `model` name `/imagine` accepts.
+pub const MAX_MODEL_CHARS: usize = 200;
+
+/// Whether `/imagine` takes this `model`: any non-empty name without control characters (the
+/// real service decides; the simulator stays tolerant). Every one but `midjourney` finishes
+/// synchronously.
+pub fn model_accepted(model: &str) -> bool {
+    !model.trim().is_empty()
+        && model.chars().count() <= MAX_MODEL_CHARS
+        && !model.chars().any(char::is_control)
+}
+
+/// Edit models, which need an `image_url`: `*-edit`, `seededit`, `flux-kontext-*`,
+/// `ideogram-v3-remix`, `ideogram-v3-reframe`.
+pub fn is_edit_model(model: &str) -> bool {
+    model.ends_with("-edit")
+        || model == "seededit"
+        || model.starts_with("flux-kontext-")
+        || model == "ideogram-v3-remix"
+        || model == "ideogram-v3-reframe"
+}
 
 /// Aspect ratios `/imagine` accepts.
 pub const ASPECT_RATIOS: [&str; 7] = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
@@ -50,13 +64,16 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account))
 }
 
-/// Credits an imagine with `model` costs.
+/// Credits an imagine with `model` costs: Midjourney 4; flux-schnell 1, flux-dev 2,
+/// flux-pro / flux-1.1-pro 3; edit models 3; any other model 2.
 pub fn imagine_cost(model: &str) -> i64 {
     match model {
+        "midjourney" => 4,
         "flux-schnell" => 1,
         "flux-dev" => 2,
         "flux-pro" | "flux-1.1-pro" => 3,
-        _ => 4,
+        m if is_edit_model(m) => 3,
+        _ => 2,
     }
 }
 
@@ -84,8 +101,11 @@ pub fn view(state: &AppState, task: &Task, now: f64) -> Value {
         "task_type": task.kind.journey_type(),
         "model": task.model,
         "status": status,
-        "percentage": pct.to_string(),
     });
+    // As documented: no `percentage` on a failed task.
+    if !matches!(st, TaskState::Failed(..)) {
+        v["percentage"] = json!(pct.to_string());
+    }
     match &st {
         TaskState::Done => match &task.media {
             Media::Grid { .. } => {
@@ -174,6 +194,22 @@ fn take_parent(
 fn is_grid(t: &Task) -> bool {
     t.kind.output() == Output::Grid
 }
+
+/// The grids `/upscale-1x` and `/variations` (by index) take: imagine, reroll, variations
+/// and blend. Pan and zoom-out results are grids too, but not parents of these.
+fn is_upscalable_grid(t: &Task) -> bool {
+    matches!(
+        t.kind,
+        Kind::Imagine
+            | Kind::Reroll
+            | Kind::Variation(_)
+            | Kind::VarySubtle
+            | Kind::VaryStrong
+            | Kind::Blend
+    )
+}
+
+const GRID_RULE: &str = "Parent task must be an imagine, reroll, variation or blend grid";
 
 fn is_upscale_1x(t: &Task) -> bool {
     matches!(t.kind, Kind::Upscale(_))
@@ -296,21 +332,19 @@ async fn imagine(State(state): State<AppState>, req: Request) -> Response {
     };
     let model = match ctx.body.get("model") {
         None | Some(Value::Null) => "midjourney".to_string(),
-        Some(Value::String(m)) if MODELS.contains(&m.as_str()) => m.clone(),
-        Some(other) => {
-            let shown = other
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or(other.to_string());
-            return journey_error(
-                400,
-                &format!(
-                    "Unsupported model: {shown}. Use one of {}",
-                    MODELS.join(", ")
-                ),
-            );
-        }
+        Some(Value::String(m)) if model_accepted(m) => m.trim().to_string(),
+        Some(_) => return journey_error(400, "model must be a non-empty model name"),
     };
+    let image_url = str_field(&ctx.body, "image_url")
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string);
+    if is_edit_model(&model) && image_url.is_none() {
+        return journey_error(
+            400,
+            &format!("image_url is required for the edit model {model}"),
+        );
+    }
     let ratio = match ctx.body.get("aspect_ratio") {
         None | Some(Value::Null) => None,
         Some(Value::String(r)) if ASPECT_RATIOS.contains(&r.as_str()) => parse_ratio(r),
@@ -335,8 +369,8 @@ async fn imagine(State(state): State<AppState>, req: Request) -> Response {
         cost: imagine_cost(&model),
         model,
         aspect,
-        reference_image: str_field(&ctx.body, "image_url").map(str::to_string),
-        extra: String::new(),
+        extra: image_url.clone().unwrap_or_default(),
+        reference_image: image_url,
         prompt,
     };
     create(&state, ctx, c).await
@@ -357,13 +391,7 @@ async fn upscale_1x(State(state): State<AppState>, req: Request) -> Response {
         return journey_error(400, INDEX_RULE);
     };
     let kind = Kind::Upscale(index);
-    match take_parent(
-        &state,
-        &ctx.body,
-        kind,
-        &is_grid,
-        "Parent task must be a grid",
-    ) {
+    match take_parent(&state, &ctx.body, kind, &is_upscalable_grid, GRID_RULE) {
         Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
         Err(r) => r.respond(),
     }
@@ -446,13 +474,7 @@ async fn variations(State(state): State<AppState>, req: Request) -> Response {
         },
     };
     let result = if grid_parent {
-        take_parent(
-            &state,
-            &ctx.body,
-            kind,
-            &is_grid,
-            "Parent task must be a grid",
-        )
+        take_parent(&state, &ctx.body, kind, &is_upscalable_grid, GRID_RULE)
     } else {
         take_parent(
             &state,
@@ -653,4 +675,39 @@ async fn account(State(state): State<AppState>) -> Response {
             "plan": account.plan,
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_are_taken_tolerantly() {
+        for m in [
+            "midjourney",
+            "flux-pro",
+            "nano-banana-hd",
+            "a-model-from-next-year",
+        ] {
+            assert!(model_accepted(m), "{m}");
+        }
+        for m in ["", "   ", "a\nb", &"m".repeat(201)] {
+            assert!(!model_accepted(m), "{m:?}");
+        }
+        for m in [
+            "qwen-image-edit",
+            "ideogram-v3-edit",
+            "seededit",
+            "flux-kontext-pro",
+            "flux-kontext-max",
+            "ideogram-v3-remix",
+            "ideogram-v3-reframe",
+        ] {
+            assert!(is_edit_model(m), "{m}");
+        }
+        assert!(!is_edit_model("flux-pro") && !is_edit_model("ideogram-v3"));
+        assert_eq!(imagine_cost("midjourney"), 4);
+        assert_eq!(imagine_cost("flux-schnell"), 1);
+        assert_eq!(imagine_cost("nano-banana"), 2);
+    }
 }

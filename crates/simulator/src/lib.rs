@@ -153,6 +153,21 @@ impl Simulator {
         lock(&self.state.account).credits = credits;
     }
 
+    /// Switches LinkrAPI fetches between the documented shape (`false`, the default) and the
+    /// shape third-party clients observed on the live service (`true`: `images`, `grid_url`,
+    /// `cdn_url`, and button emoji in an `emoji` field with an empty `label`). Applies to
+    /// every later fetch, of old tasks too.
+    pub fn set_observed_extras(&self, on: bool) {
+        self.state
+            .observed_extras
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether LinkrAPI fetches carry the observed-only extras.
+    pub fn observed_extras(&self) -> bool {
+        self.state.observed_extras()
+    }
+
     /// Stops accepting, lets in-flight requests finish briefly, drops the rest and waits.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);

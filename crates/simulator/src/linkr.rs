@@ -172,14 +172,24 @@ pub fn buttons(kind: Kind, hash: &str) -> Vec<Button> {
     out
 }
 
-fn button_json(b: &Button) -> Value {
+/// A button as JSON. Documented shape: `{custom_id, label, style}` with an emoji as the label
+/// (`"label": "🔄"`). Observed shape (`observed`): an empty label and the emoji in `emoji`.
+fn button_json(b: &Button, observed: bool) -> Value {
     let mut m = Map::new();
     if let Some(id) = &b.custom_id {
         m.insert("custom_id".into(), json!(id));
     }
-    m.insert("label".into(), json!(b.label));
-    if let Some(e) = b.emoji {
-        m.insert("emoji".into(), json!(e));
+    match b.emoji {
+        Some(e) if observed => {
+            m.insert("label".into(), json!(b.label));
+            m.insert("emoji".into(), json!(e));
+        }
+        Some(e) if b.label.is_empty() => {
+            m.insert("label".into(), json!(e));
+        }
+        _ => {
+            m.insert("label".into(), json!(b.label));
+        }
     }
     m.insert("style".into(), json!(b.style));
     if let Some(u) = &b.url {
@@ -226,8 +236,11 @@ pub fn resolve_action(parent: &Task, action: &str) -> Result<Kind, &'static str>
     }
 }
 
-/// The `GET /v1/fetch` body of `task` at simulated second `now`.
+/// The `GET /v1/fetch` body of `task` at simulated second `now`: the documented fields
+/// (`task_id, action, status, progress, prompt, image_url, message_id, components, error,
+/// created_at`), plus `images`, `grid_url` and `cdn_url` when the observed extras are on.
 pub fn view(state: &AppState, task: &Task, now: f64) -> Value {
+    let observed = state.observed_extras();
     let st = task.state(now);
     let (status, progress) = match &st {
         TaskState::Running(stage, p) => (
@@ -257,40 +270,43 @@ pub fn view(state: &AppState, task: &Task, now: f64) -> Value {
         "progress": progress,
         "prompt": task.prompt,
         "image_url": null,
-        "grid_url": null,
-        "cdn_url": null,
         "message_id": if started { json!(snowflake(fnv1a(task.job_hash.as_bytes()))) } else { Value::Null },
         "components": null,
         "error": null,
-        "mode": task.mode,
-        "reference_image": task.reference_image,
-        "webhook_url": task.webhook_url,
         "created_at": task.created_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
     });
+    if observed {
+        v["grid_url"] = Value::Null;
+        v["cdn_url"] = Value::Null;
+    }
     match &st {
         TaskState::Done => {
             let comps: Vec<Value> = buttons(task.kind, &task.job_hash)
                 .iter()
-                .map(button_json)
+                .map(|b| button_json(b, observed))
                 .collect();
             v["components"] = Value::Array(comps);
             match &task.media {
                 Media::Grid { .. } => {
                     let grid = state.cdn_url(&task.id, "grid.png");
                     v["image_url"] = json!(grid);
-                    v["grid_url"] = json!(grid);
-                    v["cdn_url"] = json!(grid);
-                    if !task.no_images {
-                        let singles: Vec<String> = (0..4)
-                            .map(|i| state.cdn_url(&task.id, &format!("{i}.png")))
-                            .collect();
-                        v["images"] = json!(singles);
+                    if observed {
+                        v["grid_url"] = json!(grid);
+                        v["cdn_url"] = json!(grid);
+                        if !task.no_images {
+                            let singles: Vec<String> = (0..4)
+                                .map(|i| state.cdn_url(&task.id, &format!("{i}.png")))
+                                .collect();
+                            v["images"] = json!(singles);
+                        }
                     }
                 }
                 Media::Single { .. } => {
                     let url = state.cdn_url(&task.id, "image.png");
                     v["image_url"] = json!(url);
-                    v["cdn_url"] = json!(url);
+                    if observed {
+                        v["cdn_url"] = json!(url);
+                    }
                 }
                 Media::Text(_) => {}
             }
@@ -542,9 +558,18 @@ mod tests {
         assert_eq!(b[4].label, "");
         assert_eq!(b[4].emoji, Some("🔄"));
         assert!(b.iter().all(|b| b.style == 2));
-        let j = button_json(&b[4]);
+        // Documented: the emoji is the label.
         assert_eq!(
-            j,
+            button_json(&b[4], false),
+            json!({"custom_id": "MJ::JOB::reroll::0::h1::SOLO", "label": "🔄", "style": 2})
+        );
+        assert_eq!(
+            button_json(&b[0], false),
+            json!({"custom_id": "MJ::JOB::upsample::1::h1", "label": "U1", "style": 2})
+        );
+        // Observed: an empty label and an `emoji` field.
+        assert_eq!(
+            button_json(&b[4], true),
             json!({"custom_id": "MJ::JOB::reroll::0::h1::SOLO", "label": "", "emoji": "🔄", "style": 2})
         );
     }
@@ -581,8 +606,14 @@ mod tests {
         let web = b.last().expect("web button");
         assert_eq!(web.style, 5);
         assert!(web.custom_id.is_none() && web.url.is_some());
-        let j = button_json(web);
-        assert!(j.get("custom_id").is_none());
+        for observed in [false, true] {
+            let j = button_json(web, observed);
+            assert!(j.get("custom_id").is_none());
+            assert_eq!(j["label"], "Web");
+        }
+        let left = b.iter().find(|b| b.emoji == Some("⬅️")).expect("pan left");
+        assert_eq!(button_json(left, false)["label"], "⬅️");
+        assert!(button_json(left, false).get("emoji").is_none());
         // Subtle/creative results offer no further upscale buttons.
         let b = buttons(Kind::UpscaleSubtle, "h3");
         assert!(!b.iter().any(|b| b.label.starts_with("Upscale")));

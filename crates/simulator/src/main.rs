@@ -1,12 +1,12 @@
 //! `atelier-simulator`: runs the simulator until Ctrl+C.
 //!
 //! Usage: `atelier-simulator [--port 8787] [--speed 20] [--linkr-key K] [--journey-key K]
-//! [--credits N]`
+//! [--credits N] [--observed-extras]`
 
 use atelier_simulator::{Simulator, SimulatorConfig};
 
 const USAGE: &str = "usage: atelier-simulator [--port N] [--speed X] [--linkr-key K] \
-                     [--journey-key K] [--credits N]";
+                     [--journey-key K] [--credits N] [--observed-extras]";
 
 fn parse_args(args: &[String]) -> Result<SimulatorConfig, String> {
     let mut cfg = SimulatorConfig::default();
@@ -15,6 +15,11 @@ fn parse_args(args: &[String]) -> Result<SimulatorConfig, String> {
         let flag = args[i].as_str();
         if flag == "--help" || flag == "-h" {
             return Err(USAGE.to_string());
+        }
+        if flag == "--observed-extras" {
+            cfg.observed_extras = true;
+            i += 1;
+            continue;
         }
         let (name, value) = match flag.split_once('=') {
             Some((n, v)) => (n, v.to_string()),
@@ -39,6 +44,13 @@ fn parse_args(args: &[String]) -> Result<SimulatorConfig, String> {
             "--linkr-key" => cfg.linkr_key = value,
             "--journey-key" => cfg.journey_key = value,
             "--credits" => cfg.starting_credits = value.parse().map_err(|_| bad("an integer"))?,
+            "--observed-extras" => {
+                cfg.observed_extras = match value.as_str() {
+                    "true" | "1" | "yes" => true,
+                    "false" | "0" | "no" => false,
+                    _ => return Err(bad("true or false")),
+                }
+            }
             _ => return Err(format!("unknown option {name}\n{USAGE}")),
         }
         i += 1;
@@ -65,8 +77,13 @@ async fn main() {
         }
     };
     println!(
-        "atelier-simulator listening on {} (speed {speed}x)",
-        sim.base_url()
+        "atelier-simulator listening on {} (speed {speed}x{})",
+        sim.base_url(),
+        if sim.observed_extras() {
+            ", observed LinkrAPI extras"
+        } else {
+            ""
+        }
     );
     println!("LinkrAPI base URL:   {}", sim.linkr_base_url());
     println!("JourneyAPI base URL: {}", sim.journey_base_url());
@@ -99,6 +116,16 @@ mod tests {
         assert!(parse_args(&args("--port")).is_err());
         assert!(parse_args(&args("--speed -1")).is_err());
         assert!(parse_args(&args("--bogus 1")).is_err());
+        assert!(!cfg.observed_extras);
+        let cfg = parse_args(&args("--observed-extras --port 9")).expect("parses");
+        assert!(cfg.observed_extras);
+        assert_eq!(cfg.port, 9);
+        assert!(
+            !parse_args(&args("--observed-extras=false"))
+                .expect("parses")
+                .observed_extras
+        );
+        assert!(parse_args(&args("--observed-extras=maybe")).is_err());
         assert_eq!(
             parse_args(&[]).expect("defaults"),
             SimulatorConfig::default()

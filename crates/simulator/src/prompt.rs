@@ -157,6 +157,8 @@ mod tests {
         assert!(matches!(p.fate, Fate::Fail { ref error, .. } if error.contains("Thank you")));
         let p = plan_submit(Some("y [[thank-you]]"), None, &mut book);
         assert_eq!(p.fate, Fate::Complete, "the notice comes once");
+        let p = plan_submit(Some("z [[thank-you]]"), None, &mut book);
+        assert_eq!(p.fate, Fate::Complete, "once per simulator, not per prompt");
 
         let p = plan_submit(None, Some(TaskFault::Timeout), &mut book);
         assert!(matches!(p.fate, Fate::Timeout { .. }));

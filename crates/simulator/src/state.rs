@@ -1,5 +1,6 @@
 //! The state shared by every handler: clock, tasks, faults, request log, account, images.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,8 @@ pub struct Shared {
     pub account: Mutex<Account>,
     /// Rendered PNGs.
     pub images: Mutex<ImageCache>,
+    /// LinkrAPI fetches carry the observed-only extras (see [`SimulatorConfig`]).
+    pub observed_extras: AtomicBool,
 }
 
 /// The handle handlers get.
@@ -69,7 +72,13 @@ impl Shared {
                 plan: "starter".to_string(),
             }),
             images: Mutex::new(ImageCache::default()),
+            observed_extras: AtomicBool::new(config.observed_extras),
         }
+    }
+
+    /// Whether LinkrAPI fetches carry the observed-only extras.
+    pub fn observed_extras(&self) -> bool {
+        self.observed_extras.load(Ordering::Relaxed)
     }
 
     /// Simulated seconds now.

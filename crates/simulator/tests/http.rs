@@ -310,21 +310,53 @@ async fn linkr_imagine_runs_through_the_real_statuses() {
     );
     assert!(!created.ends_with('Z') && !created.contains('+'));
     let grid = done["image_url"].as_str().expect("image_url");
-    assert_eq!(done["grid_url"], grid);
-    assert!(done["cdn_url"].is_string());
     assert!(grid.starts_with(&format!("http://{}/cdn/", sim.addr())));
-    assert_eq!(done["images"].as_array().map(Vec::len), Some(4));
+    // The documented shape: exactly the documented fields, no observed-only extras.
+    let mut keys: Vec<&str> = done
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "action",
+            "components",
+            "created_at",
+            "error",
+            "image_url",
+            "message_id",
+            "progress",
+            "prompt",
+            "status",
+            "task_id"
+        ]
+    );
+    let mut first_keys: Vec<&str> = first
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    first_keys.sort_unstable();
+    assert_eq!(first_keys, keys, "the same fields while running");
     let comps = done["components"].as_array().expect("components");
     assert_eq!(comps.len(), 9);
     let labels: Vec<&str> = comps.iter().filter_map(|c| c["label"].as_str()).collect();
-    assert_eq!(labels, ["U1", "U2", "U3", "U4", "", "V1", "V2", "V3", "V4"]);
+    assert_eq!(
+        labels,
+        ["U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4"]
+    );
+    assert!(comps.iter().all(|c| c.get("emoji").is_none()));
     let hash = comps[0]["custom_id"]
         .as_str()
         .and_then(|c| c.strip_prefix("MJ::JOB::upsample::1::"))
         .expect("upsample custom_id");
     assert_eq!(
         comps[4],
-        json!({"custom_id": format!("MJ::JOB::reroll::0::{hash}::SOLO"), "label": "", "emoji": "🔄", "style": 2})
+        json!({"custom_id": format!("MJ::JOB::reroll::0::{hash}::SOLO"), "label": "🔄", "style": 2})
     );
     assert_eq!(
         comps[8]["custom_id"],
@@ -532,7 +564,10 @@ async fn linkr_action_rules() {
         let n = done["components"].as_array().map(Vec::len).unwrap_or(0);
         if grid_result {
             assert_eq!(n, 9, "{action} gives a grid");
-            assert_eq!(done["images"].as_array().map(Vec::len), Some(4));
+            assert!(done["image_url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/grid.png")));
+            assert!(done.get("images").is_none(), "documented shape: no images");
         } else {
             assert!(done.get("images").is_none(), "{action} gives one image");
             assert!(n > 0);
@@ -858,7 +893,7 @@ async fn credits_go_down_as_work_is_done() {
 }
 
 #[tokio::test]
-async fn flux_finishes_synchronously_and_bad_models_or_ratios_are_400() {
+async fn other_models_finish_synchronously_and_bad_models_or_ratios_are_400() {
     let sim = start(1.0).await;
     let (status, body) = journey_post(
         &sim,
@@ -877,14 +912,42 @@ async fn flux_finishes_synchronously_and_bad_models_or_ratios_are_400() {
     let img = get_png(&url).await;
     assert_eq!(img.dimensions(), (1024, 576));
 
+    // Any model name is taken (the real service decides), and answers at once.
+    for model in ["nano-banana", "seedream-4.5", "dalle-9"] {
+        let (status, body) =
+            journey_post(&sim, "/imagine", json!({ "prompt": "x", "model": model })).await;
+        assert_eq!(status, 200, "{model}: {body}");
+        assert_eq!(body["status"], "finished", "{model}");
+        assert!(body["image_url"].is_string(), "{model}");
+        let (_, fetched) = journey_fetch(&sim, body["task_id"].as_str().expect("id")).await;
+        assert_eq!(fetched["model"], model);
+        assert_eq!(fetched["status"], "finished");
+    }
+    // Edit models need an image_url.
     let (status, body) = journey_post(
         &sim,
         "/imagine",
-        json!({ "prompt": "x", "model": "dalle-9" }),
+        json!({ "prompt": "pink sky", "model": "flux-kontext-pro" }),
     )
     .await;
     assert_eq!(status, 400);
-    assert!(body["errors"][0]["msg"].is_string());
+    assert!(body["errors"][0]["msg"]
+        .as_str()
+        .is_some_and(|m| m.contains("image_url")));
+    let (status, body) = journey_post(
+        &sim,
+        "/imagine",
+        json!({ "prompt": "pink sky", "model": "seededit", "image_url": "https://a.example/1.png" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "finished");
+    for bad in [json!(""), json!("  "), json!(5), json!("a\u{7}b")] {
+        let (status, body) =
+            journey_post(&sim, "/imagine", json!({ "prompt": "x", "model": bad })).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(body["errors"][0]["msg"].is_string());
+    }
     let (status, _) = journey_post(
         &sim,
         "/imagine",
@@ -909,6 +972,8 @@ async fn flux_finishes_synchronously_and_bad_models_or_ratios_are_400() {
 #[tokio::test]
 async fn images_are_pngs_with_the_right_layout() {
     let sim = start(FAST).await;
+    // The observed `images` list names the singles the grid is made of.
+    sim.set_observed_extras(true);
     let done = linkr_done(&sim, "a hot air balloon --ar 16:9").await;
     let grid = get_png(done["image_url"].as_str().expect("grid")).await;
     assert_eq!(grid.dimensions(), (1024, 576));
@@ -987,12 +1052,91 @@ async fn images_are_pngs_with_the_right_layout() {
 
 #[tokio::test]
 async fn no_images_marker_leaves_images_out() {
-    let sim = start(FAST).await;
+    let sim = Simulator::start(SimulatorConfig {
+        speed: FAST,
+        observed_extras: true,
+        ..SimulatorConfig::default()
+    })
+    .await
+    .expect("simulator starts");
     let done = linkr_done(&sim, "a tram [[no-images]]").await;
     assert!(done.get("images").is_none());
     assert!(done["grid_url"].is_string());
     let grid = get_png(done["image_url"].as_str().expect("grid")).await;
     assert_eq!(grid.dimensions(), (1024, 1024));
+}
+
+#[tokio::test]
+async fn linkr_observed_extras_are_a_variant_turned_on_explicitly() {
+    let sim = start(FAST).await;
+    assert!(!sim.observed_extras());
+    let grid = linkr_done(&sim, "a windmill").await;
+    let gid = grid["task_id"].as_str().expect("id").to_string();
+    for key in [
+        "images",
+        "grid_url",
+        "cdn_url",
+        "mode",
+        "reference_image",
+        "webhook_url",
+    ] {
+        assert!(grid.get(key).is_none(), "{key} is not documented");
+    }
+    let (_, body) = linkr_post(
+        &sim,
+        "/v1/action",
+        json!({ "task_id": gid, "action": "upsample1" }),
+    )
+    .await;
+    let uid = body["task_id"].as_str().expect("id").to_string();
+    let (_, up) = wait_linkr(&sim, &uid, final_linkr).await;
+    let pans: Vec<&Value> = up["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .filter(|c| {
+            c["custom_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("::pan_"))
+        })
+        .collect();
+    let labels: Vec<&str> = pans.iter().filter_map(|c| c["label"].as_str()).collect();
+    assert_eq!(labels, ["⬅️", "➡️", "⬆️", "⬇️"]);
+    assert!(up.get("cdn_url").is_none());
+
+    // Turned on: the same tasks come back with the observed extras.
+    sim.set_observed_extras(true);
+    let (_, grid) = linkr_fetch(&sim, &gid).await;
+    let image = grid["image_url"].as_str().expect("image_url");
+    assert_eq!(grid["grid_url"], image);
+    assert_eq!(grid["cdn_url"], image);
+    let singles = grid["images"].as_array().expect("images");
+    assert_eq!(singles.len(), 4);
+    assert!(singles[0].as_str().is_some_and(|u| u.ends_with("/0.png")));
+    let reroll = &grid["components"][4];
+    assert_eq!(reroll["label"], "");
+    assert_eq!(reroll["emoji"], "🔄");
+    let (_, up) = linkr_fetch(&sim, &uid).await;
+    assert_eq!(up["cdn_url"], up["image_url"]);
+    assert!(up.get("images").is_none());
+    let pan = up["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .find(|c| {
+            c["custom_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("::pan_left::"))
+        })
+        .expect("pan left")
+        .clone();
+    assert_eq!(
+        (pan["label"].as_str(), pan["emoji"].as_str()),
+        (Some(""), Some("⬅️"))
+    );
+    sim.set_observed_extras(false);
+    let (_, grid) = linkr_fetch(&sim, &gid).await;
+    assert!(grid.get("images").is_none());
 }
 
 // ---------------------------------------------------------------- faults
@@ -1078,7 +1222,27 @@ fn check_transport(name: &str, o: &Outcome, linkr: bool) {
                 assert_eq!(v, &json!({}));
             }
         }
-        ("403", Outcome::Status(403, _, _)) => {}
+        ("403", Outcome::Status(403, _, v)) => {
+            if linkr {
+                assert_eq!(v["detail"], "Hold account is suspended");
+            }
+        }
+        ("400", Outcome::Status(400, _, v)) | ("404", Outcome::Status(404, _, v)) => {
+            let msg = if linkr {
+                v["detail"].as_str()
+            } else {
+                v["errors"][0]["msg"].as_str()
+            };
+            assert!(msg.is_some_and(|m| !m.is_empty()), "{v}");
+        }
+        ("discord", Outcome::Status(502, _, v)) => {
+            let msg = if linkr {
+                v["detail"].as_str()
+            } else {
+                v["errors"][0]["msg"].as_str()
+            };
+            assert_eq!(msg, Some("Failed to connect to Discord"), "{v}");
+        }
         ("429:7", Outcome::Status(429, Some(r), _)) => assert_eq!(r, "7"),
         ("429:none", Outcome::Status(429, None, _)) => {}
         ("500", Outcome::Status(500, _, _))
@@ -1102,9 +1266,12 @@ fn check_transport(name: &str, o: &Outcome, linkr: bool) {
     }
 }
 
-const TRANSPORT: [&str; 14] = [
+const TRANSPORT: [&str; 17] = [
+    "400",
+    "404",
     "401",
     "403",
+    "discord",
     "429:7",
     "429:none",
     "500",
@@ -1151,6 +1318,9 @@ fn rule_json(name: &str) -> Value {
     match name {
         "401" => json!({ "kind": "unauthorized" }),
         "403" => json!({ "kind": "forbidden" }),
+        "discord" => json!({ "kind": "discord_unreachable" }),
+        "400" => json!({ "kind": "client_error" }),
+        "404" => json!({ "kind": "client_error", "status": 404 }),
         "429:7" => json!({ "kind": "rate_limited", "retry_after_secs": 7 }),
         "429:none" => json!({ "kind": "rate_limited" }),
         "500" => json!({ "kind": "server_error", "status": 500 }),
@@ -1280,6 +1450,10 @@ async fn task_faults_by_marker() {
     let (_, body) = wait_journey(&sim, &id, final_journey).await;
     assert_eq!(body["status"], "failed");
     assert!(body["error"].is_string());
+    assert!(
+        body.get("percentage").is_none(),
+        "documented: no percentage on a failed task: {body}"
+    );
 
     // Policy failure while running.
     let id = linkr_imagine(&sim, "edgy [[fault:content_policy@poll]]").await;
@@ -1296,16 +1470,23 @@ async fn task_faults_by_marker() {
     let (_, body) = journey_fetch(&sim, &jid).await;
     assert_eq!(body["status"], "processing", "{body}");
 
-    // "Thank you for subscribing": once, then the same prompt succeeds.
+    // "Thank you for subscribing": the first task with the marker fails with the notice,
+    // the retry (and any later task with the marker) succeeds.
     let id = linkr_imagine(&sim, "hello [[thank-you]]").await;
     let (_, body) = wait_linkr(&sim, &id, final_linkr).await;
     assert_eq!(body["status"], "failed");
     let blob: Value =
         serde_json::from_str(body["error"].as_str().expect("error")).expect("error is JSON");
-    assert_eq!(blob["title"], "Thank you for subscribing");
+    assert_eq!(
+        blob["embeds"][0]["title"],
+        "Thank you for subscribing to Midjourney"
+    );
     let id = linkr_imagine(&sim, "hello [[thank-you]]").await;
     let (_, body) = wait_linkr(&sim, &id, final_linkr).await;
     assert_eq!(body["status"], "completed");
+    let id = linkr_imagine(&sim, "something else [[thank-you]]").await;
+    let (_, body) = wait_linkr(&sim, &id, final_linkr).await;
+    assert_eq!(body["status"], "completed", "the notice comes once");
 }
 
 #[tokio::test]
@@ -1470,4 +1651,110 @@ async fn library_entry_point_binds_loopback() {
     assert!(sim.addr().ip().is_loopback(), "bound to {}", sim.addr());
     assert!(sim.base_url().starts_with("http://127.0.0.1:"));
     sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn journey_parents_must_be_what_the_contract_says() {
+    let sim = start(FAST).await;
+    let grid = journey_done(&sim, "a stone bridge").await;
+    let gid = grid["task_id"].as_str().expect("id").to_string();
+    let done = |path: &'static str, body: Value| {
+        let sim = &sim;
+        async move {
+            let id = journey_imagine_like(sim, path, body).await;
+            let (_, done) = wait_journey(sim, &id, final_journey).await;
+            assert_eq!(done["status"], "finished", "{done}");
+            done["task_id"].as_str().expect("id").to_string()
+        }
+    };
+    let up = done(
+        "/upscale-1x",
+        json!({ "parent_task_id": gid, "index": "2" }),
+    )
+    .await;
+    let rerolled = done("/reroll", json!({ "parent_task_id": gid })).await;
+    let varied = done(
+        "/variations",
+        json!({ "parent_task_id": gid, "index": "1" }),
+    )
+    .await;
+    let strong = done(
+        "/variations",
+        json!({ "parent_task_id": up, "index": "strong" }),
+    )
+    .await;
+    let panned = done("/pan", json!({ "parent_task_id": up, "direction": "up" })).await;
+    let zoomed = done(
+        "/outpaint",
+        json!({ "parent_task_id": up, "zoom_ratio": 2 }),
+    )
+    .await;
+    let blended = done(
+        "/blend",
+        json!({ "image_urls": ["https://a.example/1.png", "https://a.example/2.png"] }),
+    )
+    .await;
+
+    // U and V (by index) take imagine, reroll, variation and blend grids...
+    for parent in [&gid, &rerolled, &varied, &strong, &blended] {
+        for path in ["/upscale-1x", "/variations"] {
+            let (status, body) = journey_post(
+                &sim,
+                path,
+                json!({ "parent_task_id": parent, "index": "1" }),
+            )
+            .await;
+            assert_eq!(status, 200, "{path} on {parent}: {body}");
+        }
+    }
+    // ...but not pan or zoom-out grids, nor single images.
+    for parent in [&panned, &zoomed, &up] {
+        for path in ["/upscale-1x", "/variations"] {
+            let (status, body) = journey_post(
+                &sim,
+                path,
+                json!({ "parent_task_id": parent, "index": "1" }),
+            )
+            .await;
+            assert_eq!(status, 400, "{path} on {parent}: {body}");
+            assert!(body["errors"][0]["msg"].is_string(), "{body}");
+        }
+    }
+    // Reroll only an imagine.
+    for parent in [&rerolled, &varied, &blended, &panned, &up] {
+        let (status, _) = journey_post(&sim, "/reroll", json!({ "parent_task_id": parent })).await;
+        assert_eq!(status, 400, "reroll of {parent}");
+    }
+    // Pan, zoom, upscale-alt and vary strong/subtle only an upscale-1x.
+    for parent in [&gid, &panned, &zoomed, &strong, &blended] {
+        for (path, body) in [
+            (
+                "/pan",
+                json!({ "parent_task_id": parent, "direction": "left" }),
+            ),
+            (
+                "/outpaint",
+                json!({ "parent_task_id": parent, "zoom_ratio": 1.5 }),
+            ),
+            (
+                "/upscale-alt",
+                json!({ "parent_task_id": parent, "type": "creative" }),
+            ),
+            (
+                "/variations",
+                json!({ "parent_task_id": parent, "index": "subtle" }),
+            ),
+        ] {
+            let (status, resp) = journey_post(&sim, path, body).await;
+            assert_eq!(status, 400, "{path} on {parent}: {resp}");
+        }
+    }
+    // An unknown parent is a 404.
+    let (status, _) = journey_post(
+        &sim,
+        "/pan",
+        json!({ "parent_task_id": "00000000-0000-4000-8000-000000000000", "direction": "left" }),
+    )
+    .await;
+    assert_eq!(status, 404);
 }

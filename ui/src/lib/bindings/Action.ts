@@ -39,4 +39,10 @@ mode: ActionMode,
 /**
  * The target of a link button.
  */
-url: string | null, };
+url: string | null, 
+/**
+ * Why this button cannot be sent through this provider, in one sentence (e.g. LinkrAPI's
+ * Custom Zoom, which needs a prompt its action call does not take). `None` when it can.
+ * The button is still listed, so the UI can show it disabled with the reason.
+ */
+unavailable: string | null, };

@@ -9,7 +9,8 @@ export type ImagineRequest = {
  */
 prompt: string, 
 /**
- * The model (JourneyAPI: midjourney, flux-pro, flux-dev, flux-schnell; LinkrAPI: midjourney only).
+ * The model (LinkrAPI: midjourney only; JourneyAPI: see `models::available_models`, and
+ * names the app does not know are passed through). `None` means Midjourney.
  */
 model: string | null, 
 /**
@@ -17,6 +18,6 @@ model: string | null,
  */
 aspectRatio: string | null, 
 /**
- * An http(s) URL of a reference image.
+ * An http(s) URL of a reference image (required by edit models).
  */
 referenceImage: string | null, };
