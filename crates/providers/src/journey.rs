@@ -471,6 +471,8 @@ fn parse_task_as(
         created_at: parse::timestamp(v, "created_at"),
         actions: Vec::new(),
         raw: v.clone(),
+        recheck_until: None,
+        finished_late: false,
     };
     task.actions = derived_actions(&task);
     Ok(task)

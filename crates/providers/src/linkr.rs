@@ -266,6 +266,8 @@ pub fn parse_task(v: &Value, fallback_id: Option<&str>) -> Result<Task> {
         created_at: parse::timestamp(v, "created_at"),
         actions,
         raw: v.clone(),
+        recheck_until: None,
+        finished_late: false,
     })
 }
 

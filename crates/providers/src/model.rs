@@ -381,6 +381,13 @@ pub struct Task {
     /// The provider JSON this was parsed from, for diagnosis.
     #[ts(type = "unknown")]
     pub raw: serde_json::Value,
+    /// Set when the app gave up at its own deadline (status `timed_out`) and keeps
+    /// re-checking the task quietly until this time; None otherwise.
+    #[serde(default)]
+    pub recheck_until: Option<DateTime<Utc>>,
+    /// True when the result arrived after the app's deadline (found by a re-check).
+    #[serde(default)]
+    pub finished_late: bool,
 }
 
 impl Task {
@@ -405,6 +412,8 @@ impl Task {
             created_at: None,
             actions: Vec::new(),
             raw: serde_json::Value::Null,
+            recheck_until: None,
+            finished_late: false,
         }
     }
 

@@ -79,4 +79,13 @@ actions: Array<Action>,
 /**
  * The provider JSON this was parsed from, for diagnosis.
  */
-raw: unknown, };
+raw: unknown, 
+/**
+ * Set when the app gave up at its own deadline (status `timed_out`) and keeps
+ * re-checking the task quietly until this time; None otherwise.
+ */
+recheckUntil: string | null, 
+/**
+ * True when the result arrived after the app's deadline (found by a re-check).
+ */
+finishedLate: boolean, };
