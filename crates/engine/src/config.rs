@@ -23,9 +23,9 @@ pub struct EngineConfig {
     pub min_interval: Duration,
     /// The highest value `set_poll_interval` accepts. Default 10 s.
     pub max_interval: Duration,
-    /// Random spread added to every delay, as a fraction of it (0.1 = up to +-10 %), so many
-    /// clients do not poll in lockstep. Backoff delays only ever get longer, never shorter.
-    /// Default 0.1.
+    /// Random spread added to every delay, as a fraction of it (0.1 = up to +10 %), so many
+    /// clients do not poll in lockstep. Delays only ever get longer, never shorter: no task is
+    /// polled sooner than `poll_interval` after its previous poll. Default 0.1.
     pub jitter: f64,
     /// The longest pause between two polls while backing off from errors. Default 60 s.
     pub max_backoff: Duration,

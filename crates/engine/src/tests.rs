@@ -661,3 +661,93 @@ async fn finished_tasks_are_remembered_not_watched_and_listed_newest_first() {
     assert!(!engine.is_watching("done"));
     assert!(!engine.cancel("done"));
 }
+
+/// The smallest gap between two polls of the same task, over every request a fake received.
+fn smallest_gap(calls: &[Call]) -> (Duration, usize) {
+    let mut last: HashMap<&str, Instant> = HashMap::new();
+    let mut smallest = Duration::MAX;
+    let mut pairs = 0;
+    for call in calls {
+        for id in &call.ids {
+            if let Some(before) = last.insert(id, call.at) {
+                smallest = smallest.min(call.at - before);
+                pairs += 1;
+            }
+        }
+    }
+    (smallest, pairs)
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_task_is_polled_sooner_than_the_interval_after_its_previous_poll() {
+    let linkr = Fake::new(ProviderKind::Linkr, 1).with(|f| {
+        f.never_finish = true;
+        f.latency = Duration::from_millis(137);
+    });
+    let journey = Fake::new(ProviderKind::Journey, 1).with(|f| {
+        f.never_finish = true;
+        f.latency = Duration::from_millis(93);
+    });
+    // Production pacing: 5 s with real random jitter, batches of 20, 4 requests in flight.
+    let cfg = EngineConfig::default();
+    let engine = Engine::new(cfg);
+    engine.register_poller(ProviderKind::Linkr, linkr.clone());
+    engine.register_poller(ProviderKind::Journey, journey.clone());
+
+    // 60 tasks per provider arrive in waves over the first ~20 s, so JourneyAPI batches
+    // keep meeting neighbours whose own interval has not quite run out.
+    for i in 0..60 {
+        engine.watch(live_task(&format!("l{i:02}"), ProviderKind::Linkr));
+        engine.watch(live_task(&format!("j{i:02}"), ProviderKind::Journey));
+        tokio::time::sleep(Duration::from_millis(337)).await;
+    }
+    // Over six simulated minutes: sprinkle errors (backoff, Retry-After, split batches),
+    // change the interval back and forth, and cancel + watch again right after a poll.
+    for round in 0..36u32 {
+        match round % 4 {
+            0 => {
+                linkr.fail_next(ProviderError::Unavailable {
+                    status: 503,
+                    detail: String::new(),
+                });
+                journey.fail_next(ProviderError::RateLimited {
+                    retry_after: Some(7 * SEC),
+                });
+            }
+            1 => journey.fail_next(ProviderError::Rejected {
+                status: 400,
+                detail: "bad id".into(),
+            }),
+            2 => {
+                engine.set_poll_interval(7 * SEC);
+            }
+            _ => {
+                engine.set_poll_interval(5 * SEC);
+                for id in ["l07", "j07", "j31"] {
+                    if let Some(task) = engine.get(id) {
+                        engine.cancel(id);
+                        engine.watch(task);
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(10 * SEC + Duration::from_millis(u64::from(round) * 41)).await;
+    }
+
+    let (linkr_gap, linkr_pairs) = smallest_gap(&linkr.calls());
+    let (journey_gap, journey_pairs) = smallest_gap(&journey.calls());
+    assert!(
+        linkr_pairs > 2000 && journey_pairs > 2000,
+        "{linkr_pairs} {journey_pairs}"
+    );
+    assert!(linkr_gap >= 5 * SEC, "LinkrAPI: {linkr_gap:?}");
+    assert!(journey_gap >= 5 * SEC, "JourneyAPI: {journey_gap:?}");
+    // Pacing did not cost the batching: most JourneyAPI task polls still share /fetch-many.
+    let calls = journey.calls();
+    let in_batches: usize = calls.iter().filter(|c| c.many).map(|c| c.ids.len()).sum();
+    let alone = calls.iter().filter(|c| !c.many).count();
+    assert!(
+        in_batches > 9 * alone,
+        "{in_batches} task polls in batches, {alone} alone"
+    );
+}
