@@ -32,6 +32,8 @@ struct Fake {
     finish_after: u32,
     latency: Duration,
     never_finish: bool,
+    /// The `created_at` every snapshot reports (LinkrAPI's is zoneless, so often hours off).
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
     log: Mutex<Vec<Call>>,
     polls: Mutex<HashMap<String, u32>>,
     errors: Mutex<VecDeque<ProviderError>>,
@@ -51,6 +53,7 @@ impl Fake {
             finish_after,
             latency: Duration::from_millis(10),
             never_finish: false,
+            created_at: None,
             log: Mutex::new(Vec::new()),
             polls: Mutex::new(HashMap::new()),
             errors: Mutex::new(VecDeque::new()),
@@ -81,6 +84,7 @@ impl Fake {
         *n += 1;
         // A vaguer kind than the engine knows, like a real fetch may give.
         let mut t = Task::new(id, self.provider, TaskKind::Other { raw: "x".into() });
+        t.created_at = self.created_at;
         if !self.never_finish && *n >= self.finish_after {
             t.status = TaskStatus::Succeeded;
             t.raw_status = "finished".into();
@@ -749,5 +753,44 @@ async fn no_task_is_polled_sooner_than_the_interval_after_its_previous_poll() {
     assert!(
         in_batches > 9 * alone,
         "{in_batches} task polls in batches, {alone} alone"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_linkr_created_at_hours_off_changes_neither_created_at_nor_deadline() {
+    let off = chrono::Utc::now() - chrono::Duration::hours(5);
+    let fake = Fake::new(ProviderKind::Linkr, 1).with(|f| {
+        f.never_finish = true;
+        f.created_at = Some(off);
+    });
+    let cfg = EngineConfig {
+        linkr_deadline: 60 * SEC,
+        ..config()
+    };
+    let engine = engine_with(cfg.clone(), &fake);
+    let mut rx = engine.subscribe();
+    let local = chrono::Utc::now();
+    let mut task = live_task("a", ProviderKind::Linkr);
+    task.created_at = Some(local);
+    let start = Instant::now();
+    engine.watch(task);
+    let ev = next_event(&mut rx, |e| e.task.progress == Some(10)).await;
+    assert_eq!(ev.task.created_at, Some(local), "the fetch did not move it");
+
+    // After a restart, the stored copy resumes with its full deadline left, not 5 h late.
+    let stored = engine.get("a").expect("known");
+    assert_eq!(stored.created_at, Some(local));
+    drop(engine);
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    assert!(engine.watch(stored));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    assert_eq!(ev.task.created_at, Some(local));
+    let elapsed = Instant::now() - start;
+    assert!(elapsed >= 60 * SEC && elapsed < 61 * SEC, "{elapsed:?}");
+    assert!(
+        fake.calls().len() > 10,
+        "polled all along, not timed out at once"
     );
 }
