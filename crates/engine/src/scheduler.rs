@@ -262,8 +262,9 @@ impl Scheduler {
         self.last_poll.get(id).map(|at| *at + self.interval.get())
     }
 
-    /// Puts a slot back in the heap for `at`: never later than its deadline, and never
-    /// sooner than one interval after its last poll.
+    /// Puts a slot back in the heap for `at`, never sooner than one interval after its last
+    /// poll. It wakes at its deadline instead when that comes first and it can time out then
+    /// (it was polled at least once).
     fn schedule(&mut self, id: &str, at: Instant) {
         let earliest = self.earliest(id);
         let Some(slot) = self.slots.get_mut(id) else {
@@ -273,9 +274,9 @@ impl Scheduler {
         let generation = self.next_generation;
         slot.state = SlotState::Waiting { generation };
         slot.backoff = false;
-        let mut at = at.min(slot.deadline);
-        if let Some(earliest) = earliest {
-            at = at.max(earliest);
+        let mut at = earliest.map_or(at, |e| at.max(e));
+        if slot.polled {
+            at = at.min(slot.deadline);
         }
         self.heap.push(Reverse((at, generation, id.to_owned())));
     }

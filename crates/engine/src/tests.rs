@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use crate::poller::{PollFuture, Poller};
-use crate::{Engine, EngineConfig, EngineEvent, TaskChange};
+use crate::{Engine, EngineConfig, EngineEvent, MidjourneyMode, ModeLimits, TaskChange};
 
 const SEC: Duration = Duration::from_secs(1);
 
@@ -389,7 +389,9 @@ async fn linkr_polls_are_bounded_in_concurrency() {
 async fn the_deadline_times_a_task_out_with_a_sentence() {
     let fake = Fake::new(ProviderKind::Linkr, 1).with(|f| f.never_finish = true);
     let cfg = EngineConfig {
-        linkr_deadline: 60 * SEC,
+        mode_limits: ModeLimits::uniform(60 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -420,7 +422,9 @@ async fn backoff_never_outlives_the_deadline() {
         });
     }
     let cfg = EngineConfig {
-        linkr_deadline: 30 * SEC,
+        mode_limits: ModeLimits::uniform(30 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -442,7 +446,9 @@ async fn the_deadline_sentence_names_the_last_failed_poll() {
         },
     );
     let cfg = EngineConfig {
-        linkr_deadline: 30 * SEC,
+        mode_limits: ModeLimits::uniform(30 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -502,7 +508,9 @@ async fn a_batch_that_keeps_failing_is_split_so_neighbours_finish() {
         },
     );
     let cfg = EngineConfig {
-        journey_deadline: 10 * 60 * SEC,
+        mode_limits: ModeLimits::uniform(10 * 60 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -764,7 +772,9 @@ async fn a_linkr_created_at_hours_off_changes_neither_created_at_nor_deadline() 
         f.created_at = Some(off);
     });
     let cfg = EngineConfig {
-        linkr_deadline: 60 * SEC,
+        mode_limits: ModeLimits::uniform(60 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg.clone(), &fake);
@@ -793,4 +803,57 @@ async fn a_linkr_created_at_hours_off_changes_neither_created_at_nor_deadline() 
         fake.calls().len() > 10,
         "polled all along, not timed out at once"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn deadlines_follow_the_prompts_mode_else_the_default_mode() {
+    let fake = Fake::new(ProviderKind::Journey, 1).with(|f| f.never_finish = true);
+    let cfg = EngineConfig {
+        mode_limits: ModeLimits {
+            turbo: 60 * SEC,
+            fast: 120 * SEC,
+            relax: 300 * SEC,
+        },
+        deadline_margin: 10 * SEC,
+        deadline_margin_ratio: 0.2,
+        ..config()
+    };
+    let engine = engine_with(cfg, &fake);
+    assert_eq!(engine.default_mode(), MidjourneyMode::Fast);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    let mut turbo = live_task("turbo", ProviderKind::Journey);
+    turbo.prompt = Some("a fox --relax --TURBO".into());
+    engine.watch(turbo);
+    let mut plain = live_task("plain", ProviderKind::Journey);
+    plain.prompt = Some("a fox".into());
+    engine.watch(plain.clone());
+    engine.set_default_mode(MidjourneyMode::Relax);
+    assert_eq!(engine.default_mode(), MidjourneyMode::Relax);
+    assert_eq!(engine.deadline_for(&plain), 360 * SEC, "300 s + 20 %");
+    let mut relaxed = live_task("relaxed", ProviderKind::Journey);
+    relaxed.prompt = Some("a fox --ar 3:2".into());
+    engine.watch(relaxed);
+
+    let mut timed_out = Vec::new();
+    for _ in 0..3 {
+        let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+        assert_eq!(ev.task.status, TaskStatus::TimedOut);
+        timed_out.push((ev.task.id, Instant::now() - start));
+    }
+    let at = |id: &str| {
+        timed_out
+            .iter()
+            .find(|(t, _)| t == id)
+            .map(|(_, d)| *d)
+            .expect("timed out")
+    };
+    // limit + max(20 %, 10 s): turbo 60 + 12, fast 120 + 24, relax 300 + 60.
+    for (id, secs) in [("turbo", 72), ("plain", 144), ("relaxed", 360)] {
+        let d = at(id);
+        assert!(
+            d >= secs * SEC && d < (secs + 1) * SEC,
+            "{id} timed out after {d:?}"
+        );
+    }
 }
