@@ -2,7 +2,7 @@
 //! clients, remembers every task of the session, and hands live tasks to the scheduler.
 
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use atelier_providers::{
@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use crate::config::EngineConfig;
 use crate::event::{finished_change, EngineEvent, TaskChange};
+use crate::mode::MidjourneyMode;
 use crate::poller::Poller;
 use crate::registry::Registry;
 use crate::scheduler::{Command, Pollers, Scheduler, SharedInterval};
@@ -31,6 +32,7 @@ struct Inner {
     clients: RwLock<HashMap<ProviderKind, Arc<ProviderClient>>>,
     pollers: Pollers,
     interval: Arc<SharedInterval>,
+    default_mode: Mutex<MidjourneyMode>,
     commands: mpsc::UnboundedSender<Command>,
 }
 
@@ -50,6 +52,7 @@ impl Engine {
     /// When called outside a Tokio runtime.
     pub fn new(config: EngineConfig) -> Engine {
         let config = config.normalized();
+        let default_mode = config.default_mode;
         let (events, _) = broadcast::channel(config.event_capacity);
         let registry = Arc::new(Registry::new(events));
         let pollers: Pollers = Arc::new(RwLock::new(HashMap::new()));
@@ -70,6 +73,7 @@ impl Engine {
                 clients: RwLock::new(HashMap::new()),
                 pollers,
                 interval,
+                default_mode: Mutex::new(default_mode),
                 commands,
             }),
         }
@@ -123,6 +127,34 @@ impl Engine {
         let clamped = self.inner.config.clamp_interval(interval);
         self.inner.interval.set(clamped);
         clamped
+    }
+
+    /// The speed mode assumed for prompts that name none (see [`Engine::set_default_mode`]).
+    pub fn default_mode(&self) -> MidjourneyMode {
+        *self
+            .inner
+            .default_mode
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sets the speed mode assumed for prompts without `--turbo` / `--fast` / `--relax` (the
+    /// account's mode, from the settings). Applies to the deadlines of tasks submitted or
+    /// watched from now on; tasks already watched keep theirs.
+    pub fn set_default_mode(&self, mode: MidjourneyMode) {
+        *self
+            .inner
+            .default_mode
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = mode;
+    }
+
+    /// The app's deadline for `task`, counted from its `created_at` (the local submit time):
+    /// [`EngineConfig::deadline_for`] with its prompt and the current default mode.
+    pub fn deadline_for(&self, task: &Task) -> Duration {
+        self.inner
+            .config
+            .deadline_for(task.prompt.as_deref(), self.default_mode())
     }
 
     /// Submits a new prompt to `provider`, emits `Created`, and starts watching the task.
@@ -187,9 +219,9 @@ impl Engine {
             .created_at
             .and_then(|at| (Utc::now() - at).to_std().ok())
             .unwrap_or_default();
+        let deadline_len = self.deadline_for(&task);
         self.inner.registry.insert(task, None, live);
         if live {
-            let deadline_len = self.inner.config.deadline_for(provider);
             let now = Instant::now();
             self.send(Command::Watch {
                 id,
@@ -258,7 +290,7 @@ impl Engine {
             return merged;
         }
         let provider = task.provider;
-        let deadline_len = self.inner.config.deadline_for(provider);
+        let deadline_len = self.deadline_for(&task);
         let now = Instant::now();
         self.send(Command::Watch {
             id: task.id.clone(),

@@ -9,8 +9,10 @@
 //!   demo) gets a little jitter; errors back off exponentially and honour `Retry-After`;
 //! - JourneyAPI tasks are polled together through `/fetch-many` (up to 20 ids per call, a
 //!   lone task through `/fetch`); LinkrAPI tasks one `/fetch` each, with bounded concurrency;
-//! - every task has a deadline (15 min LinkrAPI, 10 min JourneyAPI by default) after which it
-//!   is timed out with a plain sentence; the provider's own timeout counts too;
+//! - every task has a deadline that follows its Midjourney speed mode ([`MidjourneyMode`]:
+//!   the prompt's `--turbo` / `--fast` / `--relax`, else the engine's default mode): the
+//!   mode's limit plus a margin (fast: 15 + 3 min), after which it is timed out with a plain
+//!   sentence; the provider's own timeout counts too;
 //! - every visible change becomes one [`EngineEvent`] on a broadcast channel
 //!   ([`Engine::subscribe`]).
 //!
@@ -24,14 +26,16 @@
 pub mod config;
 mod engine;
 pub mod event;
+mod mode;
 mod poller;
 mod registry;
 mod scheduler;
 mod timing;
 
-pub use config::{EngineConfig, JOURNEY_MAX_BATCH};
+pub use config::{EngineConfig, ModeLimits, JOURNEY_MAX_BATCH};
 pub use engine::Engine;
 pub use event::{EngineEvent, TaskChange};
+pub use mode::MidjourneyMode;
 
 #[cfg(test)]
 mod tests;

@@ -147,8 +147,13 @@ impl Registry {
 /// The provider's answer wins for status, progress and results, but what the engine already
 /// knows is kept where the answer is vaguer: the id and provider, a specific kind (the child's
 /// kind from the Submission beats `Other` or an unnumbered upscale parsed from a fetch), the
-/// parent, prompt, model and creation time when the answer leaves them out, and the progress
-/// when the answer has none.
+/// parent, prompt and model when the answer leaves them out, and the progress when the answer
+/// has none.
+///
+/// The creation time is the local one whenever the app recorded it: LinkrAPI's `created_at`
+/// has no time zone, so it must never move a deadline or the order of tasks across restarts
+/// (the provider's value stays in `raw`). Only a task the app knows no time for takes the
+/// provider's.
 pub(crate) fn merge(old: &Task, fetched: Task) -> Task {
     let mut new = fetched;
     new.id.clone_from(&old.id);
@@ -164,7 +169,7 @@ pub(crate) fn merge(old: &Task, fetched: Task) -> Task {
     if new.model.is_none() {
         new.model.clone_from(&old.model);
     }
-    if new.created_at.is_none() {
+    if old.created_at.is_some() {
         new.created_at = old.created_at;
     }
     if new.progress.is_none() && !new.status.is_final() {
@@ -252,6 +257,23 @@ mod tests {
         assert_eq!(m.model.as_deref(), Some("midjourney"));
         assert_eq!(m.progress, Some(40));
         assert_eq!(m.created_at, old.created_at);
+    }
+
+    #[test]
+    fn the_local_creation_time_beats_the_providers() {
+        let local = Utc::now();
+        let mut old = task("c", TaskKind::Imagine);
+        old.created_at = Some(local);
+        let mut fetched = task("c", TaskKind::Imagine);
+        // LinkrAPI's zoneless "2025-02-26T10:30:00", read as UTC: hours off.
+        fetched.created_at = Some(local - chrono::Duration::hours(5));
+        assert_eq!(merge(&old, fetched.clone()).created_at, Some(local));
+        // A task the app knows no time for takes the provider's.
+        let unknown = task("c", TaskKind::Imagine);
+        assert_eq!(
+            merge(&unknown, fetched.clone()).created_at,
+            fetched.created_at
+        );
     }
 
     #[test]

@@ -3,10 +3,16 @@
 //!
 //! - Each watched task has one slot: waiting (with a due instant in the heap), ready (due,
 //!   waiting for a free request slot or the end of a rate-limit hold), or in flight.
+//! - No task is ever polled sooner than the poll interval after its previous poll (both
+//!   providers ask for 5-10 s): jitter only lengthens a delay, and every request start is
+//!   checked against the task's last poll (see `earliest`).
 //! - JourneyAPI tasks are polled together: when one is due, every JourneyAPI task due within a
-//!   quarter interval joins it, and they go out as `/fetch-many` calls of up to 20 ids (a lone
-//!   task uses `/fetch`). Tasks polled together share their next due instant, so they stay in
-//!   step. LinkrAPI has no batch call: one `/fetch` per task.
+//!   quarter interval may join it, but only once its own interval since its last poll has
+//!   passed. If a neighbour needs a little longer, the due tasks wait for it (once, at most a
+//!   quarter interval) rather than pulling it in early. They go out as `/fetch-many` calls of
+//!   up to 20 ids (a lone task uses `/fetch`). Tasks polled together share their next due
+//!   instant, so they stay in step. A task backing off from errors is never pulled in early.
+//!   LinkrAPI has no batch call: one `/fetch` per task.
 //! - At most `max_concurrent_fetches` requests per provider are in flight.
 //! - A retryable error (429, 5xx, network, timeout) backs the task off exponentially; a
 //!   `Retry-After` also holds every request to that provider until it has passed. An answer
@@ -129,6 +135,11 @@ struct Slot {
     /// At least one poll was attempted since it was watched (a resumed task always gets one
     /// poll before it can time out, in case it finished while the app was closed).
     polled: bool,
+    /// Its current wait is an error backoff: it must not be pulled into a batch early.
+    backoff: bool,
+    /// It already waited once for a JourneyAPI neighbour to become pollable; it does not wait
+    /// again before its next request (so holds cannot chain).
+    held: bool,
 }
 
 /// What one poll request brought back.
@@ -152,6 +163,9 @@ pub(crate) struct Scheduler {
     in_flight_ids: HashMap<tokio::task::Id, (ProviderKind, Vec<String>)>,
     in_flight_count: HashMap<ProviderKind, usize>,
     hold_until: HashMap<ProviderKind, Instant>,
+    /// When each task's last poll request started (kept after its slot is gone, so a task
+    /// watched again is still paced; pruned once older than any interval).
+    last_poll: HashMap<String, Instant>,
     next_generation: u64,
     rng: StdRng,
 }
@@ -178,6 +192,7 @@ impl Scheduler {
             in_flight_ids: HashMap::new(),
             in_flight_count: HashMap::new(),
             hold_until: HashMap::new(),
+            last_poll: HashMap::new(),
             next_generation: 0,
             rng: StdRng::from_entropy(),
         }
@@ -229,6 +244,8 @@ impl Scheduler {
                         last_error: None,
                         solo: false,
                         polled: false,
+                        backoff: false,
+                        held: false,
                     },
                 );
                 self.schedule(&id, first_poll);
@@ -239,25 +256,51 @@ impl Scheduler {
         }
     }
 
-    /// Puts a slot back in the heap for `at` (never later than its deadline).
+    /// The first instant the task may be polled again: its last poll's start plus the
+    /// interval (None when it was never polled).
+    fn earliest(&self, id: &str) -> Option<Instant> {
+        self.last_poll.get(id).map(|at| *at + self.interval.get())
+    }
+
+    /// Puts a slot back in the heap for `at`, never sooner than one interval after its last
+    /// poll. It wakes at its deadline instead when that comes first and it can time out then
+    /// (it was polled at least once).
     fn schedule(&mut self, id: &str, at: Instant) {
+        let earliest = self.earliest(id);
         let Some(slot) = self.slots.get_mut(id) else {
             return;
         };
         self.next_generation += 1;
         let generation = self.next_generation;
         slot.state = SlotState::Waiting { generation };
-        let at = at.min(slot.deadline);
+        slot.backoff = false;
+        let mut at = earliest.map_or(at, |e| at.max(e));
+        if slot.polled {
+            at = at.min(slot.deadline);
+        }
         self.heap.push(Reverse((at, generation, id.to_owned())));
+    }
+
+    /// [`Self::schedule`] for an error backoff (the slot keeps out of early batching).
+    fn schedule_backoff(&mut self, id: &str, at: Instant) {
+        self.schedule(id, at);
+        if let Some(slot) = self.slots.get_mut(id) {
+            slot.backoff = true;
+        }
     }
 
     /// The earliest instant something can happen without a command or a finished request.
     fn next_wake(&self) -> Option<Instant> {
         let heap_next = self.heap.peek().map(|Reverse((at, _, _))| *at);
+        // Only a hold still in the future is worth waking for: once it has passed, ready
+        // tasks wait for a free request slot, and a finished request wakes the loop anyway
+        // (waking for a past instant would spin without letting time move on).
+        let now = Instant::now();
         let hold_next = PROVIDERS
             .iter()
             .filter(|p| self.ready.get(p).is_some_and(|q| !q.is_empty()))
             .filter_map(|p| self.hold_until.get(p).copied())
+            .filter(|until| *until > now)
             .min();
         match (heap_next, hold_next) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -269,7 +312,7 @@ impl Scheduler {
     fn dispatch(&mut self) {
         let now = Instant::now();
         let window = self.interval.get().mul_f64(BATCH_WINDOW);
-        let mut journey_due = false;
+        let mut journey_due = Vec::new();
         let mut early = Vec::new();
         let mut overdue = Vec::new();
         while let Some(Reverse((at, _, _))) = self.heap.peek() {
@@ -289,27 +332,89 @@ impl Scheduler {
                 early.push((at, generation, id));
             } else if slot.polled && now >= slot.deadline {
                 overdue.push(id);
+            } else if slot.provider == ProviderKind::Journey {
+                journey_due.push(id);
             } else {
-                journey_due |= slot.provider == ProviderKind::Journey;
                 slot.state = SlotState::Ready;
                 self.ready.entry(slot.provider).or_default().push_back(id);
             }
         }
-        for (at, generation, id) in early {
-            match self.slots.get_mut(&id) {
-                Some(slot) if journey_due && slot.provider == ProviderKind::Journey => {
-                    slot.state = SlotState::Ready;
-                    self.ready.entry(slot.provider).or_default().push_back(id);
-                }
-                _ => self.heap.push(Reverse((at, generation, id))),
-            }
+        let early = self.batch_journey(journey_due, early, now);
+        for entry in early {
+            self.heap.push(Reverse(entry));
         }
         for id in overdue {
             self.time_out(&id);
         }
+        self.prune_last_polls(now);
         for provider in PROVIDERS {
             self.start_requests(provider, now);
         }
+    }
+
+    /// Readies the due JourneyAPI tasks together with the neighbours (due within the batch
+    /// window, not backing off) that may be polled now; returns the heap entries left waiting.
+    ///
+    /// When a neighbour's interval since its last poll ends a little later (within the
+    /// window), the due tasks wait for it instead, once: everyone is rescheduled to the
+    /// moment the last of them may be polled, so they share one `/fetch-many` from then on.
+    fn batch_journey(
+        &mut self,
+        due: Vec<String>,
+        early: Vec<(Instant, u64, String)>,
+        now: Instant,
+    ) -> Vec<(Instant, u64, String)> {
+        if due.is_empty() {
+            return early;
+        }
+        let (neighbours, rest): (Vec<_>, Vec<_>) = early.into_iter().partition(|(_, _, id)| {
+            self.slots
+                .get(id)
+                .is_some_and(|s| s.provider == ProviderKind::Journey && !s.backoff)
+        });
+        let may_hold = due
+            .iter()
+            .all(|id| self.slots.get(id).is_some_and(|s| !s.held));
+        let ready_at = due
+            .iter()
+            .chain(neighbours.iter().map(|(_, _, id)| id))
+            .filter_map(|id| self.earliest(id))
+            .fold(now, Instant::max);
+        if may_hold && ready_at > now {
+            for id in due.iter().chain(neighbours.iter().map(|(_, _, id)| id)) {
+                self.schedule(id, ready_at);
+                if let Some(slot) = self.slots.get_mut(id) {
+                    slot.held = true;
+                }
+            }
+            return rest;
+        }
+        let mut left = rest;
+        let joining = neighbours.into_iter().filter_map(|entry| {
+            if self.earliest(&entry.2).is_none_or(|e| e <= now) {
+                Some(entry.2)
+            } else {
+                left.push(entry);
+                None
+            }
+        });
+        let joining: Vec<String> = joining.collect();
+        for id in due.into_iter().chain(joining) {
+            if let Some(slot) = self.slots.get_mut(&id) {
+                slot.state = SlotState::Ready;
+                self.ready.entry(slot.provider).or_default().push_back(id);
+            }
+        }
+        left
+    }
+
+    /// Forgets last-poll instants too old to matter (older than the longest interval).
+    fn prune_last_polls(&mut self, now: Instant) {
+        if self.last_poll.len() <= 2 * self.slots.len() + 256 {
+            return;
+        }
+        let keep = self.interval.get().max(self.config.max_interval);
+        self.last_poll.retain(|_, at| *at + keep > now);
     }
 
     /// Starts as many requests for `provider`'s ready tasks as its limits allow.
@@ -346,7 +451,9 @@ impl Scheduler {
                 if let Some(slot) = self.slots.get_mut(id) {
                     slot.state = SlotState::InFlight;
                     slot.polled = true;
+                    slot.held = false;
                 }
+                self.last_poll.insert(id.clone(), now);
             }
             *self.in_flight_count.entry(provider).or_default() += 1;
             let poller = Arc::clone(&poller);
@@ -388,6 +495,11 @@ impl Scheduler {
             }
             if slot.polled && now >= slot.deadline {
                 overdue.push(id);
+                continue;
+            }
+            if let Some(earliest) = self.earliest(&id).filter(|e| *e > now) {
+                // Polled too recently (e.g. watched again right after a poll): wait.
+                self.schedule(&id, earliest);
                 continue;
             }
             if slot.solo && batch_size > 1 {
@@ -525,7 +637,7 @@ impl Scheduler {
                         self.config.jitter,
                         unit,
                     );
-                    self.schedule(&id, now + delay);
+                    self.schedule_backoff(&id, now + delay);
                 }
             }
             Err(err) if ids.len() > 1 && !account_wide(&err) => {

@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use crate::poller::{PollFuture, Poller};
-use crate::{Engine, EngineConfig, EngineEvent, TaskChange};
+use crate::{Engine, EngineConfig, EngineEvent, MidjourneyMode, ModeLimits, TaskChange};
 
 const SEC: Duration = Duration::from_secs(1);
 
@@ -32,6 +32,8 @@ struct Fake {
     finish_after: u32,
     latency: Duration,
     never_finish: bool,
+    /// The `created_at` every snapshot reports (LinkrAPI's is zoneless, so often hours off).
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
     log: Mutex<Vec<Call>>,
     polls: Mutex<HashMap<String, u32>>,
     errors: Mutex<VecDeque<ProviderError>>,
@@ -51,6 +53,7 @@ impl Fake {
             finish_after,
             latency: Duration::from_millis(10),
             never_finish: false,
+            created_at: None,
             log: Mutex::new(Vec::new()),
             polls: Mutex::new(HashMap::new()),
             errors: Mutex::new(VecDeque::new()),
@@ -81,6 +84,7 @@ impl Fake {
         *n += 1;
         // A vaguer kind than the engine knows, like a real fetch may give.
         let mut t = Task::new(id, self.provider, TaskKind::Other { raw: "x".into() });
+        t.created_at = self.created_at;
         if !self.never_finish && *n >= self.finish_after {
             t.status = TaskStatus::Succeeded;
             t.raw_status = "finished".into();
@@ -385,7 +389,9 @@ async fn linkr_polls_are_bounded_in_concurrency() {
 async fn the_deadline_times_a_task_out_with_a_sentence() {
     let fake = Fake::new(ProviderKind::Linkr, 1).with(|f| f.never_finish = true);
     let cfg = EngineConfig {
-        linkr_deadline: 60 * SEC,
+        mode_limits: ModeLimits::uniform(60 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -416,7 +422,9 @@ async fn backoff_never_outlives_the_deadline() {
         });
     }
     let cfg = EngineConfig {
-        linkr_deadline: 30 * SEC,
+        mode_limits: ModeLimits::uniform(30 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -438,7 +446,9 @@ async fn the_deadline_sentence_names_the_last_failed_poll() {
         },
     );
     let cfg = EngineConfig {
-        linkr_deadline: 30 * SEC,
+        mode_limits: ModeLimits::uniform(30 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -498,7 +508,9 @@ async fn a_batch_that_keeps_failing_is_split_so_neighbours_finish() {
         },
     );
     let cfg = EngineConfig {
-        journey_deadline: 10 * 60 * SEC,
+        mode_limits: ModeLimits::uniform(10 * 60 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..config()
     };
     let engine = engine_with(cfg, &fake);
@@ -660,4 +672,188 @@ async fn finished_tasks_are_remembered_not_watched_and_listed_newest_first() {
     assert_eq!(ids, ["newer", "done"]);
     assert!(!engine.is_watching("done"));
     assert!(!engine.cancel("done"));
+}
+
+/// The smallest gap between two polls of the same task, over every request a fake received.
+fn smallest_gap(calls: &[Call]) -> (Duration, usize) {
+    let mut last: HashMap<&str, Instant> = HashMap::new();
+    let mut smallest = Duration::MAX;
+    let mut pairs = 0;
+    for call in calls {
+        for id in &call.ids {
+            if let Some(before) = last.insert(id, call.at) {
+                smallest = smallest.min(call.at - before);
+                pairs += 1;
+            }
+        }
+    }
+    (smallest, pairs)
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_task_is_polled_sooner_than_the_interval_after_its_previous_poll() {
+    let linkr = Fake::new(ProviderKind::Linkr, 1).with(|f| {
+        f.never_finish = true;
+        f.latency = Duration::from_millis(137);
+    });
+    let journey = Fake::new(ProviderKind::Journey, 1).with(|f| {
+        f.never_finish = true;
+        f.latency = Duration::from_millis(93);
+    });
+    // Production pacing: 5 s with real random jitter, batches of 20, 4 requests in flight.
+    let cfg = EngineConfig::default();
+    let engine = Engine::new(cfg);
+    engine.register_poller(ProviderKind::Linkr, linkr.clone());
+    engine.register_poller(ProviderKind::Journey, journey.clone());
+
+    // 60 tasks per provider arrive in waves over the first ~20 s, so JourneyAPI batches
+    // keep meeting neighbours whose own interval has not quite run out.
+    for i in 0..60 {
+        engine.watch(live_task(&format!("l{i:02}"), ProviderKind::Linkr));
+        engine.watch(live_task(&format!("j{i:02}"), ProviderKind::Journey));
+        tokio::time::sleep(Duration::from_millis(337)).await;
+    }
+    // Over six simulated minutes: sprinkle errors (backoff, Retry-After, split batches),
+    // change the interval back and forth, and cancel + watch again right after a poll.
+    for round in 0..36u32 {
+        match round % 4 {
+            0 => {
+                linkr.fail_next(ProviderError::Unavailable {
+                    status: 503,
+                    detail: String::new(),
+                });
+                journey.fail_next(ProviderError::RateLimited {
+                    retry_after: Some(7 * SEC),
+                });
+            }
+            1 => journey.fail_next(ProviderError::Rejected {
+                status: 400,
+                detail: "bad id".into(),
+            }),
+            2 => {
+                engine.set_poll_interval(7 * SEC);
+            }
+            _ => {
+                engine.set_poll_interval(5 * SEC);
+                for id in ["l07", "j07", "j31"] {
+                    if let Some(task) = engine.get(id) {
+                        engine.cancel(id);
+                        engine.watch(task);
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(10 * SEC + Duration::from_millis(u64::from(round) * 41)).await;
+    }
+
+    let (linkr_gap, linkr_pairs) = smallest_gap(&linkr.calls());
+    let (journey_gap, journey_pairs) = smallest_gap(&journey.calls());
+    assert!(
+        linkr_pairs > 2000 && journey_pairs > 2000,
+        "{linkr_pairs} {journey_pairs}"
+    );
+    assert!(linkr_gap >= 5 * SEC, "LinkrAPI: {linkr_gap:?}");
+    assert!(journey_gap >= 5 * SEC, "JourneyAPI: {journey_gap:?}");
+    // Pacing did not cost the batching: most JourneyAPI task polls still share /fetch-many.
+    let calls = journey.calls();
+    let in_batches: usize = calls.iter().filter(|c| c.many).map(|c| c.ids.len()).sum();
+    let alone = calls.iter().filter(|c| !c.many).count();
+    assert!(
+        in_batches > 9 * alone,
+        "{in_batches} task polls in batches, {alone} alone"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_linkr_created_at_hours_off_changes_neither_created_at_nor_deadline() {
+    let off = chrono::Utc::now() - chrono::Duration::hours(5);
+    let fake = Fake::new(ProviderKind::Linkr, 1).with(|f| {
+        f.never_finish = true;
+        f.created_at = Some(off);
+    });
+    let cfg = EngineConfig {
+        mode_limits: ModeLimits::uniform(60 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
+        ..config()
+    };
+    let engine = engine_with(cfg.clone(), &fake);
+    let mut rx = engine.subscribe();
+    let local = chrono::Utc::now();
+    let mut task = live_task("a", ProviderKind::Linkr);
+    task.created_at = Some(local);
+    let start = Instant::now();
+    engine.watch(task);
+    let ev = next_event(&mut rx, |e| e.task.progress == Some(10)).await;
+    assert_eq!(ev.task.created_at, Some(local), "the fetch did not move it");
+
+    // After a restart, the stored copy resumes with its full deadline left, not 5 h late.
+    let stored = engine.get("a").expect("known");
+    assert_eq!(stored.created_at, Some(local));
+    drop(engine);
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    assert!(engine.watch(stored));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    assert_eq!(ev.task.created_at, Some(local));
+    let elapsed = Instant::now() - start;
+    assert!(elapsed >= 60 * SEC && elapsed < 61 * SEC, "{elapsed:?}");
+    assert!(
+        fake.calls().len() > 10,
+        "polled all along, not timed out at once"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn deadlines_follow_the_prompts_mode_else_the_default_mode() {
+    let fake = Fake::new(ProviderKind::Journey, 1).with(|f| f.never_finish = true);
+    let cfg = EngineConfig {
+        mode_limits: ModeLimits {
+            turbo: 60 * SEC,
+            fast: 120 * SEC,
+            relax: 300 * SEC,
+        },
+        deadline_margin: 10 * SEC,
+        deadline_margin_ratio: 0.2,
+        ..config()
+    };
+    let engine = engine_with(cfg, &fake);
+    assert_eq!(engine.default_mode(), MidjourneyMode::Fast);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    let mut turbo = live_task("turbo", ProviderKind::Journey);
+    turbo.prompt = Some("a fox --relax --TURBO".into());
+    engine.watch(turbo);
+    let mut plain = live_task("plain", ProviderKind::Journey);
+    plain.prompt = Some("a fox".into());
+    engine.watch(plain.clone());
+    engine.set_default_mode(MidjourneyMode::Relax);
+    assert_eq!(engine.default_mode(), MidjourneyMode::Relax);
+    assert_eq!(engine.deadline_for(&plain), 360 * SEC, "300 s + 20 %");
+    let mut relaxed = live_task("relaxed", ProviderKind::Journey);
+    relaxed.prompt = Some("a fox --ar 3:2".into());
+    engine.watch(relaxed);
+
+    let mut timed_out = Vec::new();
+    for _ in 0..3 {
+        let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+        assert_eq!(ev.task.status, TaskStatus::TimedOut);
+        timed_out.push((ev.task.id, Instant::now() - start));
+    }
+    let at = |id: &str| {
+        timed_out
+            .iter()
+            .find(|(t, _)| t == id)
+            .map(|(_, d)| *d)
+            .expect("timed out")
+    };
+    // limit + max(20 %, 10 s): turbo 60 + 12, fast 120 + 24, relax 300 + 60.
+    for (id, secs) in [("turbo", 72), ("plain", 144), ("relaxed", 360)] {
+        let d = at(id);
+        assert!(
+            d >= secs * SEC && d < (secs + 1) * SEC,
+            "{id} timed out after {d:?}"
+        );
+    }
 }

@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
-/// The delay before the next regular poll: `interval` spread by up to `+-jitter` (a fraction).
-/// `unit` is a random sample in `0.0..1.0`.
+/// The delay before the next regular poll: `interval` lengthened by up to `jitter` (a
+/// fraction), never shortened: both providers ask for at least 5 s between polls, so the
+/// spread only goes upward (`interval * (1 + jitter * unit)`). `unit` is a random sample in
+/// `0.0..1.0`.
 pub(crate) fn jittered(interval: Duration, jitter: f64, unit: f64) -> Duration {
-    let factor = 1.0 + jitter * (2.0 * unit.clamp(0.0, 1.0) - 1.0);
-    interval.mul_f64(factor.max(0.0))
+    let factor = 1.0 + jitter.max(0.0) * unit.clamp(0.0, 1.0);
+    interval.mul_f64(factor)
 }
 
 /// The delay before retrying after the `failures`-th consecutive retryable error (1 = first):
@@ -72,12 +74,21 @@ mod tests {
     const S: Duration = Duration::from_secs(1);
 
     #[test]
-    fn jitter_spreads_both_ways_within_bounds() {
+    fn jitter_only_lengthens_within_bounds() {
         let i = 5 * S;
-        assert_eq!(jittered(i, 0.1, 0.5), i);
-        assert_eq!(jittered(i, 0.1, 0.0), Duration::from_millis(4500));
+        assert_eq!(jittered(i, 0.1, 0.0), i);
+        assert_eq!(jittered(i, 0.1, 0.5), Duration::from_millis(5250));
         assert_eq!(jittered(i, 0.1, 1.0), Duration::from_millis(5500));
         assert_eq!(jittered(i, 0.0, 0.9), i);
+        // Out-of-range samples and a negative jitter never bring it below the interval.
+        assert_eq!(jittered(i, 0.1, -3.0), i);
+        assert_eq!(jittered(i, -0.5, 1.0), i);
+        assert_eq!(jittered(i, 0.1, 7.0), Duration::from_millis(5500));
+        for step in 0..=100 {
+            let unit = f64::from(step) / 100.0;
+            let d = jittered(i, 0.5, unit);
+            assert!(d >= i && d <= i.mul_f64(1.5), "{unit}: {d:?}");
+        }
     }
 
     #[test]

@@ -176,7 +176,9 @@ async fn permanent_poll_errors_fail_the_task_with_a_sentence() {
 async fn journey_provider_timeout_ends_at_the_engine_deadline() {
     let sim = simulator(20.0).await;
     let config = atelier_engine::EngineConfig {
-        journey_deadline: Duration::from_secs(1),
+        mode_limits: atelier_engine::ModeLimits::uniform(Duration::from_secs(1)),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
         ..fast_config(Duration::from_millis(50))
     };
     let engine = engine(&sim, config);
