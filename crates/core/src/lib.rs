@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod archive;
+pub mod demo;
 pub mod endpoints;
 pub mod error;
 pub mod gallery;

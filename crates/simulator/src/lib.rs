@@ -43,6 +43,23 @@ pub use state::Account;
 use state::{AppState, Shared};
 use util::lock;
 
+/// A finished task from an earlier run, for [`Simulator::remember`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierTask {
+    /// Its id, as the app knows it.
+    pub id: String,
+    /// Which service it belongs to.
+    pub provider: Provider,
+    /// What made it, in either service's word (`imagine`, `upsample2`, `variation-strong`...).
+    pub kind: String,
+    /// Its prompt.
+    pub prompt: String,
+    /// Its model (`midjourney`, `flux-pro`...).
+    pub model: String,
+    /// The Midjourney job id of its LinkrAPI buttons, so their `custom_id`s still match.
+    pub job_hash: Option<String>,
+}
+
 /// A running simulator. Dropping it (or calling [`Simulator::shutdown`]) stops the server.
 #[derive(Debug)]
 pub struct Simulator {
@@ -161,6 +178,49 @@ impl Simulator {
         self.state
             .observed_extras
             .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Takes back a finished task from an earlier run (the embedded demo starts empty each
+    /// time the app starts), so the buttons of its results work again. `kind` is either
+    /// service's word for what made it (`upsample2`, `variation-strong`, `pan_left`...);
+    /// `job_hash` is the Midjourney job id in its LinkrAPI buttons' `custom_id`s, when known.
+    /// Its pictures are drawn again from the prompt (same look, not the same pixels). Returns
+    /// false, changing nothing, for a kind it cannot make or an id it already holds.
+    pub fn remember(&self, earlier: EarlierTask) -> bool {
+        let Some(kind) = task::Kind::from_word(&earlier.kind) else {
+            return false;
+        };
+        let mut tasks = lock(&self.state.tasks);
+        if tasks.get(&earlier.id).is_some() {
+            return false;
+        }
+        let flags = prompt::flags(&earlier.prompt);
+        let spec = task::NewTask {
+            provider: earlier.provider,
+            kind,
+            parent: None,
+            prompt: earlier.prompt,
+            model: earlier.model,
+            mode: flags.mode,
+            aspect: flags.aspect.unwrap_or((1, 1)),
+            prompt_seed: flags.seed,
+            fate: task::Fate::Complete,
+            synchronous: false,
+            no_images: false,
+            poll_markers: Vec::new(),
+            reference_image: None,
+            webhook_url: None,
+            extra: String::new(),
+        };
+        // Made long enough ago (in simulated time) to be finished now.
+        let long_ago = self.state.now() - 1.0e6;
+        let mut task = task::new_task(spec, long_ago);
+        task.id = earlier.id;
+        if let Some(hash) = earlier.job_hash.filter(|h| !h.trim().is_empty()) {
+            task.job_hash = hash;
+        }
+        tasks.insert(task);
+        true
     }
 
     /// Whether LinkrAPI fetches carry the observed-only extras.

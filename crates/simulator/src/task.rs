@@ -158,6 +158,49 @@ impl Kind {
         }
     }
 
+    /// Reads a kind back from either word this simulator writes for it: LinkrAPI's `action`
+    /// ([`Kind::linkr_action`]) or JourneyAPI's `task_type` ([`Kind::journey_type`]). An
+    /// `upscale-1x` without its quadrant reads as U1 and a bare `outpaint` as Zoom Out 2x.
+    pub fn from_word(word: &str) -> Option<Kind> {
+        let w = word.trim().to_ascii_lowercase();
+        let quadrant = |rest: &str| rest.parse::<u8>().ok().filter(|n| (1..=4).contains(n));
+        Some(match w.as_str() {
+            "imagine" => Kind::Imagine,
+            "reroll" => Kind::Reroll,
+            "upscale-1x" | "upscale" => Kind::Upscale(1),
+            "upscale_subtle" | "upscale-subtle" => Kind::UpscaleSubtle,
+            "upscale_creative" | "upscale-creative" => Kind::UpscaleCreative,
+            "upscale_2x" | "upscale-2x" => Kind::Upscale2x,
+            "upscale_4x" | "upscale-4x" => Kind::Upscale4x,
+            "low_variation" | "variation-subtle" => Kind::VarySubtle,
+            "high_variation" | "variation-strong" => Kind::VaryStrong,
+            "outpaint_50" | "outpaint" => Kind::ZoomOut(Zoom::X2),
+            "outpaint_75" => Kind::ZoomOut(Zoom::X1_5),
+            "outpaint_square" => Kind::ZoomOut(Zoom::Square),
+            "blend" => Kind::Blend,
+            "describe" => Kind::Describe,
+            other => {
+                if let Some(n) = other.strip_prefix("upsample").and_then(quadrant) {
+                    Kind::Upscale(n)
+                } else if let Some(n) = other
+                    .strip_prefix("variation-")
+                    .or_else(|| other.strip_prefix("variation"))
+                    .and_then(quadrant)
+                {
+                    Kind::Variation(n)
+                } else if let Some(d) = other
+                    .strip_prefix("pan_")
+                    .or_else(|| other.strip_prefix("pan-"))
+                    .and_then(Dir::parse)
+                {
+                    Kind::Pan(d)
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+
     /// Simulated seconds a task of this kind takes in fast mode.
     pub fn duration_secs(self) -> f64 {
         match self {
@@ -647,6 +690,37 @@ mod tests {
             webhook_url: None,
             extra: String::new(),
         }
+    }
+
+    #[test]
+    fn every_kind_reads_back_from_both_of_its_words() {
+        let kinds = [
+            Kind::Imagine,
+            Kind::Upscale(3),
+            Kind::Variation(2),
+            Kind::Reroll,
+            Kind::UpscaleSubtle,
+            Kind::UpscaleCreative,
+            Kind::Upscale2x,
+            Kind::Upscale4x,
+            Kind::VarySubtle,
+            Kind::VaryStrong,
+            Kind::ZoomOut(Zoom::X2),
+            Kind::ZoomOut(Zoom::X1_5),
+            Kind::ZoomOut(Zoom::Square),
+            Kind::Pan(Dir::Up),
+            Kind::Blend,
+            Kind::Describe,
+        ];
+        for kind in kinds {
+            assert_eq!(Kind::from_word(&kind.linkr_action()), Some(kind), "{kind:?}");
+        }
+        assert_eq!(Kind::from_word("upscale-1x"), Some(Kind::Upscale(1)));
+        assert_eq!(Kind::from_word("variation-4"), Some(Kind::Variation(4)));
+        assert_eq!(Kind::from_word("pan-left"), Some(Kind::Pan(Dir::Left)));
+        assert_eq!(Kind::from_word("variation-strong"), Some(Kind::VaryStrong));
+        assert_eq!(Kind::from_word("upsample9"), None);
+        assert_eq!(Kind::from_word("faceswap"), None);
     }
 
     #[test]

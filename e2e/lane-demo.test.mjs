@@ -1,0 +1,52 @@
+// The demo lane end to end: no key, the built-in simulator serves both providers. Create with
+// progress, grid, singles and buttons; U2 then Vary (Strong); a restart with the Create feed and
+// the gallery intact. Then a key added and removed again: the provider is back in the demo.
+// The same flows run in the live lane (lane-live.test.mjs).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startApp, freshHome, homeEnv } from "./harness.mjs";
+import { PROVIDERS, createFlow, synchronousModelFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished } from "./lanes.mjs";
+
+const home = freshHome();
+const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
+let app;
+let s;
+const made = [];
+
+async function launch() {
+  app = await startApp(env);
+  s = app.session;
+  await s.testid("prompt-input");
+}
+
+before(launch);
+after(async () => app?.stop());
+
+for (const provider of PROVIDERS) {
+  test(`demo ${provider}: a prompt makes a grid with progress, singles and buttons; U2 then Vary (Strong)`, async () => {
+    made.push(await createFlow(s, { provider, lane: "demo" }));
+  });
+}
+
+test("demo journey: a single-image model from the grouped picker shows its image at once", async () => {
+  await synchronousModelFlow(s, { lane: "demo" });
+});
+
+test("demo: after a restart the Create feed shows every image and parent, and the gallery has them", async () => {
+  assert.equal(made.length, PROVIDERS.length, "the create flows ran");
+  await app.stop();
+  await launch();
+  await afterRestart(s, { lane: "demo", made });
+});
+
+test("demo: a key added and removed again leaves the provider in the demo", async () => {
+  await saveKey(s, "journey", "japi_live_demo_lane_0042");
+  await s.testid("key-status-journey", { predicate: async (e) => (await e.text()).includes("0042") });
+  await removeKey(s, "journey");
+  await chooseProvider(s, "journey");
+  await s.testid("demo-badge");
+  const id = await submit(s, "a paper boat after the key was removed");
+  const done = await finished(s, id);
+  assert.equal(done.demo, true, "made by the demo");
+});

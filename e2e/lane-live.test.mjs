@@ -1,0 +1,166 @@
+// The live lane end to end: keys saved through Settings into the real Secret Service, the base
+// URLs pointing (ATELIER_LINKR_BASE_URL / ATELIER_JOURNEY_BASE_URL) at the simulator started on
+// its own port, standing in for the real services. The same flows as the demo lane
+// (lane-demo.test.mjs), then the removal of each key: from that moment the server receives no
+// request made with it, and a button on an older task says the key is missing and where to add it.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSimulator, startApp, freshHome, homeEnv, simulatorEnv, shot } from "./harness.mjs";
+import {
+  PROVIDERS,
+  EL,
+  createFlow,
+  synchronousModelFlow,
+  afterRestart,
+  saveKey,
+  removeKey,
+  card,
+  waitUntil,
+  chooseProvider,
+  submit,
+  finished,
+} from "./lanes.mjs";
+
+const KEYS = { linkr: "lkr_live_lane_e2e_5e6f", journey: "japi_live_lane_e2e_7a8b" };
+let sim;
+let app;
+let s;
+let env;
+const made = [];
+
+async function launch() {
+  app = await startApp(env);
+  s = app.session;
+  await s.testid("prompt-input");
+}
+
+before(async () => {
+  sim = await startSimulator({ linkrKey: KEYS.linkr, journeyKey: KEYS.journey, speed: 8 });
+  env = { ...homeEnv(freshHome()), ...simulatorEnv(sim), ATELIER_POLL_INTERVAL_MS: "400" };
+  await launch();
+});
+
+after(async () => {
+  await app?.stop();
+  sim?.stop();
+});
+
+/** Requests the simulator received with a valid key, per provider. */
+async function authenticated() {
+  const log = await sim.control("GET", "/requests");
+  const requests = Array.isArray(log) ? log : (log?.requests ?? []);
+  const count = { linkr: 0, journey: 0 };
+  for (const r of requests) if (r.auth_ok && count[r.provider] !== undefined) count[r.provider] += 1;
+  return count;
+}
+
+test("live: the app starts in the demo; a wrong key is reported as rejected", async () => {
+  await s.testid("demo-badge");
+  await shot(s, "01-create-empty");
+  await saveKey(s, "journey", "japi_live_wrong_0000");
+  await (await s.testid("key-test-journey")).click();
+  const result = await s.testid("key-test-result-journey", {
+    predicate: async (e) => (await e.text()).length > 0,
+  });
+  assert.match(await result.text(), /rejected/i);
+  await removeKey(s, "journey");
+});
+
+test("live: keys saved in Settings are tested as valid and switch both providers off the demo", async () => {
+  for (const provider of PROVIDERS) {
+    await saveKey(s, provider, KEYS[provider]);
+    await (await s.testid(`key-test-${provider}`)).click();
+    const result = await s.testid(`key-test-result-${provider}`, {
+      predicate: async (e) => (await e.text()).length > 0,
+    });
+    // "Valid ..." and never "Invalid ..." or a rejection.
+    assert.match(await result.text(), /^\s*Valid\b/, await result.text());
+  }
+  const html = await s.pageSource();
+  for (const key of Object.values(KEYS)) assert.ok(!html.includes(key), "a full key never reaches the page");
+  await shot(s, "02-settings");
+  await (await s.testid("nav-create")).click();
+  assert.equal((await s.findAll('[data-testid="demo-badge"]')).length, 0, "no Demo badge with keys");
+});
+
+for (const provider of PROVIDERS) {
+  test(`live ${provider}: a prompt makes a grid with progress, singles and buttons; U2 then Vary (Strong)`, async () => {
+    const before = (await authenticated())[provider];
+    made.push(await createFlow(s, { provider, lane: "live" }));
+    assert.ok((await authenticated())[provider] > before, "the work went to the server with the key");
+  });
+}
+
+test("live journey: a single-image model from the grouped picker shows its image at once", async () => {
+  await synchronousModelFlow(s, { lane: "live" });
+});
+
+test("live: after a restart the Create feed shows every image and parent, and the gallery has them", async () => {
+  assert.equal(made.length, PROVIDERS.length, "the create flows ran");
+  await app.stop();
+  await launch();
+  await afterRestart(s, { lane: "live", made });
+});
+
+for (const [i, provider] of PROVIDERS.entries()) {
+  test(`live ${provider}: after Remove nothing is sent with the key, and a button says so`, async () => {
+    const older = made.find((m) => m.prompt.includes(provider));
+    assert.ok(older, "an older task of this provider");
+    await removeKey(s, provider);
+    const atRemoval = (await authenticated())[provider];
+    await (await s.testid("nav-create")).click();
+    const button = await (
+      await s.waitFor(`[data-testid="task-card"][data-task-id="${older.gridId}"]`)
+    ).find('[data-testid="action-V1"]');
+    await s.execute("arguments[0].scrollIntoView({ block: 'center' });", [{ [EL]: button.id }]);
+    await button.click();
+    const snap = await waitUntil(s, "the no-key sentence", async () => {
+      const c = await card(s, older.gridId);
+      return c?.error ? c : null;
+    });
+    const name = provider === "linkr" ? "LinkrAPI" : "JourneyAPI";
+    assert.match(snap.error, new RegExp(`no ${name} key is set`), snap.error);
+    assert.match(snap.error, /Settings/, snap.error);
+    await shot(s, `lane-live-${i + 5}-${provider}-no-key`);
+    // Several poll intervals (400 ms) later, still nothing with this key.
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await authenticated())[provider], atRemoval, "no request with the removed key");
+  });
+}
+
+test("live linkr: Midjourney's one-time welcome notice says so, and Retry works", async () => {
+  await saveKey(s, "linkr", KEYS.linkr);
+  await chooseProvider(s, "linkr");
+  const id = await submit(s, "a quiet harbour at night [[thank-you]]");
+  const failed = await waitUntil(s, "the notice", async () => {
+    const c = await card(s, id);
+    return c?.status === "failed" ? c : null;
+  });
+  assert.match(failed.state, /welcome notice/i, failed.state);
+  assert.match(failed.state, /Retry/, failed.state);
+  assert.ok(!/embeds|\{/.test(failed.state), `no JSON on the card: ${failed.state}`);
+  await shot(s, "lane-live-7-welcome-notice");
+  const before = await s.execute(
+    `return [...document.querySelectorAll('[data-testid="task-card"]')].map(c => c.dataset.taskId);`,
+  );
+  await (await (await s.waitFor(`[data-testid="task-card"][data-task-id="${id}"]`)).find('[data-testid="task-retry"]')).click();
+  const retried = await waitUntil(s, "the retried task", async () => {
+    const ids = await s.execute(
+      `return [...document.querySelectorAll('[data-testid="task-card"]')].map(c => c.dataset.taskId);`,
+    );
+    return ids.find((x) => !before.includes(x)) ?? null;
+  });
+  await finished(s, retried);
+});
+
+test("live linkr: a failure shows its sentence on the card", async () => {
+  const id = await submit(s, "a storm over the sea [[fault:failed]]");
+  const failed = await waitUntil(s, "the failure", async () => {
+    const c = await card(s, id);
+    return c?.status === "failed" ? c : null;
+  });
+  assert.match(failed.state, /failed/i);
+  assert.ok(failed.state.length > "Failed: ".length + 5, `a reason is given: ${failed.state}`);
+  await shot(s, "06-task-failed");
+});

@@ -1,0 +1,261 @@
+// The main flows of the app, written once and run in both lanes (lane-demo.test.mjs and
+// lane-live.test.mjs): create with progress, grid, singles and buttons; U2 then Vary (Strong);
+// a restart with the Create feed and the gallery intact; and, in the live lane, the removal of
+// a key. Both providers in each lane.
+
+import assert from "node:assert/strict";
+import { shot } from "./harness.mjs";
+
+export const EL = "element-6066-11e4-a52e-4f735466cecf";
+export const PROVIDERS = ["linkr", "journey"];
+
+/** Polls `fn` until it returns something truthy; fails with a screenshot after `timeout`. */
+export async function waitUntil(s, what, fn, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() >= deadline) {
+      await shot(s, `failed-${what.replace(/\W+/g, "-")}`).catch(() => {});
+      assert.fail(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Chooses `provider` in the composer's provider picker. */
+export async function chooseProvider(s, provider) {
+  await (await s.testid("nav-create")).click();
+  const select = await s.testid("provider-select");
+  await s.execute(
+    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+    [{ [EL]: select.id }, provider],
+  );
+}
+
+/** Types `prompt` and presses Imagine; returns the new card's task id. */
+export async function submit(s, prompt) {
+  const before = await cardIds(s);
+  const input = await s.testid("prompt-input");
+  await input.clear();
+  await input.type(prompt);
+  await (await s.testid("submit-button")).click();
+  return waitUntil(s, `a card for "${prompt}"`, async () => {
+    const ids = await cardIds(s);
+    return ids.find((id) => !before.includes(id)) ?? null;
+  });
+}
+
+async function cardIds(s) {
+  return s.execute(
+    `return [...document.querySelectorAll('[data-testid="task-card"]')].map(c => c.dataset.taskId);`,
+  );
+}
+
+/** A snapshot of one card: status, progress, loaded images, button test ids, texts. */
+export async function card(s, id) {
+  return s.execute(
+    `const c = document.querySelector('[data-testid="task-card"][data-task-id="' + arguments[0] + '"]');
+     if (!c) return null;
+     const p = c.querySelector('progress[data-testid="task-progress"]');
+     const loaded = (t) => [...c.querySelectorAll('img[data-testid="' + t + '"]')]
+       .filter((i) => i.complete && i.naturalWidth > 0 && i.dataset.loaded === 'true').length;
+     const text = (t) => c.querySelector('[data-testid="' + t + '"]')?.textContent?.trim() ?? null;
+     return {
+       status: c.dataset.status,
+       demo: [...c.querySelectorAll('.badge')].some((b) => b.textContent.trim() === 'Demo'),
+       progress: p ? Number(p.value) : null,
+       grid: loaded('task-grid'),
+       singles: c.querySelectorAll('[data-testid="task-single"]').length,
+       image: loaded('task-image'),
+       // Loaded pictures, counting a single drawn as a crop of the loaded grid as one.
+       images: c.querySelectorAll('img[data-loaded="true"]').length
+         + (loaded('task-grid') ? c.querySelectorAll('[data-testid="task-single"] .crop').length : 0),
+       buttons: [...c.querySelectorAll('[data-testid^="action-"]')].map(b => b.dataset.testid),
+       from: text('task-parent-link') ?? c.querySelector('.from')?.textContent?.trim() ?? null,
+       state: text('task-state'),
+       error: text('task-error'),
+     };`,
+    [id],
+  );
+}
+
+/** Waits until card `id` has finished; returns its snapshot (fails on failure). */
+export async function finished(s, id, timeout = 60_000) {
+  const seen = new Set();
+  let progressSeen = false;
+  const snap = await waitUntil(
+    s,
+    `task ${id} to finish`,
+    async () => {
+      const c = await card(s, id);
+      if (!c) return null;
+      seen.add(c.status);
+      if (c.status === "running" && c.progress > 0 && c.progress < 100) progressSeen = true;
+      return ["succeeded", "failed", "timed_out"].includes(c.status) ? c : null;
+    },
+    timeout,
+  );
+  assert.equal(snap.status, "succeeded", `task ${id}: ${JSON.stringify(snap)}; seen ${[...seen]}`);
+  return { ...snap, progressSeen, seen };
+}
+
+/** Waits until card `id` shows at least `n` loaded images; returns its snapshot. */
+export async function imagesShown(s, id, n, what) {
+  return waitUntil(s, `${what}: ${n} images shown`, async () => {
+    const c = await card(s, id);
+    return c && c.images >= n ? c : null;
+  });
+}
+
+/** Presses the button `testid` on card `id` and returns the child's task id. */
+export async function press(s, id, testid) {
+  const parent = await s.waitFor(`[data-testid="task-card"][data-task-id="${id}"]`);
+  const button = await parent.find(`[data-testid="${testid}"]`);
+  await s.execute("arguments[0].scrollIntoView({ block: 'center' });", [{ [EL]: button.id }]);
+  await button.click();
+  return waitUntil(s, `the child of ${id} from ${testid}`, async () =>
+    s.execute(
+      `const c = document.querySelector('[data-testid="task-card"][data-parent-id="' + arguments[0] + '"]');
+       return c ? c.dataset.taskId : null;`,
+      [id],
+    ),
+  );
+}
+
+/**
+ * Imagine on `provider`, watching the state move with a progress value; the grid, the four
+ * singles and the U/V/Reroll buttons; then U2 (a single with its own buttons) and Vary (Strong)
+ * on it (a new grid). Returns the three task ids and the prompt.
+ */
+export async function createFlow(s, { provider, lane }) {
+  await chooseProvider(s, provider);
+  const prompt = `a copper lighthouse in the ${lane} lane on ${provider}`;
+  const gridId = await submit(s, prompt);
+  const grid = await finished(s, gridId);
+  assert.ok(grid.progressSeen, `a progress value between 0 and 100 was shown (${[...grid.seen]})`);
+  assert.equal(grid.demo, lane === "demo", "the Demo badge tells the lane");
+  for (const label of ["U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "Reroll"]) {
+    assert.ok(grid.buttons.includes(`action-${label}`), `action-${label} among ${grid.buttons}`);
+  }
+  const shown = await imagesShown(s, gridId, 5, "the new grid");
+  assert.equal(shown.grid, 1, "the grid is shown");
+  assert.equal(shown.singles, 4, "four singles are shown");
+  await shot(s, `lane-${lane}-${provider}-1-grid`);
+
+  const upscaleId = await press(s, gridId, "action-U2");
+  const upscale = await finished(s, upscaleId);
+  await imagesShown(s, upscaleId, 1, "the upscale");
+  for (const label of ["Upscale-Subtle", "Upscale-Creative", "Vary-Subtle", "Vary-Strong", "Zoom-Out-2x", "Pan-left"]) {
+    assert.ok(upscale.buttons.includes(`action-${label}`), `action-${label} among ${upscale.buttons}`);
+  }
+  if (provider === "linkr") {
+    // LinkrAPI's action call takes no prompt and no mask: these two are shown, not pressable,
+    // and say why on keyboard focus (and hover).
+    for (const testid of ["action-Custom-Zoom", "action-Vary-Region"]) {
+      const why = await s.execute(
+        `const c = document.querySelector('[data-testid="task-card"][data-task-id="' + arguments[0] + '"]');
+         const b = c.querySelector('[data-testid="' + arguments[1] + '"]');
+         if (!b) return null;
+         b.scrollIntoView({ block: 'center' });
+         b.focus();
+         const tip = b.querySelector('[data-testid="action-reason"]');
+         return { disabled: b.getAttribute('aria-disabled'), focused: document.activeElement === b,
+                  shown: tip ? getComputedStyle(tip).display !== 'none' : false, text: tip?.textContent ?? '' };`,
+        [upscaleId, testid],
+      );
+      assert.ok(why, `${testid} is listed`);
+      assert.equal(why.disabled, "true", testid);
+      assert.ok(why.focused, `${testid} takes keyboard focus`);
+      assert.match(why.text, /LinkrAPI/, why.text);
+    }
+    await shot(s, `lane-${lane}-linkr-1b-unavailable-reason`);
+  }
+  const varyId = await press(s, upscaleId, "action-Vary-Strong");
+  await finished(s, varyId);
+  const vary = await imagesShown(s, varyId, 5, "the variation");
+  assert.equal(vary.singles, 4);
+  await shot(s, `lane-${lane}-${provider}-2-upscale-and-vary`);
+  return { prompt, gridId, upscaleId, varyId };
+}
+
+/**
+ * After a restart: every card of `made` is back in the Create feed with its images shown (from
+ * the library) and each child names its parent's prompt; the gallery has their images.
+ */
+export async function afterRestart(s, { lane, made }) {
+  await (await s.testid("nav-create")).click();
+  for (const m of made) {
+    const grid = await imagesShown(s, m.gridId, 5, `the grid of ${m.prompt} after a restart`);
+    assert.equal(grid.grid, 1);
+    assert.equal(grid.singles, 4);
+    assert.equal(grid.demo, lane === "demo");
+    const up = await imagesShown(s, m.upscaleId, 1, `the upscale of ${m.prompt} after a restart`);
+    assert.equal(up.image, 1, "the upscaled image is shown");
+    assert.ok(up.from?.includes("a copper lighthouse"), `the upscale names its parent: ${up.from}`);
+    const vary = await imagesShown(s, m.varyId, 5, `the variation of ${m.prompt} after a restart`);
+    assert.ok(vary.from?.includes("a copper lighthouse"), `the variation names its parent: ${vary.from}`);
+  }
+  await shot(s, `lane-${lane}-3-create-after-restart`);
+  await (await s.testid("nav-gallery")).click();
+  await s.testid("gallery-grid");
+  const tasks = new Set(made.flatMap((m) => [m.gridId, m.upscaleId, m.varyId]));
+  await waitUntil(s, "the gallery shows every task's images", async () => {
+    const seen = await s.execute(
+      `return [...document.querySelectorAll('[data-testid="gallery-item"]')].map(e => e.dataset.taskId);`,
+    );
+    return [...tasks].every((t) => seen.includes(t));
+  });
+  await shot(s, `lane-${lane}-4-gallery-after-restart`);
+  await (await s.testid("nav-create")).click();
+}
+
+/** Saves `key` for `provider` in Settings and waits until its last four characters show. */
+export async function saveKey(s, provider, key) {
+  await (await s.testid("nav-settings")).click();
+  const input = await s.testid(`key-input-${provider}`);
+  await input.type(key);
+  await (await s.testid(`key-save-${provider}`)).click();
+  await s.testid(`key-status-${provider}`, {
+    predicate: async (e) => (await e.text()).includes(key.slice(-4)),
+  });
+  assert.equal(await input.prop("value"), "", "the key field is cleared after saving");
+}
+
+/** Removes `provider`'s key in Settings (with its confirmation) and waits for "No key". */
+export async function removeKey(s, provider) {
+  await (await s.testid("nav-settings")).click();
+  await (await s.testid(`key-remove-${provider}`)).click();
+  await (await s.testid(`key-remove-confirm-${provider}`, { timeout: 5000 })).click();
+  await s.testid(`key-status-${provider}`, {
+    predicate: async (e) => /no key/i.test(await e.text()),
+  });
+}
+
+/**
+ * A JourneyAPI single-image model (Flux Pro) from the grouped picker: the create call answers
+ * with the finished image, so the card is done at once and shows it.
+ */
+export async function synchronousModelFlow(s, { lane }) {
+  await chooseProvider(s, "journey");
+  const select = await s.testid("model-select");
+  const groups = await s.execute(
+    "return [...arguments[0].querySelectorAll('optgroup')].map(g => g.label + ':' + g.children.length);",
+    [{ [EL]: select.id }],
+  );
+  assert.ok(groups.length >= 3, `models are grouped: ${groups}`);
+  await s.execute(
+    "arguments[0].value = 'flux-pro'; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+    [{ [EL]: select.id }],
+  );
+  await s.testid("model-hint", { predicate: async (e) => /single image/.test(await e.text()) });
+  const id = await submit(s, `a lemon on a blue plate, ${lane} lane`);
+  await finished(s, id);
+  await imagesShown(s, id, 1, "the Flux image");
+  await shot(s, `lane-${lane}-journey-flux`);
+  await s.execute(
+    "arguments[0].value = 'midjourney'; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+    [{ [EL]: select.id }],
+  );
+  return id;
+}
