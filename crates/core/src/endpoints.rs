@@ -31,13 +31,16 @@ pub fn key_url(provider: ProviderKind) -> &'static str {
     }
 }
 
-/// Models `provider` offers, the default first. JourneyAPI's Flux models give one image.
-pub fn models(provider: ProviderKind) -> Vec<String> {
-    let names: &[&str] = match provider {
-        ProviderKind::Linkr => &["midjourney"],
-        ProviderKind::Journey => &["midjourney", "flux-pro", "flux-dev", "flux-schnell"],
-    };
-    names.iter().map(|s| s.to_string()).collect()
+/// Models `provider` offers, the default first, each with its group (Midjourney grid,
+/// single-image, edit) and whether it needs a reference image. The providers crate owns the list.
+pub fn models(provider: ProviderKind) -> Vec<atelier_providers::ModelInfo> {
+    atelier_providers::available_models(provider)
+}
+
+/// True when `provider` takes model names Atelier does not list (JourneyAPI adds models
+/// often and decides itself; LinkrAPI runs Midjourney only), so the picker offers "Other".
+pub fn accepts_unlisted_models(provider: ProviderKind) -> bool {
+    provider == ProviderKind::Journey
 }
 
 /// The real base URL for `provider` and whether it came from the environment.

@@ -3,7 +3,7 @@
 
 use crate::settings::Settings;
 pub use atelier_engine::TaskChange;
-use atelier_providers::{ProviderKind, Task};
+use atelier_providers::{ModelInfo, ProviderKind, Task};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -54,8 +54,11 @@ pub struct ProviderStatus {
     pub base_url_from_env: bool,
     /// Where to get a key.
     pub key_url: String,
-    /// Models this provider offers; the first is the default.
-    pub models: Vec<String>,
+    /// Models this provider offers, grouped; the first is the default. A JourneyAPI model
+    /// name not listed here is still passed through to the service.
+    pub models: Vec<ModelInfo>,
+    /// True when a model name that is not in `models` may be typed in ("Other model").
+    pub accepts_other_models: bool,
     /// Credits left, when known (JourneyAPI).
     #[ts(type = "number | null")]
     pub credits: Option<i64>,

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   cssUrl,
   formatCredits,
-  isSingleImageModel,
   keyStatusText,
   modelName,
   providerName,
@@ -42,8 +41,6 @@ describe('format', () => {
     expect(providerName('journey')).toBe('JourneyAPI');
     expect(modelName('flux-pro')).toBe('Flux Pro');
     expect(modelName('midjourney')).toBe('Midjourney');
-    expect(isSingleImageModel('flux-schnell')).toBe(true);
-    expect(isSingleImageModel('midjourney')).toBe(false);
   });
 
   it('quotes CSS urls safely', () => {

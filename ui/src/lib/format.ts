@@ -44,11 +44,6 @@ export function validateHttpUrl(raw: string): string | null {
   return null;
 }
 
-/** True for models that give one image instead of a 2x2 grid (JourneyAPI's Flux models). */
-export function isSingleImageModel(model: string | null | undefined): boolean {
-  return !!model && !model.toLowerCase().startsWith('midjourney');
-}
-
 /** "flux-pro" -> "Flux Pro", "midjourney" -> "Midjourney". */
 export function modelName(model: string): string {
   return model
