@@ -91,6 +91,16 @@ describe('names and test ids', () => {
     expect(actionUnavailableReason(makeAction({ mode: 'link', url: null }))).toMatch(/no address/);
     expect(actionUnavailableReason(makeAction({ mode: 'link', url: 'https://x' }))).toBeNull();
   });
+
+  it("gives the provider's own reason first (LinkrAPI cannot send Custom Zoom)", () => {
+    const reason = 'LinkrAPI cannot send Custom Zoom: its action call takes no prompt.';
+    expect(actionUnavailableReason(makeAction({ mode: 'needsPrompt', unavailable: reason }))).toBe(
+      reason,
+    );
+    expect(actionUnavailableReason(makeAction({ mode: 'needsMask', unavailable: reason }))).toBe(
+      reason,
+    );
+  });
 });
 
 describe('actionIcon', () => {

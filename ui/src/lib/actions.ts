@@ -79,7 +79,11 @@ export function actionTestId(action: Pick<Action, 'label' | 'emoji' | 'kind' | '
 }
 
 /** Why a button cannot be pressed here, or null when it can. */
-export function actionUnavailableReason(action: Pick<Action, 'mode' | 'url'>): string | null {
+export function actionUnavailableReason(
+  action: Pick<Action, 'mode' | 'url' | 'unavailable'>,
+): string | null {
+  const fromProvider = action.unavailable?.trim();
+  if (fromProvider) return fromProvider;
   switch (action.mode) {
     case 'needsMask':
       return 'Needs a mask editor, not available yet.';

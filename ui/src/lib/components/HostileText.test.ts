@@ -166,7 +166,6 @@ describe('hostile provider text is shown as text', () => {
       hostile('link-label'),
       hostile('media-error'),
       hostile('card-error'),
-      `${hostile('mask-label')} needs a mask editor`,
     ]);
     expect(screen.getByTestId('task-error').textContent).toBe(hostile('card-error'));
     expect(screen.getByTestId('task-prompt').textContent).toBe(hostile('prompt'));
