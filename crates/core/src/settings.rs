@@ -3,6 +3,7 @@
 //!
 //! Settings never hold an API key: keys live only in the OS keyring.
 
+use atelier_engine::MidjourneyMode;
 use atelier_providers::ProviderKind;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -52,6 +53,10 @@ pub struct Settings {
     pub default_model: String,
     /// The colour theme.
     pub theme: Theme,
+    /// "My Midjourney mode": the mode the person's plan runs jobs in when the prompt does not
+    /// say `--relax` / `--fast` / `--turbo`; it sets how long Atelier waits for a job (relax
+    /// jobs may take an hour).
+    pub midjourney_mode: MidjourneyMode,
 }
 
 impl Default for Settings {
@@ -64,6 +69,7 @@ impl Default for Settings {
             default_aspect_ratio: "1:1".into(),
             default_model: "midjourney".into(),
             theme: Theme::System,
+            midjourney_mode: MidjourneyMode::Fast,
         }
     }
 }

@@ -453,8 +453,7 @@ async fn setup(world: &World, row: &Row, provider: ProviderKind) -> Result<Setup
     let deadline = timed_out.then_some(SHORT_DEADLINE);
     let limits = LiveLimits {
         request_timeout: row.fault.starts_with("hang").then_some(HANG_TIMEOUT),
-        linkr_deadline: deadline.filter(|_| provider == ProviderKind::Linkr),
-        journey_deadline: deadline.filter(|_| provider == ProviderKind::Journey),
+        deadline,
     };
     let app = Atelier::start_with_limits(
         AtelierConfig {
