@@ -7,6 +7,7 @@
 //! and the other way round.
 
 use crate::archive::{archive_images, record};
+use crate::demo::{demo_client, remember_finished, DEMO_JOURNEY_KEY, DEMO_LINKR_KEY};
 use crate::endpoints::{self, key_account, PROVIDERS};
 use crate::error::AppError;
 use crate::gallery::{GalleryImage, GalleryResults, ImageDetail};
@@ -16,7 +17,7 @@ use crate::view::{
     AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskChange, TaskEvent, TaskMedia,
     TaskView,
 };
-use atelier_engine::{Engine, EngineConfig, EngineEvent};
+use atelier_engine::{Engine, EngineConfig, EngineEvent, ModeLimits};
 use atelier_keys::{KeyStore, KeyStoreError, SecretKey};
 use atelier_library::{
     is_loopback_base_url, FavoriteTarget, GalleryQuery, ImageCache, Library, LibraryError,
@@ -58,10 +59,9 @@ pub struct AtelierConfig {
 pub struct LiveLimits {
     /// How long one request to a real provider may take (`None`: the clients' 30 s).
     pub request_timeout: Option<Duration>,
-    /// When a LinkrAPI task is given up (`None`: the engine's 15 minutes).
-    pub linkr_deadline: Option<Duration>,
-    /// When a JourneyAPI task is given up (`None`: the engine's 10 minutes).
-    pub journey_deadline: Option<Duration>,
+    /// When a task is given up, whatever its mode and provider, with no margin (`None`: the
+    /// mode's own limit, turbo 10 / fast 15 / relax 60 minutes, plus the engine's margin).
+    pub deadline: Option<Duration>,
 }
 
 /// The running application core. Cheap to clone; every clone is the same app.
@@ -98,10 +98,6 @@ struct Inner {
     live_request_timeout: Option<Duration>,
 }
 
-/// The key text a demo client sends to the simulator.
-const DEMO_LINKR_KEY: &str = "lkr_demo";
-const DEMO_JOURNEY_KEY: &str = "japi_demo";
-
 impl Atelier {
     /// Starts the core: loads settings, reads which keys exist, starts the demo simulator and
     /// both engines, and begins forwarding their events. Must run inside a tokio runtime.
@@ -136,6 +132,15 @@ impl Atelier {
             ))
         })?;
 
+        // The simulator starts empty: it takes back the finished demo tasks of the feed, so
+        // their buttons work after a restart as the live lane's do.
+        match library.recent_tasks(RECENT_TASKS) {
+            Ok(recent) => {
+                let n = remember_finished(&simulator, &recent);
+                tracing::debug!(tasks = n, "the demo took back earlier finished tasks");
+            }
+            Err(e) => tracing::warn!("could not read recent tasks for the demo: {e}"),
+        }
         let keyring = match &cfg.key_store_health {
             Ok(()) => KeyringStatus {
                 available: true,
@@ -163,11 +168,11 @@ impl Atelier {
             // Tests point the live engine at the simulator, which may be polled faster.
             live_config.min_interval = fast;
         }
-        if let Some(d) = limits.linkr_deadline {
-            live_config.linkr_deadline = d;
-        }
-        if let Some(d) = limits.journey_deadline {
-            live_config.journey_deadline = d;
+        live_config.default_mode = settings.midjourney_mode;
+        if let Some(d) = limits.deadline {
+            live_config.mode_limits = ModeLimits::uniform(d);
+            live_config.deadline_margin = Duration::ZERO;
+            live_config.deadline_margin_ratio = 0.0;
         }
         let live = Engine::new(live_config);
         for provider in PROVIDERS {
@@ -255,6 +260,7 @@ impl Atelier {
                     base_url_from_env,
                     key_url: endpoints::key_url(provider).into(),
                     models: endpoints::models(provider),
+                    accepts_other_models: endpoints::accepts_unlisted_models(provider),
                     credits: if provider == ProviderKind::Journey {
                         credits
                     } else {
@@ -292,6 +298,8 @@ impl Atelier {
         if let Ok(mut s) = self.inner.settings.write() {
             *s = settings.clone();
         }
+        self.inner.live.set_default_mode(settings.midjourney_mode);
+        self.inner.demo.set_default_mode(settings.midjourney_mode);
         if self.inner.live_poll_override.is_none() {
             self.inner
                 .live
@@ -644,8 +652,7 @@ impl Atelier {
             &self.inner.live
         };
         let deadline = task.created_at.map(|at| {
-            at + chrono::Duration::from_std(engine.config().deadline_for(task.provider))
-                .unwrap_or_default()
+            at + chrono::Duration::from_std(engine.deadline_for(task)).unwrap_or_default()
         });
         record(&self.inner.library, task, demo, deadline);
     }
@@ -879,18 +886,6 @@ impl Atelier {
             *c = credits;
         }
     }
-}
-
-fn demo_client(provider: ProviderKind, sim: &Simulator) -> Result<ProviderClient, AppError> {
-    Ok(match provider {
-        ProviderKind::Linkr => {
-            ProviderClient::Linkr(LinkrClient::new(&sim.linkr_base_url(), DEMO_LINKR_KEY)?)
-        }
-        ProviderKind::Journey => ProviderClient::Journey(JourneyClient::new(
-            &sim.journey_base_url(),
-            DEMO_JOURNEY_KEY,
-        )?),
-    })
 }
 
 /// Runs a library call off the async threads and turns its error into a sentence.

@@ -217,6 +217,7 @@ mod tests {
             index: None,
             mode: ActionMode::Link,
             url: Some(url.to_string()),
+            unavailable: None,
         }];
         task
     }

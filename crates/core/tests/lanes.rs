@@ -328,3 +328,78 @@ async fn removing_the_linkr_key_stops_its_use_at_once() {
 async fn removing_the_journey_key_stops_its_use_at_once() {
     removing_a_key_stops_its_use(ProviderKind::Journey).await;
 }
+
+/// A model that answers the create call with the finished image (JourneyAPI's Flux, nano
+/// banana...): the task is done when `submit` returns, without a poll, and its image is
+/// archived and shown like any other.
+async fn a_synchronous_model_shows_its_result_without_a_poll(lane: Lane) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let view = app
+        .submit(SubmitRequest {
+            model: Some("flux-pro".into()),
+            ..imagine(ProviderKind::Journey, "a lemon on a blue plate")
+        })
+        .await
+        .expect("submit");
+    assert_eq!(view.task.status, TaskStatus::Succeeded, "{view:?}");
+    let done = finished(&mut rx, &view.task.id).await;
+    let single = done.media.single.as_deref().expect("the image is shown");
+    assert!(single.starts_with("asset://"), "{single}");
+    if lane == Lane::Live {
+        let polls = home
+            .real
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/fetch") || r.path.ends_with("/fetch-many"))
+            .count();
+        assert_eq!(polls, 0, "no poll for a result that came with the answer");
+    }
+}
+
+#[tokio::test]
+async fn demo_synchronous_model() {
+    a_synchronous_model_shows_its_result_without_a_poll(Lane::Demo).await;
+}
+
+#[tokio::test]
+async fn live_synchronous_model() {
+    a_synchronous_model_shows_its_result_without_a_poll(Lane::Live).await;
+}
+
+/// Midjourney's one-time "Thank you for subscribing" notice fails a LinkrAPI task: the card
+/// says so in words (no JSON), and Retry (the same prompt again) works.
+async fn the_welcome_notice_says_so_and_retry_works(lane: Lane) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let prompt = "a harbour at night [[thank-you]]";
+    let first = app
+        .submit(imagine(ProviderKind::Linkr, prompt))
+        .await
+        .expect("submit");
+    let failed = finished(&mut rx, &first.task.id).await;
+    assert_eq!(failed.task.status, TaskStatus::Failed);
+    let error = failed.task.error.unwrap_or_default();
+    assert!(
+        error.contains("welcome notice") && error.contains("Retry") && !error.contains('{'),
+        "{error}"
+    );
+    let again = app
+        .submit(imagine(ProviderKind::Linkr, prompt))
+        .await
+        .expect("retry");
+    let done = finished(&mut rx, &again.task.id).await;
+    assert_eq!(done.task.status, TaskStatus::Succeeded, "{done:?}");
+}
+
+#[tokio::test]
+async fn demo_welcome_notice() {
+    the_welcome_notice_says_so_and_retry_works(Lane::Demo).await;
+}
+
+#[tokio::test]
+async fn live_welcome_notice() {
+    the_welcome_notice_says_so_and_retry_works(Lane::Live).await;
+}

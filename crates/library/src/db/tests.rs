@@ -314,6 +314,55 @@ fn a_stale_write_never_brings_a_finished_task_back_to_life() {
 }
 
 #[test]
+fn timed_out_tasks_still_being_rechecked_are_found_again_and_a_late_result_lands() {
+    let (_dir, lib) = open();
+    let now = at(10_000);
+    let mut waiting = task("w", ProviderKind::Linkr, TaskKind::Imagine, "a slow fox", 0);
+    waiting.status = TaskStatus::TimedOut;
+    waiting.recheck_until = Some(now + chrono::Duration::hours(20));
+    lib.upsert_task(&waiting, false, None).expect("upsert");
+    let mut over = task("o", ProviderKind::Linkr, TaskKind::Imagine, "too late", 1);
+    over.status = TaskStatus::TimedOut;
+    over.recheck_until = Some(now - chrono::Duration::seconds(1));
+    lib.upsert_task(&over, false, None).expect("upsert");
+    let mut provider_gave_up = task("p", ProviderKind::Linkr, TaskKind::Imagine, "x", 2);
+    provider_gave_up.status = TaskStatus::TimedOut;
+    lib.upsert_task(&provider_gave_up, false, None)
+        .expect("upsert");
+    let found: Vec<String> = lib
+        .rechecking_tasks(now)
+        .expect("query")
+        .into_iter()
+        .map(|s| s.task.id)
+        .collect();
+    assert_eq!(found, vec!["w".to_string()]);
+    // A late result replaces the timed-out state (final after final is allowed).
+    let mut late = waiting.clone();
+    late.status = TaskStatus::Succeeded;
+    late.recheck_until = None;
+    late.finished_late = true;
+    lib.upsert_task(&late, false, None).expect("late result");
+    let got = lib.get_task("w").expect("get").expect("there");
+    assert_eq!(got.task.status, TaskStatus::Succeeded);
+    assert!(got.task.finished_late);
+    assert!(lib.rechecking_tasks(now).expect("query").is_empty());
+}
+
+#[test]
+fn a_task_keeps_the_local_time_it_was_first_recorded_at() {
+    let (_dir, lib) = open();
+    let submitted = task("t", ProviderKind::Linkr, TaskKind::Imagine, "a fox", 0);
+    lib.upsert_task(&submitted, false, None).expect("upsert");
+    // A later write carries LinkrAPI's own created_at, which has no time zone (hours off).
+    let mut fetched = submitted.clone();
+    fetched.created_at = Some(at(0) + chrono::Duration::hours(5));
+    lib.upsert_task(&fetched, false, None).expect("upsert");
+    let got = lib.get_task("t").expect("get").expect("there");
+    assert_eq!(got.task.created_at, Some(at(0)));
+    assert_eq!(got.created_at, at(0));
+}
+
+#[test]
 fn prompt_changes_reindex_the_search() {
     let (_dir, lib) = open();
     grid_task(&lib, "p", ProviderKind::Linkr, "golden retriever", 1);
