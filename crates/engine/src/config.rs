@@ -84,6 +84,12 @@ pub struct EngineConfig {
     pub deadline_margin: Duration,
     /// See `deadline_margin`. Default 0.2 (fast: 900 s + 180 s = 18 min).
     pub deadline_margin_ratio: f64,
+    /// After the app's deadline (not the provider's own `timeout`, which is final), a task is
+    /// re-checked quietly this often, in case its result still arrives. Default 5 min.
+    pub recheck_interval: Duration,
+    /// How long after its local submit time (`created_at`) a timed-out task is re-checked;
+    /// zero turns re-checking off. Default 24 h.
+    pub recheck_window: Duration,
     /// At most this many ids per JourneyAPI `/fetch-many` call (clamped to 2..=20). Default 20.
     pub journey_batch_size: usize,
     /// At most this many poll requests in flight per provider. Default 4.
@@ -105,6 +111,8 @@ impl Default for EngineConfig {
             mode_limits: ModeLimits::default(),
             deadline_margin: Duration::from_secs(120),
             deadline_margin_ratio: 0.2,
+            recheck_interval: Duration::from_secs(5 * 60),
+            recheck_window: Duration::from_secs(24 * 3600),
             journey_batch_size: JOURNEY_MAX_BATCH,
             max_concurrent_fetches: 4,
             event_capacity: 1024,
@@ -135,6 +143,8 @@ impl EngineConfig {
                 relax: self.mode_limits.relax.max(FLOOR),
             },
             deadline_margin: self.deadline_margin,
+            recheck_interval: self.recheck_interval.max(FLOOR),
+            recheck_window: self.recheck_window,
             deadline_margin_ratio: if self.deadline_margin_ratio.is_finite() {
                 self.deadline_margin_ratio.clamp(0.0, 10.0)
             } else {
@@ -223,6 +233,8 @@ mod tests {
         assert_eq!(c.mode_limits.limit(MidjourneyMode::Turbo), 600 * S);
         assert_eq!(c.mode_limits.limit(MidjourneyMode::Fast), 900 * S);
         assert_eq!(c.mode_limits.limit(MidjourneyMode::Relax), 3600 * S);
+        assert_eq!(c.recheck_interval, 300 * S);
+        assert_eq!(c.recheck_window, 24 * 3600 * S);
         assert_eq!(c.journey_batch_size, 20);
         assert_eq!(c.normalized(), c);
     }

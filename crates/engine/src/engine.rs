@@ -7,17 +7,20 @@ use std::time::Duration;
 
 use atelier_providers::{
     ActionInput, ImagineRequest, ProviderClient, ProviderError, ProviderKind, Submission, Task,
+    TaskStatus,
 };
-use chrono::Utc;
-use tokio::sync::{broadcast, mpsc};
+use chrono::{DateTime, Utc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::time::Instant;
 
 use crate::config::EngineConfig;
 use crate::event::{finished_change, EngineEvent, TaskChange};
 use crate::mode::MidjourneyMode;
 use crate::poller::Poller;
-use crate::registry::Registry;
-use crate::scheduler::{Command, Pollers, Scheduler, SharedInterval};
+use crate::registry::{app_timed_out, Registry, Tracking};
+use crate::scheduler::{
+    no_client_error, Command, Phase, PollerHandle, Pollers, Scheduler, SharedInterval, WatchSpec,
+};
 
 /// Keeps every live task moving. Cheap to clone (all clones share one scheduler); the
 /// scheduler stops when the last clone is dropped.
@@ -100,14 +103,29 @@ impl Engine {
         let client = Arc::new(client);
         let poller: Arc<dyn Poller> = client.clone();
         write(&self.inner.clients).insert(kind, client);
-        write(&self.inner.pollers).insert(kind, poller);
+        self.set_poller(kind, poller);
     }
 
-    /// Removes the client for `provider`; its live tasks wait (until their deadline) for a
-    /// new one. Returns whether there was one.
+    /// Removes the client for `provider` (the person deleted its key): from now on nothing
+    /// is sent with that key. No new poll or action starts, a poll planned but not yet sent
+    /// (a batch, a backoff retry) is dropped, and polls in flight are aborted. Its tasks
+    /// simply wait for a new client without counting a failure; their deadlines still run
+    /// (a task reaching its deadline meanwhile is timed out and re-checked once a client is
+    /// back). Returns whether there was one.
     pub fn remove_client(&self, provider: ProviderKind) -> bool {
-        write(&self.inner.pollers).remove(&provider);
+        if let Some(old) = write(&self.inner.pollers).remove(&provider) {
+            old.revoke();
+        }
+        self.send(Command::ClientRemoved { provider });
         write(&self.inner.clients).remove(&provider).is_some()
+    }
+
+    /// Installs the poller for `provider`; a replaced one sends nothing more.
+    fn set_poller(&self, provider: ProviderKind, poller: Arc<dyn Poller>) {
+        let old = write(&self.inner.pollers).insert(provider, PollerHandle::new(poller));
+        if let Some(old) = old {
+            old.revoke();
+        }
     }
 
     /// True when a client is registered for `provider`.
@@ -205,12 +223,17 @@ impl Engine {
     }
 
     /// Resumes watching a task loaded from storage (after a restart). A finished task is only
-    /// remembered. Its deadline counts from its `created_at` when known, but it is always
-    /// polled once first, in case it finished while the app was closed. Emits nothing by
-    /// itself; returns false when it was already being watched.
+    /// remembered. Its deadline counts from its `created_at` (the local submit time) when
+    /// known, but it is always polled once first, in case it finished while the app was
+    /// closed. A TimedOut task whose `recheck_until` is still ahead is handed to
+    /// [`Engine::recheck`]. Emits nothing by itself; returns false when the task was already
+    /// being polled (live or re-checked) or is not polled now.
     pub fn watch(&self, task: Task) -> bool {
-        if self.inner.registry.is_watching(&task.id) {
+        if self.is_polled(&task.id) {
             return false;
+        }
+        if task.status == TaskStatus::TimedOut && task.recheck_until.is_some() {
+            return self.recheck(task);
         }
         let live = !task.status.is_final();
         let id = task.id.clone();
@@ -220,22 +243,107 @@ impl Engine {
             .and_then(|at| (Utc::now() - at).to_std().ok())
             .unwrap_or_default();
         let deadline_len = self.deadline_for(&task);
-        self.inner.registry.insert(task, None, live);
+        let recheck_until = self.recheck_until(task.created_at);
+        let tracking = if live { Tracking::Live } else { Tracking::Off };
+        self.inner.registry.insert(task, None, tracking);
         if live {
             let now = Instant::now();
-            self.send(Command::Watch {
+            self.send(Command::Watch(WatchSpec {
                 id,
                 provider,
+                phase: Phase::Live,
                 first_poll: now,
                 deadline: now + deadline_len.saturating_sub(age),
                 deadline_len,
-            });
+                recheck_end: now + self.inner.config.recheck_window.saturating_sub(age),
+                recheck_until,
+            }));
         }
         live
     }
 
-    /// Stops watching a task and emits `Cancelled`. The task keeps its last known state.
-    /// Returns false when it was not being watched (unknown or already finished).
+    /// Resumes the quiet re-checking of a task the app timed out at its deadline, loaded from
+    /// storage after a restart: its `recheck_until` must still be ahead (and its status
+    /// TimedOut by the app, not by the provider, whose `timeout` is final). The first re-check
+    /// comes after one regular interval, then every `recheck_interval` until `recheck_until`.
+    /// Emits nothing by itself (see [`EngineEvent`] for what a re-check announces); returns
+    /// false when the task does not qualify or is already being polled.
+    pub fn recheck(&self, task: Task) -> bool {
+        if self.is_polled(&task.id) || !app_timed_out(&task) {
+            return false;
+        }
+        let Some(until) = task.recheck_until else {
+            return false;
+        };
+        let Some(left) = (until - Utc::now()).to_std().ok().filter(|d| !d.is_zero()) else {
+            return false;
+        };
+        let id = task.id.clone();
+        let provider = task.provider;
+        let deadline_len = self.deadline_for(&task);
+        self.inner.registry.insert(task, None, Tracking::Recheck);
+        let now = Instant::now();
+        self.send(Command::Watch(WatchSpec {
+            id,
+            provider,
+            phase: Phase::Recheck,
+            first_poll: now + self.inner.interval.get(),
+            deadline: now,
+            deadline_len,
+            recheck_end: now + left,
+            recheck_until: Some(until),
+        }));
+        true
+    }
+
+    /// "Check again": fetches the task once, right away (as soon as its pacing allows: never
+    /// sooner than one interval after its previous poll, nor during the provider's
+    /// Retry-After), through its provider's client. A single fetch, never a resubmission.
+    ///
+    /// - A task the app timed out (re-checked or not): a final answer is announced and ends
+    ///   the re-checking exactly as a quiet re-check would (Results with `finished_late`, or
+    ///   Failed); a still-running answer announces nothing and the task is returned as it
+    ///   now is (still TimedOut with its `recheck_until`, with the new `raw_status` and
+    ///   `progress`), and re-checking goes on.
+    /// - A live task: its next poll is brought forward and applied as usual.
+    /// - Any other known task (succeeded, failed, provider's own timeout, cancelled) is
+    ///   returned as it is, without a request.
+    ///
+    /// The task must be known to this engine: after a restart, call [`Engine::recheck`] or
+    /// [`Engine::watch`] with the stored task first; an unknown id is refused with
+    /// `ProviderError::NotFound`. Without a client for its provider, nothing is sent and the
+    /// "not set up" error is returned; a failed fetch returns its error (and announces
+    /// nothing).
+    pub async fn check_now(&self, id: &str) -> Result<Task, ProviderError> {
+        let task = self
+            .inner
+            .registry
+            .get(id)
+            .ok_or_else(|| ProviderError::NotFound {
+                what: format!("the task {id} is not known to this session"),
+            })?;
+        if !self.is_polled(id) && !app_timed_out(&task) {
+            return Ok(task);
+        }
+        if !read(&self.inner.pollers).contains_key(&task.provider) {
+            return Err(no_client_error(task.provider));
+        }
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::CheckNow {
+            id: id.to_owned(),
+            provider: task.provider,
+            reply,
+        });
+        match answer.await {
+            Ok(result) => result,
+            // The scheduler has stopped: the task as last seen.
+            Err(_) => Ok(self.get(id).unwrap_or(task)),
+        }
+    }
+
+    /// Stops polling a task (live, or re-checked after its deadline: `recheck_until` is then
+    /// cleared) and emits `Cancelled`. The task keeps its last known state. Returns false
+    /// when it was not being polled (unknown or already finished).
     pub fn cancel(&self, id: &str) -> bool {
         if self.inner.registry.cancel(id).is_none() {
             return false;
@@ -254,9 +362,35 @@ impl Engine {
         self.inner.registry.list()
     }
 
-    /// True while the engine is polling this task.
+    /// True while the engine is polling this task at the regular interval (not after its
+    /// deadline: see [`Engine::is_rechecking`]).
     pub fn is_watching(&self, id: &str) -> bool {
-        self.inner.registry.is_watching(id)
+        self.inner.registry.tracking(id) == Some(Tracking::Live)
+    }
+
+    /// True while the engine re-checks this task quietly after the app's deadline.
+    pub fn is_rechecking(&self, id: &str) -> bool {
+        self.inner.registry.tracking(id) == Some(Tracking::Recheck)
+    }
+
+    /// Live or re-checked.
+    fn is_polled(&self, id: &str) -> bool {
+        matches!(
+            self.inner.registry.tracking(id),
+            Some(Tracking::Live | Tracking::Recheck)
+        )
+    }
+
+    /// When a task created at `created_at` stops being re-checked (None: re-checking is off).
+    fn recheck_until(&self, created_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        let window = self.inner.config.recheck_window;
+        if window.is_zero() {
+            return None;
+        }
+        let window = chrono::Duration::from_std(window).ok()?;
+        created_at
+            .unwrap_or_else(Utc::now)
+            .checked_add_signed(window)
     }
 
     /// A stream of every change from now on.
@@ -272,7 +406,7 @@ impl Engine {
     /// Registers a fake poller (unit tests of the scheduler without HTTP).
     #[cfg(test)]
     pub(crate) fn register_poller(&self, provider: ProviderKind, poller: Arc<dyn Poller>) {
-        write(&self.inner.pollers).insert(provider, poller);
+        self.set_poller(provider, poller);
     }
 
     /// Announces a newly submitted task and hands it to the scheduler (or, when the provider
@@ -280,25 +414,28 @@ impl Engine {
     fn start(&self, task: Task, finished: Option<Task>) -> Task {
         self.inner
             .registry
-            .insert(task.clone(), Some(TaskChange::Created), true);
+            .insert(task.clone(), Some(TaskChange::Created), Tracking::Live);
         if let Some(done) = finished.filter(|t| t.status.is_final()) {
             let merged = crate::registry::merge(&task, done);
             let change = finished_change(&merged);
             self.inner
                 .registry
-                .insert(merged.clone(), Some(change), false);
+                .insert(merged.clone(), Some(change), Tracking::Off);
             return merged;
         }
         let provider = task.provider;
         let deadline_len = self.deadline_for(&task);
         let now = Instant::now();
-        self.send(Command::Watch {
+        self.send(Command::Watch(WatchSpec {
             id: task.id.clone(),
             provider,
+            phase: Phase::Live,
             first_poll: now + self.inner.interval.get(),
             deadline: now + deadline_len,
             deadline_len,
-        });
+            recheck_end: now + self.inner.config.recheck_window,
+            recheck_until: self.recheck_until(task.created_at),
+        }));
         task
     }
 
@@ -306,15 +443,7 @@ impl Engine {
         read(&self.inner.clients)
             .get(&provider)
             .cloned()
-            .ok_or_else(|| {
-                ProviderError::invalid(
-                    "provider",
-                    format!(
-                        "{} is not set up yet. Add its API key in Settings, or use the demo.",
-                        provider.display_name()
-                    ),
-                )
-            })
+            .ok_or_else(|| no_client_error(provider))
     }
 
     fn send(&self, command: Command) {

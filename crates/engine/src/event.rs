@@ -7,21 +7,36 @@ use ts_rs::TS;
 
 /// What changed about a task. serde: `"created" | "status" | "progress" | "results" |
 /// "failed" | "cancelled"`.
+///
+/// After the app's own deadline a task is re-checked quietly (see `Task::recheck_until`):
+/// a still-running answer or a failed re-check emits nothing, and only these do:
+/// - the deadline itself: `Failed`, status `timed_out`, `recheck_until` set (None when
+///   re-checking is off or its window has already closed);
+/// - a late success: `Results`, status `succeeded`, `finished_late = true`,
+///   `recheck_until = None`;
+/// - a late failure (or the provider's own `timeout`): `Failed`, `recheck_until = None`;
+/// - the window closing: `Status`, still `timed_out`, `recheck_until = None`;
+/// - cancelling a re-checked task: `Cancelled`, `recheck_until = None`.
+///
+/// `Engine::check_now` emits the same events as a re-check (nothing while still running).
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub enum TaskChange {
     /// The task was just submitted (always the first event for a task).
     Created,
-    /// Its status moved (e.g. queued -> running) without finishing.
+    /// Its status moved (e.g. queued -> running) without finishing; or its re-check window
+    /// closed (still timed out, `recheck_until` cleared).
     Status,
     /// Its progress percentage moved.
     Progress,
-    /// Results arrived: it succeeded, or new result URLs/text appeared.
+    /// Results arrived: it succeeded (possibly late, after the app's deadline:
+    /// `finished_late`), or new result URLs/text appeared.
     Results,
-    /// It failed or timed out (see `task.status` and `task.error`).
+    /// It failed or timed out (see `task.status` and `task.error`). At the app's deadline
+    /// the task carries `recheck_until` while it is re-checked.
     Failed,
-    /// The engine stopped watching it on request.
+    /// The engine stopped polling it (live or re-checking) on request.
     Cancelled,
 }
 

@@ -12,7 +12,12 @@
 //! - every task has a deadline that follows its Midjourney speed mode ([`MidjourneyMode`]:
 //!   the prompt's `--turbo` / `--fast` / `--relax`, else the engine's default mode): the
 //!   mode's limit plus a margin (fast: 15 + 3 min), after which it is timed out with a plain
-//!   sentence; the provider's own timeout counts too;
+//!   sentence; the provider's own timeout counts too (and is final);
+//! - a task that reached the app's deadline is still re-checked quietly (every 5 min, for
+//!   24 h after it was submitted) so a late result is not lost; [`Engine::recheck`] resumes
+//!   that after a restart and [`Engine::check_now`] is the "Check again" button;
+//! - no task is polled sooner than the interval after its previous poll, and once a
+//!   provider's client is removed nothing more is sent with its key;
 //! - every visible change becomes one [`EngineEvent`] on a broadcast channel
 //!   ([`Engine::subscribe`]).
 //!

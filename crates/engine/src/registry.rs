@@ -5,11 +5,24 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use atelier_providers::{Task, TaskKind, TaskStatus};
+use atelier_providers::status::{journey_status, linkr_status};
+use atelier_providers::{ProviderKind, Task, TaskKind, TaskStatus};
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
 
 use crate::event::{classify, EngineEvent, TaskChange};
+
+/// Whether (and how) the scheduler is polling a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tracking {
+    /// Not polled: finished, cancelled, or only remembered. Fetches for it are dropped, so
+    /// nothing is announced after `Cancelled` or a final event.
+    Off,
+    /// Polled at the regular interval until it finishes or reaches the app's deadline.
+    Live,
+    /// Timed out at the app's deadline and re-checked quietly until `recheck_until`.
+    Recheck,
+}
 
 /// One remembered task.
 #[derive(Debug)]
@@ -19,9 +32,8 @@ struct Record {
     seq: u64,
     /// When the task was created (or first seen, if the provider did not say).
     known_at: DateTime<Utc>,
-    /// True while the scheduler keeps polling it; fetches for unwatched tasks are dropped,
-    /// so nothing is announced after `Cancelled` or a final event.
-    watching: bool,
+    /// Whether the scheduler is polling it.
+    tracking: Tracking,
 }
 
 /// Every task of this session plus the event sender.
@@ -60,9 +72,9 @@ impl Registry {
         });
     }
 
-    /// Stores a task (replacing any older copy), marks whether it is being watched, and
-    /// optionally announces it with `change`.
-    pub(crate) fn insert(&self, task: Task, change: Option<TaskChange>, watching: bool) {
+    /// Stores a task (replacing any older copy), marks how it is tracked, and optionally
+    /// announces it with `change`.
+    pub(crate) fn insert(&self, task: Task, change: Option<TaskChange>, tracking: Tracking) {
         let seq = self
             .next_seq
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -77,14 +89,14 @@ impl Registry {
                 task,
                 seq,
                 known_at,
-                watching,
+                tracking,
             },
         );
     }
 
-    /// True while the task is being watched.
-    pub(crate) fn is_watching(&self, id: &str) -> bool {
-        self.lock().get(id).is_some_and(|r| r.watching)
+    /// How the task is tracked (None when unknown).
+    pub(crate) fn tracking(&self, id: &str) -> Option<Tracking> {
+        self.lock().get(id).map(|r| r.tracking)
     }
 
     /// A copy of the task with this id.
@@ -105,41 +117,125 @@ impl Registry {
     /// is unknown or no longer watched: the snapshot is then dropped).
     pub(crate) fn apply_fetch(&self, id: &str, fetched: Task) -> Option<Task> {
         let mut map = self.lock();
-        let record = map.get_mut(id).filter(|r| r.watching)?;
+        let record = map.get_mut(id).filter(|r| r.tracking == Tracking::Live)?;
         let merged = merge(&record.task, fetched);
         if let Some(change) = classify(&record.task, &merged) {
             self.emit(change, &merged);
         }
-        record.watching = !merged.status.is_final();
+        if merged.status.is_final() {
+            record.tracking = Tracking::Off;
+        }
         record.task = merged.clone();
         Some(merged)
     }
 
-    /// Ends a watched task with `status` (Failed or TimedOut) and the sentence `error`;
-    /// emits Failed. The last good data is kept.
-    pub(crate) fn finish_with_error(
-        &self,
-        id: &str,
-        status: TaskStatus,
-        error: String,
-    ) -> Option<Task> {
+    /// Merges a snapshot fetched after the app's deadline (a quiet re-check, or "Check
+    /// again") into a task the app timed out (see [`app_timed_out`]) and returns it with
+    /// true when the answer was final; None when the task is unknown, being polled live, or
+    /// not timed out by the app (the snapshot is dropped).
+    ///
+    /// - Still running: nothing is announced; the task stays TimedOut with its sentence and
+    ///   `recheck_until`, only `raw_status`, `progress` and `raw` move.
+    /// - Succeeded: emits Results with `finished_late = true`, `recheck_until = None`.
+    /// - Failed, or the provider's own timeout: emits Failed with `recheck_until = None`.
+    pub(crate) fn apply_late(&self, id: &str, fetched: Task) -> Option<(Task, bool)> {
         let mut map = self.lock();
-        let record = map.get_mut(id).filter(|r| r.watching)?;
-        record.watching = false;
-        record.task.status = status;
+        let record = map
+            .get_mut(id)
+            .filter(|r| r.tracking != Tracking::Live && app_timed_out(&r.task))?;
+        let merged = merge(&record.task, fetched);
+        if !merged.status.is_final() {
+            record.task.raw_status = merged.raw_status;
+            record.task.progress = merged.progress;
+            record.task.raw = merged.raw;
+            return Some((record.task.clone(), false));
+        }
+        let mut done = merged;
+        done.recheck_until = None;
+        done.finished_late = done.status == TaskStatus::Succeeded;
+        let change = if done.finished_late {
+            TaskChange::Results
+        } else {
+            TaskChange::Failed
+        };
+        self.emit(change, &done);
+        record.tracking = Tracking::Off;
+        record.task = done.clone();
+        Some((done, true))
+    }
+
+    /// Ends a live task with Failed and the sentence `error`; emits Failed. The last good
+    /// data is kept.
+    pub(crate) fn fail(&self, id: &str, error: String) -> Option<Task> {
+        let mut map = self.lock();
+        let record = map.get_mut(id).filter(|r| r.tracking == Tracking::Live)?;
+        record.tracking = Tracking::Off;
+        record.task.status = TaskStatus::Failed;
         record.task.error = Some(error);
         self.emit(TaskChange::Failed, &record.task);
         Some(record.task.clone())
     }
 
-    /// Stops watching a task and announces it; None when it was not being watched.
+    /// Times a live task out at the app's deadline with the sentence `error`; emits Failed
+    /// (status TimedOut). With `recheck_until` the task is then re-checked quietly until
+    /// then (the field is set on the announced task); without, it is done. The last good
+    /// data is kept.
+    pub(crate) fn time_out(
+        &self,
+        id: &str,
+        error: String,
+        recheck_until: Option<DateTime<Utc>>,
+    ) -> Option<Task> {
+        let mut map = self.lock();
+        let record = map.get_mut(id).filter(|r| r.tracking == Tracking::Live)?;
+        record.tracking = if recheck_until.is_some() {
+            Tracking::Recheck
+        } else {
+            Tracking::Off
+        };
+        record.task.status = TaskStatus::TimedOut;
+        record.task.error = Some(error);
+        record.task.recheck_until = recheck_until;
+        self.emit(TaskChange::Failed, &record.task);
+        Some(record.task.clone())
+    }
+
+    /// Ends the re-checking of a task whose window closed: it stays TimedOut with
+    /// `recheck_until` cleared; emits Status so storage learns it.
+    pub(crate) fn end_recheck(&self, id: &str) -> Option<Task> {
+        let mut map = self.lock();
+        let record = map
+            .get_mut(id)
+            .filter(|r| r.tracking == Tracking::Recheck)?;
+        record.tracking = Tracking::Off;
+        record.task.recheck_until = None;
+        self.emit(TaskChange::Status, &record.task);
+        Some(record.task.clone())
+    }
+
+    /// Stops polling a task (live or re-checking) and announces it with Cancelled (a
+    /// re-checked task loses its `recheck_until`); None when it was not being polled.
     pub(crate) fn cancel(&self, id: &str) -> Option<Task> {
         let mut map = self.lock();
-        let record = map.get_mut(id).filter(|r| r.watching)?;
-        record.watching = false;
+        let record = map.get_mut(id).filter(|r| r.tracking != Tracking::Off)?;
+        if record.tracking == Tracking::Recheck {
+            record.task.recheck_until = None;
+        }
+        record.tracking = Tracking::Off;
         self.emit(TaskChange::Cancelled, &record.task);
         Some(record.task.clone())
     }
+}
+
+/// True when the task is TimedOut because the app gave up at its own deadline, not because
+/// the provider said so (LinkrAPI's `timeout` is final): its raw status is still a running
+/// word. Only such a task may still get a late result.
+pub(crate) fn app_timed_out(task: &Task) -> bool {
+    let said = match task.provider {
+        ProviderKind::Linkr => linkr_status(&task.raw_status),
+        ProviderKind::Journey => journey_status(&task.raw_status),
+    };
+    task.status == TaskStatus::TimedOut && !said.is_final()
 }
 
 /// The stored task updated with a fetched snapshot.
@@ -172,6 +268,9 @@ pub(crate) fn merge(old: &Task, fetched: Task) -> Task {
     if old.created_at.is_some() {
         new.created_at = old.created_at;
     }
+    // What only the app knows about a task (a fetch never says).
+    new.recheck_until = old.recheck_until;
+    new.finished_late = old.finished_late;
     if new.progress.is_none() && !new.status.is_final() {
         new.progress = old.progress;
     }
@@ -290,11 +389,11 @@ mod tests {
         let reg = Registry::new(tx);
         let mut a = task("a", TaskKind::Imagine);
         a.created_at = Some(Utc::now() - chrono::Duration::seconds(10));
-        reg.insert(a, Some(TaskChange::Created), true);
+        reg.insert(a, Some(TaskChange::Created), Tracking::Live);
         reg.insert(
             task("b", TaskKind::Imagine),
             Some(TaskChange::Created),
-            true,
+            Tracking::Live,
         );
         let ids: Vec<String> = reg.list().into_iter().map(|t| t.id).collect();
         assert_eq!(ids, ["b", "a"]);
@@ -327,5 +426,108 @@ mod tests {
             "nothing after Cancelled"
         );
         assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn late_answers_after_the_apps_deadline() {
+        let (tx, mut rx) = broadcast::channel(16);
+        let reg = Registry::new(tx);
+        let mut t = task("a", TaskKind::Imagine);
+        t.raw_status = "processing".into();
+        t.status = TaskStatus::Running;
+        t.progress = Some(40);
+        reg.insert(t, None, Tracking::Live);
+        let until = Utc::now() + chrono::Duration::hours(24);
+        let out = reg
+            .time_out("a", "gave up".into(), Some(until))
+            .expect("live");
+        assert_eq!(out.status, TaskStatus::TimedOut);
+        assert_eq!(out.recheck_until, Some(until));
+        let ev = rx.try_recv().expect("failed event");
+        assert_eq!(ev.change, TaskChange::Failed);
+        assert_eq!(ev.task.recheck_until, Some(until));
+        assert_eq!(reg.tracking("a"), Some(Tracking::Recheck));
+        assert!(app_timed_out(&out));
+
+        // Still running: quiet, only the raw status and progress move.
+        let mut running = task("a", TaskKind::Imagine);
+        running.status = TaskStatus::Running;
+        running.raw_status = "uploading".into();
+        running.progress = Some(95);
+        let (quiet, done) = reg.apply_late("a", running).expect("re-checked");
+        assert!(!done);
+        assert!(rx.try_recv().is_err(), "no event while still running");
+        assert_eq!(quiet.status, TaskStatus::TimedOut);
+        assert_eq!(quiet.error.as_deref(), Some("gave up"));
+        assert_eq!(
+            (quiet.raw_status.as_str(), quiet.progress),
+            ("uploading", Some(95))
+        );
+        assert_eq!(quiet.recheck_until, Some(until));
+
+        // A live poll does not apply to a re-checked task.
+        assert!(reg.apply_fetch("a", task("a", TaskKind::Imagine)).is_none());
+
+        let mut done = task("a", TaskKind::Imagine);
+        done.status = TaskStatus::Succeeded;
+        done.raw_status = "completed".into();
+        let (late, finished) = reg.apply_late("a", done).expect("late result");
+        assert!(finished);
+        assert!(late.finished_late);
+        assert_eq!(late.recheck_until, None);
+        assert_eq!(late.error, None);
+        let ev = rx.try_recv().expect("results");
+        assert_eq!(ev.change, TaskChange::Results);
+        assert!(ev.task.finished_late);
+        assert_eq!(reg.tracking("a"), Some(Tracking::Off));
+        assert!(reg.apply_late("a", task("a", TaskKind::Imagine)).is_none());
+
+        // The provider's own timeout is final: no late result for it.
+        let mut provider = task("p", TaskKind::Imagine);
+        provider.status = TaskStatus::TimedOut;
+        provider.raw_status = "timeout".into();
+        assert!(!app_timed_out(&provider));
+        reg.insert(provider, None, Tracking::Off);
+        assert!(reg.apply_late("p", task("p", TaskKind::Imagine)).is_none());
+    }
+
+    #[test]
+    fn a_closed_window_and_a_late_failure_are_announced() {
+        let (tx, mut rx) = broadcast::channel(16);
+        let reg = Registry::new(tx);
+        let until = Utc::now() + chrono::Duration::hours(1);
+        for id in ["a", "b"] {
+            reg.insert(task(id, TaskKind::Imagine), None, Tracking::Live);
+            reg.time_out(id, "gave up".into(), Some(until));
+            rx.try_recv().expect("failed event");
+        }
+        let closed = reg.end_recheck("a").expect("rechecking");
+        assert_eq!(closed.status, TaskStatus::TimedOut);
+        assert_eq!(closed.recheck_until, None);
+        let ev = rx.try_recv().expect("status");
+        assert_eq!(ev.change, TaskChange::Status);
+        assert_eq!(ev.task.recheck_until, None);
+        assert!(reg.end_recheck("a").is_none());
+
+        let mut failed = task("b", TaskKind::Imagine);
+        failed.status = TaskStatus::Failed;
+        failed.raw_status = "failed".into();
+        failed.error = Some("Content policy violation".into());
+        let (out, _) = reg.apply_late("b", failed).expect("late failure");
+        assert_eq!(out.status, TaskStatus::Failed);
+        assert!(!out.finished_late);
+        assert_eq!(out.recheck_until, None);
+        assert_eq!(rx.try_recv().expect("failed").change, TaskChange::Failed);
+
+        // Cancelling a re-checked task stops it and clears the field.
+        reg.insert(task("c", TaskKind::Imagine), None, Tracking::Live);
+        reg.time_out("c", "gave up".into(), Some(until));
+        rx.try_recv().expect("failed event");
+        let cancelled = reg.cancel("c").expect("rechecking");
+        assert_eq!(cancelled.recheck_until, None);
+        assert_eq!(
+            rx.try_recv().expect("cancelled").change,
+            TaskChange::Cancelled
+        );
     }
 }

@@ -34,6 +34,10 @@ struct Fake {
     never_finish: bool,
     /// The `created_at` every snapshot reports (LinkrAPI's is zoneless, so often hours off).
     created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How a task ends: Succeeded, Failed ("failed") or the provider's TimedOut ("timeout").
+    final_status: TaskStatus,
+    /// These tasks finish on their next poll, whatever `finish_after` says.
+    finish_now: Mutex<HashSet<String>>,
     log: Mutex<Vec<Call>>,
     polls: Mutex<HashMap<String, u32>>,
     errors: Mutex<VecDeque<ProviderError>>,
@@ -54,6 +58,8 @@ impl Fake {
             latency: Duration::from_millis(10),
             never_finish: false,
             created_at: None,
+            final_status: TaskStatus::Succeeded,
+            finish_now: Mutex::new(HashSet::new()),
             log: Mutex::new(Vec::new()),
             polls: Mutex::new(HashMap::new()),
             errors: Mutex::new(VecDeque::new()),
@@ -78,6 +84,19 @@ impl Fake {
         self.log.lock().expect("lock").clone()
     }
 
+    /// The instants at which `id` was polled.
+    fn polls_of(&self, id: &str) -> Vec<Instant> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.ids.iter().any(|i| i == id))
+            .map(|c| c.at)
+            .collect()
+    }
+
+    fn finish(&self, id: &str) {
+        self.finish_now.lock().expect("lock").insert(id.to_owned());
+    }
+
     fn snapshot(&self, id: &str) -> Task {
         let mut polls = self.polls.lock().expect("lock");
         let n = polls.entry(id.to_owned()).or_insert(0);
@@ -85,11 +104,22 @@ impl Fake {
         // A vaguer kind than the engine knows, like a real fetch may give.
         let mut t = Task::new(id, self.provider, TaskKind::Other { raw: "x".into() });
         t.created_at = self.created_at;
-        if !self.never_finish && *n >= self.finish_after {
-            t.status = TaskStatus::Succeeded;
-            t.raw_status = "finished".into();
-            t.progress = Some(100);
-            t.grid_url = Some(format!("http://cdn/{id}.png"));
+        let finish = (!self.never_finish && *n >= self.finish_after)
+            || self.finish_now.lock().expect("lock").contains(id);
+        if finish {
+            t.status = self.final_status;
+            match self.final_status {
+                TaskStatus::Failed => {
+                    t.raw_status = "failed".into();
+                    t.error = Some("Content policy violation".into());
+                }
+                TaskStatus::TimedOut => t.raw_status = "timeout".into(),
+                _ => {
+                    t.raw_status = "finished".into();
+                    t.progress = Some(100);
+                    t.grid_url = Some(format!("http://cdn/{id}.png"));
+                }
+            }
         } else {
             t.status = TaskStatus::Running;
             t.raw_status = "processing".into();
@@ -394,7 +424,7 @@ async fn the_deadline_times_a_task_out_with_a_sentence() {
         deadline_margin_ratio: 0.0,
         ..config()
     };
-    let engine = engine_with(cfg, &fake);
+    let engine = engine_with(cfg.clone(), &fake);
     let mut rx = engine.subscribe();
     let start = Instant::now();
     engine.watch(live_task("slow", ProviderKind::Linkr));
@@ -403,13 +433,36 @@ async fn the_deadline_times_a_task_out_with_a_sentence() {
     assert_eq!(
         ev.task.error.as_deref(),
         Some(
+            "The provider did not finish this task within 1 minute. Atelier will look again \
+             now and then until 24 hours after it was submitted and show the result if it \
+             arrives; Check again looks right away."
+        )
+    );
+    assert!(ev.task.recheck_until.is_some(), "re-checked from now on");
+    assert_eq!(ev.task.progress, Some(90), "last good data kept");
+    let elapsed = Instant::now() - start;
+    assert!(elapsed >= 60 * SEC && elapsed < 61 * SEC, "{elapsed:?}");
+
+    // With re-checking off, the engine says it stopped.
+    let engine = engine_with(
+        EngineConfig {
+            recheck_window: Duration::ZERO,
+            ..cfg
+        },
+        &fake,
+    );
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("slow2", ProviderKind::Linkr));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(
+        ev.task.error.as_deref(),
+        Some(
             "The provider did not finish this task within 1 minute; it was stopped. Try \
              again, or check the task on the provider's website."
         )
     );
-    assert_eq!(ev.task.progress, Some(90), "last good data kept");
-    let elapsed = Instant::now() - start;
-    assert!(elapsed >= 60 * SEC && elapsed < 61 * SEC, "{elapsed:?}");
+    assert_eq!(ev.task.recheck_until, None);
+    assert!(!engine.is_rechecking("slow2"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -700,8 +753,21 @@ async fn no_task_is_polled_sooner_than_the_interval_after_its_previous_poll() {
         f.never_finish = true;
         f.latency = Duration::from_millis(93);
     });
-    // Production pacing: 5 s with real random jitter, batches of 20, 4 requests in flight.
-    let cfg = EngineConfig::default();
+    // Production pacing (5 s with real random jitter, batches of 20, 4 requests in flight),
+    // but short deadlines and a brisk re-check, so live polls, re-checks and "Check again"
+    // all mix: `--turbo` tasks time out after 60 s, the others after 100 s, then are
+    // re-checked every 6 s.
+    let cfg = EngineConfig {
+        mode_limits: ModeLimits {
+            turbo: 60 * SEC,
+            fast: 100 * SEC,
+            relax: 3600 * SEC,
+        },
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
+        recheck_interval: 6 * SEC,
+        ..EngineConfig::default()
+    };
     let engine = Engine::new(cfg);
     engine.register_poller(ProviderKind::Linkr, linkr.clone());
     engine.register_poller(ProviderKind::Journey, journey.clone());
@@ -709,8 +775,16 @@ async fn no_task_is_polled_sooner_than_the_interval_after_its_previous_poll() {
     // 60 tasks per provider arrive in waves over the first ~20 s, so JourneyAPI batches
     // keep meeting neighbours whose own interval has not quite run out.
     for i in 0..60 {
-        engine.watch(live_task(&format!("l{i:02}"), ProviderKind::Linkr));
-        engine.watch(live_task(&format!("j{i:02}"), ProviderKind::Journey));
+        for (id, provider) in [
+            (format!("l{i:02}"), ProviderKind::Linkr),
+            (format!("j{i:02}"), ProviderKind::Journey),
+        ] {
+            let mut task = live_task(&id, provider);
+            if i % 3 == 0 {
+                task.prompt = Some("a storm --turbo".into());
+            }
+            engine.watch(task);
+        }
         tokio::time::sleep(Duration::from_millis(337)).await;
     }
     // Over six simulated minutes: sprinkle errors (backoff, Retry-After, split batches),
@@ -741,11 +815,16 @@ async fn no_task_is_polled_sooner_than_the_interval_after_its_previous_poll() {
                         engine.watch(task);
                     }
                 }
+                for id in ["l11", "j11", "j40", "j41"] {
+                    let engine = engine.clone();
+                    tokio::spawn(async move { engine.check_now(id).await });
+                }
             }
         }
         tokio::time::sleep(10 * SEC + Duration::from_millis(u64::from(round) * 41)).await;
     }
 
+    assert!(engine.is_rechecking("j40") && engine.is_rechecking("l12"));
     let (linkr_gap, linkr_pairs) = smallest_gap(&linkr.calls());
     let (journey_gap, journey_pairs) = smallest_gap(&journey.calls());
     assert!(
@@ -856,4 +935,359 @@ async fn deadlines_follow_the_prompts_mode_else_the_default_mode() {
             "{id} timed out after {d:?}"
         );
     }
+}
+
+/// Pacing for the re-check tests: a 60 s deadline, a re-check every 60 s.
+fn recheck_config() -> EngineConfig {
+    EngineConfig {
+        mode_limits: ModeLimits::uniform(60 * SEC),
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
+        recheck_interval: 60 * SEC,
+        ..config()
+    }
+}
+
+/// Every event until `until` (virtual time) has passed.
+async fn events_for(rx: &mut broadcast::Receiver<EngineEvent>, span: Duration) -> Vec<EngineEvent> {
+    let mut out = Vec::new();
+    let end = Instant::now() + span;
+    while let Ok(got) = tokio::time::timeout_at(end, rx.recv()).await {
+        out.push(got.expect("event stream"));
+    }
+    out
+}
+
+/// A TimedOut task as storage would hold it after the app gave up on it.
+fn stored_timed_out(
+    id: &str,
+    provider: ProviderKind,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Task {
+    let mut t = live_task(id, provider);
+    t.status = TaskStatus::TimedOut;
+    t.raw_status = "processing".into();
+    t.progress = Some(60);
+    t.error = Some("gave up".into());
+    t.created_at = Some(until - chrono::Duration::hours(24));
+    t.recheck_until = Some(until);
+    t
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_the_apps_deadline_a_task_is_rechecked_quietly_and_its_late_result_arrives() {
+    // Polled at 0, 5, ..., 55 s (12 polls), timed out at 60 s, re-checked at 120, 180, 240 s
+    // and 300 s, when its 16th poll finds it finished.
+    let fake = Fake::new(ProviderKind::Linkr, 16).with(|f| f.latency = Duration::ZERO);
+    let engine = engine_with(recheck_config(), &fake);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    let mut task = live_task("a", ProviderKind::Linkr);
+    task.created_at = Some(chrono::Utc::now());
+    engine.watch(task);
+    let events = events_for(&mut rx, 400 * SEC).await;
+    let changes: Vec<TaskChange> = events.iter().map(|e| e.change).collect();
+    let failed = events
+        .iter()
+        .position(|e| e.change == TaskChange::Failed)
+        .expect("timed out");
+    assert_eq!(
+        changes[failed..],
+        [TaskChange::Failed, TaskChange::Results],
+        "nothing between the deadline and the late result: {changes:?}"
+    );
+    let gave_up = &events[failed].task;
+    assert_eq!(gave_up.status, TaskStatus::TimedOut);
+    let created = gave_up.created_at.expect("local submit time");
+    assert_eq!(
+        gave_up.recheck_until,
+        Some(created + chrono::Duration::hours(24))
+    );
+    assert!(!gave_up.finished_late);
+
+    let late = &events[failed + 1].task;
+    assert_eq!(late.status, TaskStatus::Succeeded);
+    assert!(late.finished_late);
+    assert_eq!(late.recheck_until, None);
+    assert_eq!(late.error, None, "the deadline sentence is gone");
+    assert_eq!(late.grid_url.as_deref(), Some("http://cdn/a.png"));
+    assert_eq!(engine.get("a").as_ref(), Some(late));
+    assert!(!engine.is_rechecking("a") && !engine.is_watching("a"));
+
+    let polls: Vec<Duration> = fake.polls_of("a").iter().map(|t| *t - start).collect();
+    assert_eq!(polls.len(), 16, "{polls:?}");
+    assert_eq!(polls[11], 55 * SEC);
+    let rechecks = &polls[12..];
+    assert_eq!(rechecks, [120 * SEC, 180 * SEC, 240 * SEC, 300 * SEC]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_late_failure_is_announced_as_failed_and_quiet_errors_announce_nothing() {
+    let fake = Fake::new(ProviderKind::Journey, 15).with(|f| {
+        f.final_status = TaskStatus::Failed;
+        f.latency = Duration::ZERO;
+    });
+    let engine = engine_with(recheck_config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("j", ProviderKind::Journey));
+    next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert!(engine.is_rechecking("j"));
+    // Two re-checks fail (a 503, then a 404): nothing is announced and re-checking goes on.
+    fake.fail_next(ProviderError::Unavailable {
+        status: 503,
+        detail: String::new(),
+    });
+    fake.fail_next(ProviderError::NotFound {
+        what: "gone?".into(),
+    });
+    let events = events_for(&mut rx, 400 * SEC).await;
+    let changes: Vec<TaskChange> = events.iter().map(|e| e.change).collect();
+    assert_eq!(changes, [TaskChange::Failed], "{events:?}");
+    let done = &events[0].task;
+    assert_eq!(done.status, TaskStatus::Failed);
+    assert_eq!(done.error.as_deref(), Some("Content policy violation"));
+    assert_eq!(done.recheck_until, None);
+    assert!(!done.finished_late);
+    assert!(!engine.is_rechecking("j"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_providers_own_timeout_is_final_and_never_rechecked() {
+    let fake = Fake::new(ProviderKind::Linkr, 3).with(|f| f.final_status = TaskStatus::TimedOut);
+    let engine = engine_with(recheck_config(), &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("t", ProviderKind::Linkr));
+    let ev = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    assert_eq!(ev.task.status, TaskStatus::TimedOut);
+    assert_eq!(ev.task.raw_status, "timeout");
+    assert_eq!(ev.task.recheck_until, None);
+    assert!(!engine.is_rechecking("t"));
+    // "Check again" has nothing to ask, and a stored copy is not re-checked.
+    let polls = fake.calls().len();
+    let same = engine.check_now("t").await.expect("known");
+    assert_eq!(same, ev.task);
+    let mut stored = ev.task.clone();
+    stored.recheck_until = Some(chrono::Utc::now() + chrono::Duration::hours(1));
+    assert!(!engine.recheck(stored));
+    tokio::time::sleep(30 * 60 * SEC).await;
+    assert_eq!(fake.calls().len(), polls);
+    assert!(rx.try_recv().is_err());
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_recheck_window_closes_with_one_status_event() {
+    let fake = Fake::new(ProviderKind::Linkr, 1).with(|f| f.never_finish = true);
+    let cfg = EngineConfig {
+        recheck_window: 5 * 60 * SEC,
+        ..recheck_config()
+    };
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    let mut task = live_task("w", ProviderKind::Linkr);
+    task.created_at = Some(chrono::Utc::now());
+    engine.watch(task);
+    let events = events_for(&mut rx, 60 * 60 * SEC).await;
+    let tail: Vec<(TaskChange, TaskStatus)> = events
+        .iter()
+        .skip_while(|e| e.change != TaskChange::Failed)
+        .map(|e| (e.change, e.task.status))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            (TaskChange::Failed, TaskStatus::TimedOut),
+            (TaskChange::Status, TaskStatus::TimedOut)
+        ]
+    );
+    let closed = &events[events.len() - 1].task;
+    assert_eq!(closed.recheck_until, None);
+    assert!(closed.error.is_some(), "the deadline sentence stays");
+    assert!(!engine.is_rechecking("w"));
+    let polls = fake.polls_of("w");
+    let last = *polls.last().expect("polled") - start;
+    assert!(last < 5 * 60 * SEC, "no poll after the window: {last:?}");
+    assert_eq!(
+        polls.iter().filter(|t| **t - start >= 60 * SEC).count(),
+        3,
+        "re-checked at 2, 3 and 4 minutes; the window closes at 5: {polls:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn recheck_resumes_a_stored_timed_out_task_and_refuses_the_rest() {
+    let fake = Fake::new(ProviderKind::Journey, 2).with(|f| f.latency = Duration::ZERO);
+    let engine = engine_with(recheck_config(), &fake);
+    let mut rx = engine.subscribe();
+    let start = Instant::now();
+    let ahead = chrono::Utc::now() + chrono::Duration::hours(2);
+    assert!(engine.recheck(stored_timed_out("r", ProviderKind::Journey, ahead)));
+    assert!(engine.is_rechecking("r"));
+    assert!(
+        !engine.recheck(stored_timed_out("r", ProviderKind::Journey, ahead)),
+        "already re-checked"
+    );
+    assert!(!engine.watch(stored_timed_out("r", ProviderKind::Journey, ahead)));
+    // watch() hands such a task to recheck() too.
+    assert!(engine.watch(stored_timed_out("w", ProviderKind::Journey, ahead)));
+    assert!(engine.is_rechecking("w"));
+
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    assert!(!engine.recheck(stored_timed_out("old", ProviderKind::Journey, past)));
+    let mut none = stored_timed_out("none", ProviderKind::Journey, ahead);
+    none.recheck_until = None;
+    assert!(!engine.recheck(none));
+    let mut provider = stored_timed_out("prov", ProviderKind::Journey, ahead);
+    provider.raw_status = "timeout".into();
+    assert!(!engine.recheck(provider));
+    let mut done = stored_timed_out("done", ProviderKind::Journey, ahead);
+    done.status = TaskStatus::Succeeded;
+    assert!(!engine.recheck(done));
+    assert!(!engine.recheck(live_task("live", ProviderKind::Journey)));
+
+    // The first re-check comes after one interval (r and w together), the next a re-check
+    // interval later, when both have finished.
+    let done = finals(&mut rx, 2).await;
+    for ev in &done {
+        assert_eq!(ev.change, TaskChange::Results);
+        assert!(ev.task.finished_late);
+        assert_eq!(ev.task.recheck_until, None);
+    }
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(calls.iter().all(|c| c.many && c.ids.len() == 2));
+    assert_eq!(calls[0].at - start, 5 * SEC);
+    assert_eq!(calls[1].at - calls[0].at, 60 * SEC);
+}
+
+#[tokio::test(start_paused = true)]
+async fn check_now_fetches_once_merges_and_ends_rechecking_when_final() {
+    // Answers take 10 ms: polls at 0, 5.01, ..., 55.11 s; the deadline comes at 60 s.
+    let fake = Fake::new(ProviderKind::Journey, 1).with(|f| f.never_finish = true);
+    let engine = engine_with(recheck_config(), &fake);
+    let mut rx = engine.subscribe();
+    let unknown = engine.check_now("nobody").await;
+    assert!(
+        matches!(unknown, Err(ProviderError::NotFound { .. })),
+        "{unknown:?}"
+    );
+
+    engine.watch(live_task("c", ProviderKind::Journey));
+    let gave_up = next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    let before = fake.calls().len();
+    let last_poll = *fake.polls_of("c").last().expect("polled");
+    assert!(
+        Instant::now() - last_poll < 5 * SEC,
+        "polled just before the deadline"
+    );
+
+    // Still running: one fetch as soon as the 5 s since the last poll allow, no event, the
+    // task comes back TimedOut with the new progress, and re-checking goes on.
+    let task = engine.check_now("c").await.expect("checked");
+    let calls = fake.calls();
+    assert_eq!(calls.len(), before + 1);
+    let check = calls.last().expect("call");
+    assert_eq!(check.ids, ["c"]);
+    assert!(!check.many);
+    assert_eq!(check.at, last_poll + 5 * SEC, "right away, but paced");
+    assert_eq!(task.status, TaskStatus::TimedOut);
+    assert_eq!(task.recheck_until, gave_up.task.recheck_until);
+    assert_eq!(task.error, gave_up.task.error);
+    assert_eq!(task.progress, Some(90));
+    assert_eq!(engine.get("c"), Some(task));
+    assert!(rx.try_recv().is_err(), "quiet");
+    assert!(engine.is_rechecking("c"));
+
+    // Final: announced exactly like a re-check's late result, and re-checking stops.
+    tokio::time::sleep(10 * SEC).await;
+    fake.finish("c");
+    let at = Instant::now();
+    let task = engine.check_now("c").await.expect("checked");
+    assert_eq!(fake.calls().last().expect("call").at, at, "at once");
+    assert_eq!(task.status, TaskStatus::Succeeded);
+    assert!(task.finished_late);
+    assert_eq!(task.recheck_until, None);
+    let ev = rx.try_recv().expect("results");
+    assert_eq!(ev.change, TaskChange::Results);
+    assert_eq!(ev.task, task);
+    assert!(!engine.is_rechecking("c"));
+    // A finished task is returned as it is.
+    let polls = fake.calls().len();
+    assert_eq!(engine.check_now("c").await.expect("known"), task);
+    tokio::time::sleep(30 * 60 * SEC).await;
+    assert_eq!(fake.calls().len(), polls);
+}
+
+#[tokio::test(start_paused = true)]
+async fn check_now_works_after_the_window_closed_and_reports_fetch_errors() {
+    let fake = Fake::new(ProviderKind::Linkr, 1).with(|f| {
+        f.never_finish = true;
+        f.latency = Duration::ZERO;
+    });
+    let engine = engine_with(recheck_config(), &fake);
+    let mut rx = engine.subscribe();
+    let mut closed = stored_timed_out("x", ProviderKind::Linkr, chrono::Utc::now());
+    closed.recheck_until = None;
+    assert!(!engine.watch(closed.clone()), "only remembered");
+    fake.fail_next(ProviderError::Unavailable {
+        status: 502,
+        detail: String::new(),
+    });
+    let err = engine.check_now("x").await;
+    assert!(
+        matches!(err, Err(ProviderError::Unavailable { status: 502, .. })),
+        "{err:?}"
+    );
+    tokio::time::sleep(5 * SEC).await;
+    let task = engine.check_now("x").await.expect("checked");
+    assert_eq!(task.status, TaskStatus::TimedOut);
+    assert_eq!(task.progress, Some(10), "the first answer after the error");
+    assert_eq!(task.recheck_until, None, "not re-checked again");
+    assert!(!engine.is_rechecking("x"));
+    tokio::time::sleep(5 * SEC).await;
+    fake.finish("x");
+    let task = engine.check_now("x").await.expect("checked");
+    assert_eq!(task.status, TaskStatus::Succeeded);
+    assert!(task.finished_late);
+    assert_eq!(rx.try_recv().expect("results").change, TaskChange::Results);
+    assert_eq!(fake.calls().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn journey_rechecks_share_fetch_many_batches_with_live_polls() {
+    let fake = Fake::new(ProviderKind::Journey, 1).with(|f| f.never_finish = true);
+    let cfg = EngineConfig {
+        mode_limits: ModeLimits::uniform(30 * SEC),
+        recheck_interval: 10 * SEC,
+        ..recheck_config()
+    };
+    let engine = engine_with(cfg, &fake);
+    let mut rx = engine.subscribe();
+    engine.watch(live_task("old", ProviderKind::Journey));
+    next_event(&mut rx, |e| e.change == TaskChange::Failed).await;
+    let timed_out_at = Instant::now();
+    engine.watch(live_task("new", ProviderKind::Journey));
+    let events = events_for(&mut rx, 120 * SEC).await;
+    assert!(
+        events.iter().all(|e| e.task.id == "new"),
+        "the re-checked task stays quiet"
+    );
+    let shared = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.at > timed_out_at && c.many)
+        .filter(|c| c.ids.iter().any(|i| i == "old") && c.ids.iter().any(|i| i == "new"))
+        .count();
+    assert!(shared >= 3, "{:?}", fake.calls());
+    // Re-checks keep their own pace in the shared batches (joining one may bring a re-check
+    // forward by at most the batch window, a quarter interval).
+    let old: Vec<Instant> = fake.polls_of("old");
+    let rechecks: Vec<&Instant> = old.iter().filter(|t| **t > timed_out_at).collect();
+    let window = Duration::from_millis(1250);
+    assert!(
+        rechecks
+            .windows(2)
+            .all(|w| *w[1] - *w[0] >= 10 * SEC - window),
+        "{rechecks:?}"
+    );
 }

@@ -35,10 +35,14 @@ pub(crate) fn backoff(
     }
 }
 
-/// "15 minutes", "1 minute", "90 seconds", "0.3 seconds": for the deadline sentence.
+/// "24 hours", "15 minutes", "1 minute", "90 seconds", "0.3 seconds": for the deadline
+/// sentence.
 pub(crate) fn human_duration(d: Duration) -> String {
     let secs = d.as_secs();
-    if secs >= 60 && secs.is_multiple_of(60) {
+    if secs >= 3600 && secs.is_multiple_of(3600) && d.subsec_nanos() == 0 {
+        let h = secs / 3600;
+        format!("{h} hour{}", if h == 1 { "" } else { "s" })
+    } else if secs >= 60 && secs.is_multiple_of(60) && d.subsec_nanos() == 0 {
         let m = secs / 60;
         format!("{m} minute{}", if m == 1 { "" } else { "s" })
     } else if d.subsec_nanos() == 0 {
@@ -49,20 +53,38 @@ pub(crate) fn human_duration(d: Duration) -> String {
     }
 }
 
-/// The error sentence for a task the engine stopped at its deadline. `last_error` is the
+/// The error sentence for a task the engine gave up on at its deadline. `last_error` is the
 /// sentence of the poll that failed last, when the last poll failed (the provider was then
-/// unreachable or refusing, not merely slow, and the person should know).
-pub(crate) fn deadline_sentence(deadline: Duration, last_error: Option<&str>) -> String {
+/// unreachable or refusing, not merely slow, and the person should know). `recheck` is the
+/// re-check window (counted from the submission) when the task will still be re-checked
+/// quietly, None when the engine stops checking it.
+pub(crate) fn deadline_sentence(
+    deadline: Duration,
+    last_error: Option<&str>,
+    recheck: Option<Duration>,
+) -> String {
     let within = human_duration(deadline);
-    match last_error {
-        None => format!(
+    match (last_error, recheck) {
+        (None, None) => format!(
             "The provider did not finish this task within {within}; it was stopped. Try \
              again, or check the task on the provider's website."
         ),
-        Some(error) => format!(
+        (Some(error), None) => format!(
             "Atelier could not get a result for this task within {within} and stopped \
              checking. The last check failed: {error} The task may still finish on the \
              provider's website."
+        ),
+        (None, Some(window)) => format!(
+            "The provider did not finish this task within {within}. Atelier will look \
+             again now and then until {} after it was submitted and show the result if it \
+             arrives; Check again looks right away.",
+            human_duration(window)
+        ),
+        (Some(error), Some(window)) => format!(
+            "Atelier could not get a result for this task within {within}. The last check \
+             failed: {error} Atelier will look again now and then until {} after it was \
+             submitted; Check again looks right away.",
+            human_duration(window)
         ),
     }
 }
@@ -117,16 +139,30 @@ mod tests {
     #[test]
     fn deadline_sentence_reads_well() {
         assert_eq!(
-            deadline_sentence(15 * 60 * S, None),
+            deadline_sentence(15 * 60 * S, None, None),
             "The provider did not finish this task within 15 minutes; it was stopped. Try \
              again, or check the task on the provider's website."
         );
         assert_eq!(
-            deadline_sentence(2 * S, Some("Could not reach the provider (refused).")),
+            deadline_sentence(2 * S, Some("Could not reach the provider (refused)."), None),
             "Atelier could not get a result for this task within 2 seconds and stopped \
              checking. The last check failed: Could not reach the provider (refused). The \
              task may still finish on the provider's website."
         );
+        assert_eq!(
+            deadline_sentence(18 * 60 * S, None, Some(24 * 3600 * S)),
+            "The provider did not finish this task within 18 minutes. Atelier will look \
+             again now and then until 24 hours after it was submitted and show the result \
+             if it arrives; Check again looks right away."
+        );
+        assert_eq!(
+            deadline_sentence(60 * S, Some("The provider is busy."), Some(3600 * S)),
+            "Atelier could not get a result for this task within 1 minute. The last check \
+             failed: The provider is busy. Atelier will look again now and then until 1 \
+             hour after it was submitted; Check again looks right away."
+        );
+        assert_eq!(human_duration(24 * 3600 * S), "24 hours");
+        assert_eq!(human_duration(90 * 60 * S), "90 minutes");
         assert_eq!(human_duration(60 * S), "1 minute");
         assert_eq!(human_duration(90 * S), "90 seconds");
         assert_eq!(human_duration(S), "1 second");

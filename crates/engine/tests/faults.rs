@@ -201,22 +201,25 @@ async fn journey_provider_timeout_ends_at_the_engine_deadline() {
     assert_eq!(
         ev.task.error.as_deref(),
         Some(
-            "The provider did not finish this task within 1 second; it was stopped. Try \
-             again, or check the task on the provider's website."
+            "The provider did not finish this task within 1 second. Atelier will look again \
+             now and then until 24 hours after it was submitted and show the result if it \
+             arrives; Check again looks right away."
         )
     );
+    assert!(ev.task.recheck_until.is_some());
     assert!(ev.task.progress.is_some(), "last progress kept");
     assert!(
         elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(5),
         "{elapsed:?}"
     );
     assert!(!engine.is_watching(&task.id));
+    assert!(engine.is_rechecking(&task.id));
     let polls = sim.requests().iter().filter(|r| is_fetch(r)).count();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         sim.requests().iter().filter(|r| is_fetch(r)).count(),
         polls,
-        "polling stopped"
+        "regular polling stopped (the next re-check is 5 minutes away)"
     );
 }
 

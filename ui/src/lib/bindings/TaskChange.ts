@@ -3,5 +3,17 @@
 /**
  * What changed about a task. serde: `"created" | "status" | "progress" | "results" |
  * "failed" | "cancelled"`.
+ *
+ * After the app's own deadline a task is re-checked quietly (see `Task::recheck_until`):
+ * a still-running answer or a failed re-check emits nothing, and only these do:
+ * - the deadline itself: `Failed`, status `timed_out`, `recheck_until` set (None when
+ *   re-checking is off or its window has already closed);
+ * - a late success: `Results`, status `succeeded`, `finished_late = true`,
+ *   `recheck_until = None`;
+ * - a late failure (or the provider's own `timeout`): `Failed`, `recheck_until = None`;
+ * - the window closing: `Status`, still `timed_out`, `recheck_until = None`;
+ * - cancelling a re-checked task: `Cancelled`, `recheck_until = None`.
+ *
+ * `Engine::check_now` emits the same events as a re-check (nothing while still running).
  */
 export type TaskChange = "created" | "status" | "progress" | "results" | "failed" | "cancelled";
