@@ -117,11 +117,11 @@ for (const [i, provider] of PROVIDERS.entries()) {
     await button.click();
     const snap = await waitUntil(s, "the no-key sentence", async () => {
       const c = await card(s, older.gridId);
-      return c?.error ? c : null;
+      return c?.cardError ? c : null;
     });
     const name = provider === "linkr" ? "LinkrAPI" : "JourneyAPI";
-    assert.match(snap.error, new RegExp(`no ${name} key is set`), snap.error);
-    assert.match(snap.error, /Settings/, snap.error);
+    assert.match(snap.cardError, new RegExp(`no ${name} key is set`), snap.cardError);
+    assert.match(snap.cardError, /Settings/, snap.cardError);
     await shot(s, `lane-live-${i + 5}-${provider}-no-key`);
     // Several poll intervals (400 ms) later, still nothing with this key.
     await new Promise((r) => setTimeout(r, 2000));

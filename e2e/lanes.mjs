@@ -74,7 +74,7 @@ export async function card(s, id) {
        buttons: [...c.querySelectorAll('[data-testid^="action-"]')].map(b => b.dataset.testid),
        from: text('task-parent-link') ?? c.querySelector('.from')?.textContent?.trim() ?? null,
        state: text('task-state'),
-       error: text('task-error'),
+       cardError: text('task-error'),
      };`,
     [id],
   );

@@ -85,6 +85,14 @@ pub async fn cancel_task(core: State<'_, CoreSlot>, task_id: String) -> Result<T
     app.cancel_task(&task_id)
 }
 
+/// "Check again": asks the provider once, now, about a task Atelier stopped waiting for
+/// (a free fetch; never a new job).
+#[tauri::command]
+pub async fn check_again(core: State<'_, CoreSlot>, task_id: String) -> Result<TaskView> {
+    let app = core.get().await?;
+    app.check_again(&task_id).await
+}
+
 /// The UI calls this once it is interactive; the startup benchmark waits for the line it logs,
 /// which carries the UI's own breakdown of where the time went (numbers only, at most 16).
 #[tauri::command]

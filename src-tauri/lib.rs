@@ -80,6 +80,7 @@ pub fn run() {
             commands::run_action,
             commands::list_tasks,
             commands::cancel_task,
+            commands::check_again,
             commands::ui_ready,
             commands::gallery_search,
             commands::image_detail,

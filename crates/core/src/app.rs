@@ -61,7 +61,26 @@ pub struct LiveLimits {
     pub request_timeout: Option<Duration>,
     /// When a task is given up, whatever its mode and provider, with no margin (`None`: the
     /// mode's own limit, turbo 10 / fast 15 / relax 60 minutes, plus the engine's margin).
+    /// Applies to the demo engine too, so both lanes can be tested.
     pub deadline: Option<Duration>,
+    /// How often a task past the app's deadline is re-checked (`None`: every 5 minutes).
+    /// Applies to the demo engine too.
+    pub recheck_interval: Option<Duration>,
+}
+
+impl LiveLimits {
+    /// `config` with these limits applied.
+    fn apply(&self, mut config: EngineConfig) -> EngineConfig {
+        if let Some(d) = self.deadline {
+            config.mode_limits = ModeLimits::uniform(d);
+            config.deadline_margin = Duration::ZERO;
+            config.deadline_margin_ratio = 0.0;
+        }
+        if let Some(every) = self.recheck_interval {
+            config.recheck_interval = every;
+        }
+        config
+    }
 }
 
 /// The running application core. Cheap to clone; every clone is the same app.
@@ -152,11 +171,12 @@ impl Atelier {
             },
         };
 
-        let demo = Engine::new(EngineConfig {
+        let demo = Engine::new(limits.apply(EngineConfig {
             poll_interval: cfg.demo_poll_interval,
             min_interval: cfg.demo_poll_interval,
+            default_mode: settings.midjourney_mode,
             ..EngineConfig::default()
-        });
+        }));
         let live_interval = cfg
             .live_poll_interval_override
             .unwrap_or(Duration::from_secs(u64::from(settings.poll_interval_secs)));
@@ -169,12 +189,7 @@ impl Atelier {
             live_config.min_interval = fast;
         }
         live_config.default_mode = settings.midjourney_mode;
-        if let Some(d) = limits.deadline {
-            live_config.mode_limits = ModeLimits::uniform(d);
-            live_config.deadline_margin = Duration::ZERO;
-            live_config.deadline_margin_ratio = 0.0;
-        }
-        let live = Engine::new(live_config);
+        let live = Engine::new(limits.apply(live_config));
         for provider in PROVIDERS {
             demo.register_client(provider, demo_client(provider, &simulator)?);
         }
@@ -213,6 +228,16 @@ impl Atelier {
         let credits = app.clone();
         tokio::spawn(async move { credits.refresh_credits().await });
         Ok(app)
+    }
+
+    /// Stops sending anything to any provider, demo or live: every client leaves both engines,
+    /// so no poll, re-check or action goes out any more. For the end of the app's life, and
+    /// for tests that start a second core on the same library (a restart in one process).
+    pub fn shutdown(&self) {
+        for provider in PROVIDERS {
+            self.inner.live.remove_client(provider);
+            self.inner.demo.remove_client(provider);
+        }
     }
 
     /// A receiver of every task change, for the shell to pass on to the webview.
@@ -425,6 +450,28 @@ impl Atelier {
         all.sort_by_key(|t| std::cmp::Reverse(t.task.created_at));
         all.truncate(RECENT_TASKS);
         all
+    }
+
+    /// "Check again" on a task Atelier stopped waiting for at its deadline: one fetch now (free;
+    /// never a new job, so nobody pays twice). A late result becomes a normal finished task
+    /// (its images archived, marked `finished_late`); otherwise the task keeps being re-checked
+    /// quietly until its `recheck_until`.
+    pub async fn check_again(&self, task_id: &str) -> Result<TaskView, AppError> {
+        let (engine, demo) = self.engine_holding(task_id)?;
+        let task = engine.get(task_id).ok_or_else(|| not_found(task_id))?;
+        if !demo && !self.has_key(task.provider) {
+            return Err(no_key_for_live_task(task.provider));
+        }
+        if !engine.is_rechecking(task_id) && !engine.recheck(task.clone()) {
+            return Err(AppError::new(
+                "invalid_input",
+                "Atelier is not waiting for this task any more: the provider gave its own \
+                 answer, or the 24 hours of re-checks are over. Retry makes a new job.",
+            ));
+        }
+        let now = engine.check_now(task_id).await?;
+        self.record(&now, demo);
+        Ok(self.view(now, demo))
     }
 
     /// Stops watching a task.
@@ -701,20 +748,26 @@ impl Atelier {
         };
         for stored in unfinished {
             let mut task = stored.task;
-            if !stored.demo && self.inner.live.has_client(task.provider) {
+            if !stored.demo {
+                // Polled again at once; without a key now, it waits (nothing is sent) until
+                // one is set, rather than failing a job the person may already have paid for.
                 self.inner.live.watch(task);
                 continue;
             }
             task.status = TaskStatus::Failed;
-            task.error = Some(if stored.demo {
-                "The demo was restarted before this task finished. Run it again.".to_string()
-            } else {
-                format!(
-                    "Atelier was closed while this task ran, and no {} key is set now to check on it. Set the key in Settings and retry.",
-                    task.provider.display_name()
-                )
-            });
+            task.error =
+                Some("The demo was restarted before this task finished. Run it again.".to_string());
             record(&self.inner.library, &task, stored.demo, None);
+        }
+        // Tasks the app stopped waiting for at its deadline are re-checked quietly again, until
+        // their 24 hours are over: a late result still lands.
+        match self.inner.library.rechecking_tasks(chrono::Utc::now()) {
+            Ok(rechecking) => {
+                for stored in rechecking.into_iter().filter(|s| !s.demo) {
+                    self.inner.live.recheck(stored.task);
+                }
+            }
+            Err(e) => tracing::error!("could not read re-checked tasks from the library: {e}"),
         }
     }
 

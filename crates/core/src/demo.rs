@@ -128,7 +128,10 @@ mod tests {
 
     #[test]
     fn every_kind_the_simulator_makes_has_a_word() {
-        assert_eq!(kind_word(&TaskKind::Upscale { index: 0 }).as_deref(), Some("upsample1"));
+        assert_eq!(
+            kind_word(&TaskKind::Upscale { index: 0 }).as_deref(),
+            Some("upsample1")
+        );
         assert_eq!(
             kind_word(&TaskKind::Pan {
                 direction: PanDirection::Down

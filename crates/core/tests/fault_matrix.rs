@@ -454,6 +454,7 @@ async fn setup(world: &World, row: &Row, provider: ProviderKind) -> Result<Setup
     let limits = LiveLimits {
         request_timeout: row.fault.starts_with("hang").then_some(HANG_TIMEOUT),
         deadline,
+        ..LiveLimits::default()
     };
     let app = Atelier::start_with_limits(
         AtelierConfig {

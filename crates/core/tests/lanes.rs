@@ -5,7 +5,8 @@
 
 use atelier_core::view::TaskChange;
 use atelier_core::{
-    Atelier, AtelierConfig, MemorySettingsStore, Settings, SubmitRequest, TaskEvent, TaskView,
+    Atelier, AtelierConfig, LiveLimits, MemorySettingsStore, Settings, SubmitRequest, TaskEvent,
+    TaskView,
 };
 use atelier_keys::MemoryStore;
 use atelier_providers::{ActionInput, ProviderKind, TaskStatus};
@@ -53,15 +54,23 @@ impl Home {
 
     /// Starts the app on this home (a first start or a restart).
     async fn start(&self) -> Atelier {
-        Atelier::start(AtelierConfig {
-            library_dir: self.dir.path().join("library"),
-            key_store: self.keys.clone(),
-            key_store_health: Ok(()),
-            settings_store: self.settings.clone(),
-            demo_speed: 400.0,
-            demo_poll_interval: Duration::from_millis(20),
-            live_poll_interval_override: Some(Duration::from_millis(20)),
-        })
+        self.start_with(LiveLimits::default()).await
+    }
+
+    /// [`Home::start`] with tighter deadlines.
+    async fn start_with(&self, limits: LiveLimits) -> Atelier {
+        Atelier::start_with_limits(
+            AtelierConfig {
+                library_dir: self.dir.path().join("library"),
+                key_store: self.keys.clone(),
+                key_store_health: Ok(()),
+                settings_store: self.settings.clone(),
+                demo_speed: 400.0,
+                demo_poll_interval: Duration::from_millis(20),
+                live_poll_interval_override: Some(Duration::from_millis(20)),
+            },
+            limits,
+        )
         .await
         .expect("core starts")
     }
@@ -69,7 +78,12 @@ impl Home {
     /// Starts the app and, for the live lane, points both providers at the stand-in and saves
     /// both keys, the way a person does in Settings.
     async fn start_in(&self, lane: Lane) -> Atelier {
-        let app = self.start().await;
+        self.start_in_with(lane, LiveLimits::default()).await
+    }
+
+    /// [`Home::start_in`] with tighter deadlines.
+    async fn start_in_with(&self, lane: Lane, limits: LiveLimits) -> Atelier {
+        let app = self.start_with(limits).await;
         if lane == Lane::Live {
             app.save_settings(Settings {
                 linkr_base_url: self.real.linkr_base_url(),
@@ -402,4 +416,94 @@ async fn demo_welcome_notice() {
 #[tokio::test]
 async fn live_welcome_notice() {
     the_welcome_notice_says_so_and_retry_works(Lane::Live).await;
+}
+
+/// A job slower than the app's deadline: the app stops waiting (TimedOut, re-checked until
+/// `recheck_until`); "Check again" fetches once and never resubmits; across a restart the quiet
+/// re-checks go on, and the late result becomes a normal finished task, archived in the
+/// gallery and marked late. The server sees exactly one create request: nobody pays twice.
+async fn a_late_result_is_never_lost(lane: Lane) {
+    let home = Home::new().await;
+    let limits = || LiveLimits {
+        deadline: Some(Duration::from_millis(400)),
+        recheck_interval: Some(Duration::from_millis(100)),
+        ..LiveLimits::default()
+    };
+    let app = home.start_in_with(lane, limits()).await;
+    // ~20 simulated seconds at speed 4: about 5 s of real time, far past the deadline.
+    home.real.set_speed(4.0);
+    if lane == Lane::Demo {
+        app.simulator().set_speed(4.0);
+    }
+    let mut rx = app.subscribe();
+    let view = app
+        .submit(imagine(ProviderKind::Linkr, "a slow relaxed lighthouse"))
+        .await
+        .expect("submit");
+    let timed_out = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let ev = rx.recv().await.expect("events");
+            if ev.task.task.id == view.task.id && ev.task.task.status == TaskStatus::TimedOut {
+                return ev.task;
+            }
+        }
+    })
+    .await
+    .expect("the app's deadline passed");
+    assert!(timed_out.task.recheck_until.is_some(), "{timed_out:?}");
+    let checked = app.check_again(&view.task.id).await.expect("checked");
+    assert_eq!(checked.task.status, TaskStatus::TimedOut, "still running");
+    assert!(checked.task.recheck_until.is_some());
+
+    if lane == Lane::Live {
+        // Closed while the job runs; the re-checks resume after the restart.
+        app.shutdown();
+        drop(rx);
+        drop(app);
+        let app = home.start_with(limits()).await;
+        let mut rx = app.subscribe();
+        let done = finished(&mut rx, &view.task.id).await;
+        assert_late(&app, &done).await;
+        let creates = home
+            .real
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/imagine"))
+            .count();
+        assert_eq!(creates, 1, "one job, paid once");
+    } else {
+        // The demo's simulator starts afresh with each launch, so its re-checks stay in one run.
+        let done = finished(&mut rx, &view.task.id).await;
+        assert_late(&app, &done).await;
+    }
+}
+
+async fn assert_late(app: &Atelier, done: &TaskView) {
+    assert_eq!(done.task.status, TaskStatus::Succeeded, "{done:?}");
+    assert!(done.task.finished_late, "marked late");
+    assert!(done.task.recheck_until.is_none());
+    assert_grid_media(done, "the late grid");
+    let listed = listed(app, &done.task.id);
+    assert!(listed.task.finished_late);
+    let page = app
+        .gallery_search(atelier_library::GalleryQuery {
+            text: Some("relaxed".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    assert_eq!(
+        page.total, 5,
+        "the late grid and its singles are in the gallery"
+    );
+}
+
+#[tokio::test]
+async fn demo_late_result_is_never_lost() {
+    a_late_result_is_never_lost(Lane::Demo).await;
+}
+
+#[tokio::test]
+async fn live_late_result_is_never_lost_even_across_a_restart() {
+    a_late_result_is_never_lost(Lane::Live).await;
 }

@@ -713,7 +713,11 @@ mod tests {
             Kind::Describe,
         ];
         for kind in kinds {
-            assert_eq!(Kind::from_word(&kind.linkr_action()), Some(kind), "{kind:?}");
+            assert_eq!(
+                Kind::from_word(&kind.linkr_action()),
+                Some(kind),
+                "{kind:?}"
+            );
         }
         assert_eq!(Kind::from_word("upscale-1x"), Some(Kind::Upscale(1)));
         assert_eq!(Kind::from_word("variation-4"), Some(Kind::Variation(4)));

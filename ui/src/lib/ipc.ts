@@ -66,6 +66,9 @@ export const listTasks = (): Promise<TaskView[]> => call('list_tasks');
 
 export const cancelTask = (taskId: string): Promise<TaskView> => call('cancel_task', { taskId });
 
+/** Asks the provider once, now, for a task Atelier stopped waiting for (free; never resubmits). */
+export const checkAgain = (taskId: string): Promise<TaskView> => call('check_again', { taskId });
+
 /** Tells the core the interface is interactive, with where the time went (startup benchmark). */
 export const uiReady = (phases: StartupPhases = {}): Promise<void> => call('ui_ready', { phases });
 

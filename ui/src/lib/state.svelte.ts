@@ -5,6 +5,7 @@
 import type { Action } from './bindings/Action';
 import type { AppState } from './bindings/AppState';
 import type { KeyCheck } from './bindings/KeyCheck';
+import type { ModelInfo } from './bindings/ModelInfo';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { ProviderStatus } from './bindings/ProviderStatus';
 import type { Settings } from './bindings/Settings';
@@ -18,6 +19,14 @@ import type { View } from './shortcuts';
 import { mergeTasks, retryPlan, upsertTask } from './tasks';
 
 /** What the pickers show before the core has answered (names only; nothing is faked). */
+/** Midjourney, the one model every provider runs (before the core has said more). */
+const MIDJOURNEY: ModelInfo = {
+  id: 'midjourney',
+  group: 'midjourneyGrid',
+  needsImage: false,
+  synchronous: false,
+};
+
 function placeholderProviders(): ProviderStatus[] {
   return PROVIDER_KINDS.map((provider) => ({
     provider,
@@ -28,7 +37,8 @@ function placeholderProviders(): ProviderStatus[] {
     baseUrl: '',
     baseUrlFromEnv: false,
     keyUrl: '',
-    models: ['midjourney'],
+    models: [MIDJOURNEY],
+    acceptsOtherModels: false,
     credits: null,
   }));
 }
@@ -57,6 +67,8 @@ export class AppStore {
 
   /** Per task: the sentence of the last failed action / retry / cancel. */
   cardErrors = $state<Record<string, string>>({});
+  /** Per task: a quiet sentence about the last thing done on the card (not an error). */
+  cardNotes = $state<Record<string, string>>({});
   /** Per task: the id of the action being sent ('retry' / 'cancel' for those). */
   busy = $state<Record<string, string>>({});
   /** A card to scroll to and highlight briefly (the "from …" link). */
@@ -66,9 +78,17 @@ export class AppStore {
   currentProvider = $derived<ProviderStatus | undefined>(
     this.providers.find((p) => p.provider === this.provider),
   );
-  models = $derived<string[]>(
-    this.currentProvider?.models?.length ? this.currentProvider.models : ['midjourney'],
+  /** The current provider's models with their groups, the default first. */
+  modelInfos = $derived<ModelInfo[]>(
+    this.currentProvider?.models?.length ? this.currentProvider.models : [MIDJOURNEY],
   );
+  models = $derived<string[]>(this.modelInfos.map((m) => m.id));
+  /** True when the current provider takes a model name it does not list (JourneyAPI). */
+  acceptsOtherModels = $derived(this.currentProvider?.acceptsOtherModels ?? false);
+  /** What the core knows of the chosen model; null for a name typed in under "Other". */
+  modelInfo = $derived<ModelInfo | null>(this.modelInfos.find((m) => m.id === this.model) ?? null);
+  /** True while the person types a model name of their own ("Other model"). */
+  otherModel = $state(false);
 
   #composerTouched = false;
   #unlisten: (() => void) | null = null;
@@ -152,7 +172,9 @@ export class AppStore {
   }
 
   #fixModel(): void {
-    if (!this.models.includes(this.model)) this.model = this.models[0];
+    const keep = this.acceptsOtherModels && this.model.trim() !== '';
+    if (!this.models.includes(this.model) && !keep) this.model = this.models[0];
+    this.otherModel = this.acceptsOtherModels && !this.models.includes(this.model);
   }
 
   setProvider(provider: ProviderKind): void {
@@ -164,6 +186,20 @@ export class AppStore {
   setModel(model: string): void {
     this.#composerTouched = true;
     this.model = model;
+  }
+
+  /** Chooses "Other model": the person types a name the app does not list. */
+  chooseOtherModel(): void {
+    if (!this.acceptsOtherModels) return;
+    this.#composerTouched = true;
+    this.otherModel = true;
+    if (this.models.includes(this.model)) this.model = '';
+  }
+
+  /** Leaves "Other model" for one of the listed models. */
+  chooseListedModel(model: string): void {
+    this.otherModel = false;
+    this.setModel(model);
   }
 
   upsert(view: TaskView): void {
@@ -272,6 +308,41 @@ export class AppStore {
     }
   }
 
+  /**
+   * "Check again" on a task Atelier stopped waiting for: one fetch now (free, never a new job).
+   * A late result replaces the card; otherwise the card says the job is still running.
+   */
+  async checkAgain(view: TaskView): Promise<void> {
+    const id = view.task.id;
+    if (this.busy[id]) return;
+    this.#setCardError(id, null);
+    this.#setCardNote(id, null);
+    this.#setBusy(id, 'check');
+    try {
+      const now = await ipc.checkAgain(id);
+      this.upsert(now);
+      if (now.task.status === 'timed_out') {
+        const p = now.task.progress;
+        const where = now.task.provider === 'journey' ? 'JourneyAPI' : 'LinkrAPI';
+        this.#setCardNote(
+          id,
+          `Still not finished at ${where}${p !== null ? ` (${p}%)` : ''}. Atelier keeps checking quietly.`,
+        );
+      }
+    } catch (error) {
+      this.#setCardError(id, errorMessage(error));
+    } finally {
+      this.#setBusy(id, null);
+    }
+  }
+
+  #setCardNote(taskId: string, message: string | null): void {
+    const next = { ...this.cardNotes };
+    if (message) next[taskId] = message;
+    else delete next[taskId];
+    this.cardNotes = next;
+  }
+
   async cancel(view: TaskView): Promise<void> {
     const id = view.task.id;
     if (this.busy[id]) return;
@@ -304,7 +375,11 @@ export class AppStore {
     if (this.providers.some((p) => p.provider === source.provider)) {
       this.setProvider(source.provider);
     }
-    if (source.model && this.models.includes(source.model)) this.setModel(source.model);
+    if (source.model && this.models.includes(source.model)) this.chooseListedModel(source.model);
+    else if (source.model && this.acceptsOtherModels) {
+      this.chooseOtherModel();
+      this.setModel(source.model);
+    }
     this.composerError = null;
     this.view = 'create';
     this.focusPromptRequest++;

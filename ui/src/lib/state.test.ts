@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeView } from './testing/fixtures';
 import type { AppState } from './bindings/AppState';
+import type { ModelInfo } from './bindings/ModelInfo';
 
 const ipcMock = vi.hoisted(() => ({
   hasBackend: vi.fn(() => true),
@@ -10,6 +11,7 @@ const ipcMock = vi.hoisted(() => ({
   submitImagine: vi.fn(),
   runAction: vi.fn(),
   cancelTask: vi.fn(),
+  checkAgain: vi.fn(),
   saveSettings: vi.fn(),
   setKey: vi.fn(),
   deleteKey: vi.fn(),
@@ -18,6 +20,10 @@ const ipcMock = vi.hoisted(() => ({
 vi.mock('./ipc', () => ipcMock);
 
 import { AppStore } from './state.svelte';
+
+function model(id: string, group: ModelInfo['group']): ModelInfo {
+  return { id, group, needsImage: group === 'edit', synchronous: group !== 'midjourneyGrid' };
+}
 
 function appState(): AppState {
   return {
@@ -32,7 +38,8 @@ function appState(): AppState {
         baseUrl: 'http://127.0.0.1:9/linkr/api',
         baseUrlFromEnv: false,
         keyUrl: 'https://linkr.example/keys',
-        models: ['midjourney'],
+        models: [model('midjourney', 'midjourneyGrid')],
+        acceptsOtherModels: false,
         credits: null,
       },
       {
@@ -44,7 +51,8 @@ function appState(): AppState {
         baseUrl: 'http://127.0.0.1:9/journey/api/v1',
         baseUrlFromEnv: false,
         keyUrl: 'https://journey.example/keys',
-        models: ['midjourney', 'flux-pro'],
+        models: [model('midjourney', 'midjourneyGrid'), model('flux-pro', 'singleImage')],
+        acceptsOtherModels: true,
         credits: 1240,
       },
     ],
@@ -56,6 +64,7 @@ function appState(): AppState {
       defaultAspectRatio: '3:2',
       defaultModel: 'flux-pro',
       theme: 'system',
+      midjourneyMode: 'fast',
     },
     keyring: { available: true, message: null },
   };
@@ -178,11 +187,54 @@ describe('AppStore', () => {
     expect(store.composerError).toBe('Not enough credits.');
   });
 
+  it('checks a timed-out task again without resubmitting it, and says what it found', async () => {
+    const store = new AppStore();
+    await store.init();
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    const late = makeView({ id: 'late', status: 'timed_out', recheckUntil: until });
+    store.upsert(late);
+    ipcMock.checkAgain.mockResolvedValueOnce(
+      makeView({ id: 'late', status: 'timed_out', recheckUntil: until, progress: 62 }),
+    );
+    await store.checkAgain(late);
+    expect(ipcMock.checkAgain).toHaveBeenCalledWith('late');
+    expect(ipcMock.submitImagine).not.toHaveBeenCalled();
+    expect(ipcMock.runAction).not.toHaveBeenCalled();
+    expect(store.cardNotes.late).toMatch(/Still not finished at LinkrAPI \(62%\)/);
+    ipcMock.checkAgain.mockResolvedValueOnce(
+      makeView({ id: 'late', status: 'succeeded', finishedLate: true }),
+    );
+    await store.checkAgain(late);
+    expect(store.cardNotes.late).toBeUndefined();
+    expect(store.tasks.find((t) => t.task.id === 'late')?.task.finishedLate).toBe(true);
+  });
+
   it('keeps the model valid when the provider changes', async () => {
     const store = new AppStore();
     await store.init();
     store.setProvider('linkr');
     expect(store.model).toBe('midjourney');
+  });
+
+  it('passes a model name it does not list through to JourneyAPI, never to LinkrAPI', async () => {
+    const store = new AppStore();
+    await store.init();
+    expect(store.modelInfo?.group).toBe('singleImage');
+    store.chooseOtherModel();
+    expect(store.otherModel).toBe(true);
+    expect(store.modelInfo).toBeNull();
+    store.setModel('flux-9-ultra');
+    ipcMock.submitImagine.mockResolvedValue(makeView({ id: 'new' }));
+    store.prompt = 'a fox';
+    await store.submit();
+    expect(ipcMock.submitImagine).toHaveBeenLastCalledWith(
+      expect.objectContaining({ provider: 'journey', model: 'flux-9-ultra' }),
+    );
+    store.setProvider('linkr');
+    expect(store.model).toBe('midjourney');
+    expect(store.otherModel).toBe(false);
+    store.chooseOtherModel();
+    expect(store.otherModel).toBe(false);
   });
 
   it('runs an action and shows its error on that card', async () => {

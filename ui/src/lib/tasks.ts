@@ -92,7 +92,8 @@ export function taskProgress(task: Pick<Task, 'status' | 'progress'>): number | 
 
 /** The state in a few words: "Queued", "Running 45%", "Done", "Failed: reason", "Timed out". */
 export function taskStateText(
-  task: Pick<Task, 'status' | 'progress' | 'error' | 'rawStatus'>,
+  task: Pick<Task, 'status' | 'progress' | 'error' | 'rawStatus'> &
+    Partial<Pick<Task, 'finishedLate'>>,
 ): string {
   switch (task.status) {
     case 'queued':
@@ -102,7 +103,7 @@ export function taskStateText(
       return p === null ? 'Running' : `Running ${p}%`;
     }
     case 'succeeded':
-      return 'Done';
+      return task.finishedLate ? 'Done (late)' : 'Done';
     case 'failed': {
       const reason = task.error?.trim();
       return `Failed: ${reason || 'the provider gave no reason.'}`;
@@ -130,6 +131,26 @@ export function rawStateWord(task: Pick<Task, 'status' | 'rawStatus'>): string |
 /** The sentence for a timed-out task. */
 export const TIMED_OUT_HINT =
   'The provider did not finish in time. Retry, or try again later if it is busy.';
+
+/**
+ * The sentence under a timed-out task. When Atelier stopped waiting at its own deadline it
+ * keeps checking quietly (free) until `recheckUntil`; a late result still lands on the card,
+ * so the person need not pay for the job twice.
+ */
+export function timedOutHint(
+  task: Pick<Task, 'recheckUntil' | 'provider'>,
+  now: Date = new Date(),
+): string {
+  const until = task.recheckUntil ? new Date(task.recheckUntil) : null;
+  if (!until || !Number.isFinite(until.getTime()) || until <= now) return TIMED_OUT_HINT;
+  const name = task.provider === 'journey' ? 'JourneyAPI' : 'LinkrAPI';
+  const when = until.toLocaleString(undefined, {
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return `Atelier stopped waiting, but the job may still finish at ${name}. It checks again quietly until ${when} (checking is free), and a late result lands here and in the gallery. Retry would start, and charge for, a new job.`;
+}
 
 /** True when a prompt is long enough that two lines may cut it. */
 export function isLongPrompt(prompt: string | null | undefined): boolean {

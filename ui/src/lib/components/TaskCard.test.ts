@@ -10,6 +10,7 @@ function renderCard(view: TaskView, extra: Record<string, unknown> = {}) {
     view,
     onaction: vi.fn(),
     onretry: vi.fn(),
+    oncheckagain: vi.fn(),
     oneditprompt: vi.fn(),
     oncancel: vi.fn(),
     onshowparent: vi.fn(),
@@ -126,12 +127,15 @@ describe('TaskCard', () => {
     await fireEvent.click(screen.getByTestId('task-parent-link'));
     expect(props.onshowparent).toHaveBeenCalledOnce();
 
+    // A button that cannot be sent stays focusable and says why (on hover and on focus).
     const region = screen.getByTestId('action-Vary-Region') as HTMLButtonElement;
-    expect(region.disabled).toBe(true);
-    expect(region.title).toMatch(/mask editor/);
-    expect(screen.getByTestId('action-hint').textContent).toMatch(
-      /needs a mask editor, not available yet/,
-    );
+    expect(region.disabled).toBe(false);
+    expect(region.getAttribute('aria-disabled')).toBe('true');
+    const reason = region.querySelector('[data-testid="action-reason"]');
+    expect(reason?.textContent).toMatch(/mask editor/);
+    expect(region.getAttribute('aria-describedby')).toBe(reason?.id);
+    await fireEvent.click(region);
+    expect(props.onaction).not.toHaveBeenCalled();
 
     const pan = screen.getByTestId('action-Pan-left');
     // A drawn arrow, not the emoji (which needs an emoji font the machine may not have).
@@ -160,6 +164,30 @@ describe('TaskCard', () => {
       'a red fox --zoom 1.8',
     );
     expect(screen.queryByTestId('prompt-dialog')).toBeNull();
+  });
+
+  it('offers Check again on a task Atelier stopped waiting for, and says it keeps checking', async () => {
+    const until = new Date(Date.now() + 20 * 3600_000).toISOString();
+    const { props } = renderCard(
+      makeView({ status: 'timed_out', recheckUntil: until, error: 'Stopped waiting.' }),
+    );
+    expect(screen.getByTestId('task-timed-out-hint').textContent).toMatch(
+      /checks again quietly until .*checking is free.*Retry would start, and charge for, a new job/s,
+    );
+    await fireEvent.click(screen.getByTestId('task-check-again'));
+    expect(props.oncheckagain).toHaveBeenCalledOnce();
+  });
+
+  it('offers no Check again when the provider itself gave up, and marks a late result', () => {
+    renderCard(makeView({ status: 'timed_out', recheckUntil: null }));
+    expect(screen.queryByTestId('task-check-again')).toBeNull();
+    expect(screen.getByTestId('task-timed-out-hint').textContent).toMatch(/did not finish in time/);
+  });
+
+  it('says when a result arrived late', () => {
+    renderCard(makeView({ status: 'succeeded', finishedLate: true }));
+    expect(screen.getByTestId('task-state').textContent).toBe('Done (late)');
+    expect(screen.getByTestId('task-late').textContent).toBe('Finished late');
   });
 
   it('shows an action error on the card', () => {

@@ -26,6 +26,8 @@ export function makeTask(over: Partial<Task> = {}): Task {
     createdAt: '2026-03-01T10:00:00Z',
     actions: [],
     raw: null,
+    recheckUntil: null,
+    finishedLate: false,
     ...over,
   };
 }
@@ -62,6 +64,7 @@ export function makeAction(over: Partial<Action> = {}): Action {
     index: null,
     mode: 'send',
     url: null,
+    unavailable: null,
     ...over,
   };
 }
