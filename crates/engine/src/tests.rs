@@ -1134,6 +1134,15 @@ async fn recheck_resumes_a_stored_timed_out_task_and_refuses_the_rest() {
 
     let past = chrono::Utc::now() - chrono::Duration::minutes(1);
     assert!(!engine.recheck(stored_timed_out("old", ProviderKind::Journey, past)));
+    assert!(
+        engine.get("old").is_none(),
+        "recheck() remembers nothing it refuses"
+    );
+    // watch() remembers it, window closed, so "Check again" still works on it.
+    assert!(!engine.watch(stored_timed_out("old", ProviderKind::Journey, past)));
+    let old = engine.get("old").expect("remembered");
+    assert_eq!(old.recheck_until, None);
+    assert!(!engine.is_rechecking("old"));
     let mut none = stored_timed_out("none", ProviderKind::Journey, ahead);
     none.recheck_until = None;
     assert!(!engine.recheck(none));
