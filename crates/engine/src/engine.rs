@@ -226,14 +226,21 @@ impl Engine {
     /// remembered. Its deadline counts from its `created_at` (the local submit time) when
     /// known, but it is always polled once first, in case it finished while the app was
     /// closed. A TimedOut task whose `recheck_until` is still ahead is handed to
-    /// [`Engine::recheck`]. Emits nothing by itself; returns false when the task was already
-    /// being polled (live or re-checked) or is not polled now.
+    /// [`Engine::recheck`]; one whose window is over is remembered with `recheck_until`
+    /// cleared (nothing is emitted: storage may still hold the old value, which is in the
+    /// past). Emits nothing by itself; returns false when the task was already being polled
+    /// (live or re-checked) or is not polled now.
     pub fn watch(&self, task: Task) -> bool {
         if self.is_polled(&task.id) {
             return false;
         }
+        let mut task = task;
         if task.status == TaskStatus::TimedOut && task.recheck_until.is_some() {
-            return self.recheck(task);
+            if self.recheck(task.clone()) {
+                return true;
+            }
+            // Its window is over (or it was the provider's own timeout): only remembered.
+            task.recheck_until = None;
         }
         let live = !task.status.is_final();
         let id = task.id.clone();

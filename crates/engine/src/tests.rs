@@ -1134,6 +1134,15 @@ async fn recheck_resumes_a_stored_timed_out_task_and_refuses_the_rest() {
 
     let past = chrono::Utc::now() - chrono::Duration::minutes(1);
     assert!(!engine.recheck(stored_timed_out("old", ProviderKind::Journey, past)));
+    assert!(
+        engine.get("old").is_none(),
+        "recheck() remembers nothing it refuses"
+    );
+    // watch() remembers it, window closed, so "Check again" still works on it.
+    assert!(!engine.watch(stored_timed_out("old", ProviderKind::Journey, past)));
+    let old = engine.get("old").expect("remembered");
+    assert_eq!(old.recheck_until, None);
+    assert!(!engine.is_rechecking("old"));
     let mut none = stored_timed_out("none", ProviderKind::Journey, ahead);
     none.recheck_until = None;
     assert!(!engine.recheck(none));
@@ -1290,4 +1299,97 @@ async fn journey_rechecks_share_fetch_many_batches_with_live_polls() {
             .all(|w| *w[1] - *w[0] >= 10 * SEC - window),
         "{rechecks:?}"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_removed_client_gets_no_more_polls_and_its_tasks_wait_without_failing() {
+    // Answers take 3 s, so requests are in flight when the client goes.
+    let linkr = Fake::new(ProviderKind::Linkr, 8).with(|f| f.latency = 3 * SEC);
+    let journey = Fake::new(ProviderKind::Journey, 8).with(|f| f.latency = 3 * SEC);
+    let cfg = EngineConfig {
+        mode_limits: ModeLimits {
+            turbo: 60 * SEC,
+            fast: 30 * 60 * SEC,
+            relax: 30 * 60 * SEC,
+        },
+        deadline_margin: Duration::ZERO,
+        deadline_margin_ratio: 0.0,
+        ..config()
+    };
+    let engine = Engine::new(cfg);
+    engine.register_poller(ProviderKind::Linkr, linkr.clone());
+    engine.register_poller(ProviderKind::Journey, journey.clone());
+    let mut rx = engine.subscribe();
+    // A backoff retry: the first LinkrAPI answer is a 503 (retry 10 s later).
+    linkr.fail_next(ProviderError::Unavailable {
+        status: 503,
+        detail: String::new(),
+    });
+    for i in 0..3 {
+        engine.watch(live_task(&format!("l{i}"), ProviderKind::Linkr));
+    }
+    for i in 0..4 {
+        engine.watch(live_task(&format!("j{i}"), ProviderKind::Journey));
+    }
+    // Its deadline runs while the client is away (60 s).
+    let mut turbo = live_task("jt", ProviderKind::Journey);
+    turbo.prompt = Some("a comet --turbo".into());
+    engine.watch(turbo);
+
+    // At 9 s: a JourneyAPI batch is in flight (sent at 8 s), "l0" waits out its backoff.
+    tokio::time::sleep(9 * SEC).await;
+    assert!(journey.in_flight.load(Ordering::SeqCst) > 0);
+    while rx.try_recv().is_ok() {}
+    assert!(
+        !engine.remove_client(ProviderKind::Linkr),
+        "only a poller was set"
+    );
+    engine.remove_client(ProviderKind::Journey);
+    let removed = Instant::now();
+    let check = engine.check_now("j1").await;
+    assert!(
+        matches!(check, Err(ProviderError::InvalidInput { .. })),
+        "{check:?}"
+    );
+
+    let away = events_for(&mut rx, 10 * 60 * SEC).await;
+    let after = |fake: &Fake| fake.calls().iter().filter(|c| c.at >= removed).count();
+    assert_eq!(after(&linkr), 0, "no LinkrAPI request after removal");
+    assert_eq!(after(&journey), 0, "no JourneyAPI request after removal");
+    // Nothing was announced for the aborted batch, nobody failed for want of a client; only
+    // the turbo task reached its deadline.
+    let seen: Vec<(TaskChange, &str, TaskStatus)> = away
+        .iter()
+        .map(|e| (e.change, e.task.id.as_str(), e.task.status))
+        .collect();
+    assert_eq!(seen, [(TaskChange::Failed, "jt", TaskStatus::TimedOut)]);
+    let sentence = away
+        .iter()
+        .find(|e| e.task.id == "jt" && e.change == TaskChange::Failed)
+        .and_then(|e| e.task.error.clone())
+        .unwrap_or_default();
+    assert!(
+        sentence.starts_with("The provider did not finish"),
+        "{sentence}"
+    );
+    for id in ["l0", "l1", "l2", "j0", "j1", "j2", "j3"] {
+        assert!(engine.is_watching(id), "{id} still waits");
+    }
+    assert!(engine.is_rechecking("jt"));
+
+    // A new client: every task goes on from where it was, at the normal pace (no backoff
+    // was counted while away), and finishes.
+    engine.register_poller(ProviderKind::Linkr, linkr.clone());
+    engine.register_poller(ProviderKind::Journey, journey.clone());
+    let back = Instant::now();
+    let done = finals(&mut rx, 7).await;
+    assert!(done.iter().all(|e| e.task.status == TaskStatus::Succeeded));
+    let first_back = linkr
+        .calls()
+        .iter()
+        .map(|c| c.at)
+        .filter(|at| *at >= back)
+        .min()
+        .expect("polled again");
+    assert!(first_back - back <= 5 * SEC, "{:?}", first_back - back);
 }
