@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { startSimulator, startApp, freshHome, shot, homeEnv } from "./harness.mjs";
+import { waitUntil as pollUntil } from "./lanes.mjs";
 
 const EL = "element-6066-11e4-a52e-4f735466cecf";
 const PROMPTS = [
@@ -62,17 +63,9 @@ async function countCards(status) {
   );
 }
 
-async function waitUntil(what, fn, timeout = 90_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() >= deadline) {
-      await shot(s, `failed-${what.replace(/\W+/g, "-")}`).catch(() => {});
-      assert.fail(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls `fn` until it is truthy (see lanes.mjs), 90 s at most by default. */
+function waitUntil(what, fn, timeout = 90_000) {
+  return pollUntil(s, what, fn, timeout);
 }
 
 async function galleryItems() {

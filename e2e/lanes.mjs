@@ -167,6 +167,7 @@ export async function createFlow(s, { provider, lane }) {
       assert.ok(why, `${testid} is listed`);
       assert.equal(why.disabled, "true", testid);
       assert.ok(why.focused, `${testid} takes keyboard focus`);
+      assert.ok(why.shown, `${testid} shows its reason on focus`);
       assert.match(why.text, /LinkrAPI/, why.text);
     }
     await shot(s, `lane-${lane}-linkr-1b-unavailable-reason`);

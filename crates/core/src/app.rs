@@ -462,12 +462,17 @@ impl Atelier {
         if !demo && !self.has_key(task.provider) {
             return Err(no_key_for_live_task(task.provider));
         }
-        if !engine.is_rechecking(task_id) && !engine.recheck(task.clone()) {
+        if task.status != TaskStatus::TimedOut {
             return Err(AppError::new(
                 "invalid_input",
-                "Atelier is not waiting for this task any more: the provider gave its own \
-                 answer, or the 24 hours of re-checks are over. Retry makes a new job.",
+                "This task is not waiting for a late result: it already has the provider's \
+                 answer. Retry makes a new job.",
             ));
+        }
+        if !engine.is_rechecking(task_id) {
+            // Picked up again if its 24 hours are not over (a no-op otherwise; the one fetch
+            // below still goes out, since fetching is free).
+            engine.recheck(task.clone());
         }
         let now = engine.check_now(task_id).await?;
         self.record(&now, demo);

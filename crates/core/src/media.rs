@@ -72,39 +72,13 @@ pub fn ui_task(mut task: Task, allow_loopback: bool) -> Task {
 
 /// What is already in the cache for `task`, without downloading anything.
 pub fn cached_media(cache: &ImageCache, task: &Task) -> TaskMedia {
-    let url = |slot| cache.find(&task.id, slot).map(|p| asset_url(&p));
-    let singles: Vec<String> = (1..=4u8)
-        .filter_map(|n| url(ImageSlot::Single(n)))
-        .collect();
-    let grid = url(ImageSlot::Grid);
-    TaskMedia {
-        singles_from_grid: grid.is_some() && singles.len() < 4,
-        singles: if singles.len() == 4 {
-            singles
-        } else {
-            Vec::new()
-        },
-        grid,
-        single: url(ImageSlot::Result),
-        downloading: false,
-        error: None,
-    }
+    media_from(|slot| cache.find(&task.id, slot).map(|p| asset_url(&p)))
 }
 
-/// The media of a task as the library catalogued it (its `images` rows), for a task whose
-/// media is not in memory: a finished task from an earlier run, in either lane. The database
-/// is the record of what was archived (grid, the four singles, cut from the grid when the
-/// provider sent only the grid, and the single result), so a restart shows exactly what the
-/// gallery shows. Files that are gone from disk are left out.
-pub fn library_media(items: &[GalleryItem]) -> TaskMedia {
-    let url_of = |slot: ImageSlot| {
-        items
-            .iter()
-            .find(|i| ImageSlot::from_key(&i.slot) == Some(slot))
-            .map(|i| Path::new(&i.path))
-            .filter(|p| p.is_file())
-            .map(asset_url)
-    };
+/// The media of a task whose image in each slot is `url_of(slot)` (an asset URL, or none):
+/// the grid, the four singles only when all four are there (else the UI crops the grid), and
+/// the single result.
+fn media_from(url_of: impl Fn(ImageSlot) -> Option<String>) -> TaskMedia {
     let singles: Vec<String> = (1..=4u8)
         .filter_map(|n| url_of(ImageSlot::Single(n)))
         .collect();
@@ -121,6 +95,22 @@ pub fn library_media(items: &[GalleryItem]) -> TaskMedia {
         downloading: false,
         error: None,
     }
+}
+
+/// The media of a task as the library catalogued it (its `images` rows), for a task whose
+/// media is not in memory: a finished task from an earlier run, in either lane. The database
+/// is the record of what was archived (grid, the four singles, cut from the grid when the
+/// provider sent only the grid, and the single result), so a restart shows exactly what the
+/// gallery shows. Files that are gone from disk are left out.
+pub fn library_media(items: &[GalleryItem]) -> TaskMedia {
+    media_from(|slot| {
+        items
+            .iter()
+            .find(|i| ImageSlot::from_key(&i.slot) == Some(slot))
+            .map(|i| Path::new(&i.path))
+            .filter(|p| p.is_file())
+            .map(asset_url)
+    })
 }
 
 /// True when `media` shows no image at all.
