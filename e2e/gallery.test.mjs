@@ -170,7 +170,9 @@ test("delete asks first, then removes the image", async () => {
 
 test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", async () => {
   const KEY = "lkr_crash_test_key_20ab";
-  const sim = await startSimulator({ linkrKey: KEY, journeyKey: "japi_live_unused_0000", speed: 1.5 });
+  // Simulated time crawls while the 20 prompts are typed (a task would take ~400 s), so all 20
+  // are surely unfinished at the kill however slow the machine; it runs fast after the restart.
+  const sim = await startSimulator({ linkrKey: KEY, journeyKey: "japi_live_unused_0000", speed: 0.05 });
   try {
     const live = { ATELIER_LINKR_BASE_URL: sim.linkrBaseUrl, ATELIER_POLL_INTERVAL_MS: "500" };
     await restart(live);
@@ -189,6 +191,7 @@ test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", 
     await waitUntil("20 running tasks", async () => (await countCards("running")) + (await countCards("queued")) >= 20);
     assert.equal(app.crash(), 1, "the app process was killed");
     await app.stop();
+    await sim.control("POST", "/speed", { speed: 20 });
     await launch(live);
     await waitUntil(
       "all 20 finished after the restart",
