@@ -72,6 +72,13 @@ pub async fn run_action(
     app.run_action(&parent_id, &action_id, input).await
 }
 
+/// "Retry" on a failed task: sends exactly what created it again, as a new task.
+#[tauri::command]
+pub async fn retry_task(core: State<'_, CoreSlot>, task_id: String) -> Result<TaskView> {
+    let app = core.get().await?;
+    app.retry(&task_id).await
+}
+
 /// Every task of this session, newest first.
 #[tauri::command]
 pub async fn list_tasks(core: State<'_, CoreSlot>) -> Result<Vec<TaskView>> {

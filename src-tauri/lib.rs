@@ -7,15 +7,17 @@ mod core_slot;
 mod settings_store;
 
 use atelier_core::view::TaskChange;
-use atelier_core::{AppError, Atelier, AtelierConfig};
+use atelier_core::{AppError, Atelier, AtelierConfig, UiEvent};
 use atelier_keys::KeyringStore;
 use core_slot::CoreSlot;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{Emitter, Manager};
 
-/// The event name the UI listens to for task changes.
+/// The event name the UI listens to for task changes (a task summary, no raw JSON).
 pub const TASK_EVENT: &str = "task-update";
+/// The small event for a running task's progress (and "saving the images").
+pub const PROGRESS_EVENT: &str = "task-progress";
 /// The event that tells the gallery new images of a task are in the library.
 pub const GALLERY_EVENT: &str = "gallery-changed";
 
@@ -81,6 +83,7 @@ pub fn run() {
             commands::list_tasks,
             commands::cancel_task,
             commands::check_again,
+            commands::retry_task,
             commands::ui_ready,
             commands::gallery_search,
             commands::image_detail,
@@ -98,16 +101,21 @@ pub fn run() {
     }
 }
 
-/// Sends every task change to the window as a [`TASK_EVENT`], and a [`GALLERY_EVENT`] when a
-/// task's images have reached the library.
+/// Sends every task change to the window as a [`TASK_EVENT`], progress as a
+/// [`PROGRESS_EVENT`], and a [`GALLERY_EVENT`] when a task's images have reached the library.
 fn forward_events(
     emitter: tauri::AppHandle,
-    mut events: tokio::sync::broadcast::Receiver<atelier_core::TaskEvent>,
+    mut events: tokio::sync::broadcast::Receiver<UiEvent>,
 ) {
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {
-                Ok(ev) => {
+                Ok(UiEvent::Progress(p)) => {
+                    if let Err(e) = emitter.emit(PROGRESS_EVENT, &p) {
+                        tracing::warn!("could not send task progress to the window: {e}");
+                    }
+                }
+                Ok(UiEvent::Update(ev)) => {
                     if let Err(e) = emitter.emit(TASK_EVENT, &ev) {
                         tracing::warn!("could not send a task event to the window: {e}");
                     }

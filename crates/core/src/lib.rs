@@ -9,7 +9,9 @@
 //! - [`endpoints`]: which base URL and key each provider uses, including demo mode;
 //! - [`view`]: the types the UI sees (generated into TypeScript by ts-rs);
 //! - [`media`]: downloading results into the image cache and naming them for the webview;
-//! - [`app`]: [`Atelier`] itself, tying the engine, the keyring and the simulator together;
+//! - [`app`]: [`Atelier`] itself, tying the two lanes' engines, the keyring, the simulator and
+//!   the library together;
+//! - `retry`: what Retry sends again for a failed task;
 //! - [`rendering`]: how the Linux webview draws on a machine without a GPU.
 
 pub mod app;
@@ -20,12 +22,14 @@ pub mod error;
 pub mod gallery;
 pub mod media;
 pub mod rendering;
+mod retry;
 pub mod settings;
 pub mod view;
 
-pub use app::{Atelier, AtelierConfig, LiveLimits};
+pub use app::{Atelier, AtelierConfig, LaneKind, LiveLimits};
 pub use error::AppError;
 pub use settings::{MemorySettingsStore, Settings, SettingsStore, Theme};
 pub use view::{
-    AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskView,
+    AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskProgress,
+    TaskSummary, TaskView, UiEvent,
 };

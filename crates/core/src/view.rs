@@ -3,7 +3,8 @@
 
 use crate::settings::Settings;
 pub use atelier_engine::TaskChange;
-use atelier_providers::{ModelInfo, ProviderKind, Task};
+use atelier_providers::{Action, ModelInfo, ProviderKind, Task, TaskKind, TaskStatus};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -106,14 +107,118 @@ pub struct TaskMedia {
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct TaskView {
-    /// The task as the provider reported it (its `raw` JSON included, for diagnosis).
-    pub task: Task,
+    /// The task as the provider reported it, without its raw JSON.
+    pub task: TaskSummary,
     /// Images the webview can load.
     pub media: TaskMedia,
     /// True when the task ran on the built-in demo simulator.
     pub demo: bool,
     /// The parent's prompt, shortened, for the card's "from “…”" link back to it.
     pub parent_label: Option<String>,
+    /// True when the task failed or timed out and Atelier knows what to send again, so
+    /// the card offers Retry (which calls `retry_task`).
+    pub can_retry: bool,
+}
+
+/// A task as the UI needs it: everything of a provider [`Task`] but its raw JSON (which the
+/// UI never shows and which can be megabytes), so that an IPC message stays small.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct TaskSummary {
+    /// The provider's task id.
+    pub id: String,
+    /// Where the task lives.
+    pub provider: ProviderKind,
+    /// What created it.
+    pub kind: TaskKind,
+    /// The task whose button created this one, when known.
+    pub parent_id: Option<String>,
+    /// The app's status.
+    pub status: TaskStatus,
+    /// The provider's own status word, e.g. "processing", "staged".
+    pub raw_status: String,
+    /// 0..=100, when known.
+    pub progress: Option<u8>,
+    /// The prompt, when the provider reports it.
+    pub prompt: Option<String>,
+    /// The model, when the provider reports it.
+    pub model: Option<String>,
+    /// The 2x2 grid image's provider address (the UI shows the archived copy in `media`).
+    pub grid_url: Option<String>,
+    /// The four singles' provider addresses, in quadrant order.
+    pub image_urls: Vec<String>,
+    /// A single-image result's provider address.
+    pub image_url: Option<String>,
+    /// Video results.
+    pub video_urls: Vec<String>,
+    /// Text results (describe / shorten / seed).
+    pub text_results: Vec<String>,
+    /// The provider's failure reason.
+    pub error: Option<String>,
+    /// When the task was created (the local submit time for tasks made here).
+    pub created_at: Option<DateTime<Utc>>,
+    /// Buttons this result offers.
+    pub actions: Vec<Action>,
+    /// While re-checked quietly after the app's deadline: until when.
+    pub recheck_until: Option<DateTime<Utc>>,
+    /// True when the result arrived after the app's deadline.
+    pub finished_late: bool,
+}
+
+impl From<Task> for TaskSummary {
+    fn from(t: Task) -> Self {
+        TaskSummary {
+            id: t.id,
+            provider: t.provider,
+            kind: t.kind,
+            parent_id: t.parent_id,
+            status: t.status,
+            raw_status: t.raw_status,
+            progress: t.progress,
+            prompt: t.prompt,
+            model: t.model,
+            grid_url: t.grid_url,
+            image_urls: t.image_urls,
+            image_url: t.image_url,
+            video_urls: t.video_urls,
+            text_results: t.text_results,
+            error: t.error,
+            created_at: t.created_at,
+            actions: t.actions,
+            recheck_until: t.recheck_until,
+            finished_late: t.finished_late,
+        }
+    }
+}
+
+/// The `task-progress` event: a running task's progress moved, or its images are being
+/// archived. Small on purpose (it is the most frequent message); the card keeps every other
+/// field from the last `task-update`.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct TaskProgress {
+    /// Which task.
+    pub id: String,
+    /// The provider's own status word now.
+    pub raw_status: String,
+    /// 0..=100, when known.
+    pub progress: Option<u8>,
+    /// True while the finished task's images are being downloaded into the library; its one
+    /// `task-update` with the results follows when they are archived.
+    pub downloading: bool,
+}
+
+/// What the core tells the UI: a task changed (with its summary), or only its progress moved.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum UiEvent {
+    /// `task-update`: created, status, results (once, after the images are archived),
+    /// failed or cancelled.
+    Update(Box<TaskEvent>),
+    /// `task-progress`: progress, and "saving the images".
+    Progress(TaskProgress),
 }
 
 /// The `task-update` event: one change of one task.

@@ -3,7 +3,7 @@
 
 use atelier_core::view::TaskChange;
 use atelier_core::{
-    Atelier, AtelierConfig, MemorySettingsStore, Settings, SubmitRequest, TaskEvent,
+    Atelier, AtelierConfig, MemorySettingsStore, Settings, SubmitRequest, TaskEvent, UiEvent,
 };
 use atelier_keys::{KeyStoreError, MemoryStore};
 use atelier_providers::{ActionInput, ProviderKind, TaskStatus};
@@ -27,14 +27,17 @@ async fn start(dir: &std::path::Path, health: Result<(), KeyStoreError>) -> Atel
 }
 
 /// Waits for the `Results` event of `task_id` (or a failure), bounded.
-async fn results(rx: &mut broadcast::Receiver<TaskEvent>, task_id: &str) -> TaskEvent {
+async fn results(rx: &mut broadcast::Receiver<UiEvent>, task_id: &str) -> TaskEvent {
     tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             let ev = rx.recv().await.expect("event stream open");
+            let UiEvent::Update(ev) = ev else {
+                continue;
+            };
             if ev.task.task.id == task_id
                 && matches!(ev.change, TaskChange::Results | TaskChange::Failed)
             {
-                return ev;
+                return *ev;
             }
         }
     })
@@ -362,6 +365,9 @@ async fn the_gallery_keeps_results_and_a_restart_resumes_running_tasks() {
     tokio::time::timeout(Duration::from_secs(30), async {
         while !left.is_empty() {
             let ev = rx.recv().await.expect("events");
+            let UiEvent::Update(ev) = ev else {
+                continue;
+            };
             if ev.change == TaskChange::Results && ev.task.task.status == TaskStatus::Succeeded {
                 left.remove(&ev.task.task.id);
             }

@@ -24,7 +24,7 @@
 use atelier_core::view::{TaskChange, TaskView};
 use atelier_core::{
     AppError, Atelier, AtelierConfig, LiveLimits, MemorySettingsStore, Settings, SubmitRequest,
-    TaskEvent,
+    UiEvent,
 };
 use atelier_keys::MemoryStore;
 use atelier_providers::{ProviderKind, TaskStatus};
@@ -514,7 +514,7 @@ async fn setup(world: &World, row: &Row, provider: ProviderKind) -> Result<Setup
 /// Waits for the final event of each of `ids` (a succeeded task only counts once its images
 /// are in), bounded by [`CASE_BOUND`].
 async fn finals(
-    rx: &mut broadcast::Receiver<TaskEvent>,
+    rx: &mut broadcast::Receiver<UiEvent>,
     ids: &[String],
 ) -> Result<HashMap<String, TaskView>, String> {
     let mut done: HashMap<String, TaskView> = HashMap::new();
@@ -524,6 +524,9 @@ async fn finals(
                 Ok(ev) => ev,
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return,
+            };
+            let UiEvent::Update(ev) = ev else {
+                continue;
             };
             let id = ev.task.task.id.clone();
             let status = ev.task.task.status;

@@ -5,8 +5,8 @@
 
 use atelier_core::view::TaskChange;
 use atelier_core::{
-    Atelier, AtelierConfig, LiveLimits, MemorySettingsStore, Settings, SubmitRequest, TaskEvent,
-    TaskView,
+    Atelier, AtelierConfig, LiveLimits, MemorySettingsStore, Settings, SubmitRequest, TaskView,
+    UiEvent,
 };
 use atelier_keys::MemoryStore;
 use atelier_providers::{ActionInput, ProviderKind, TaskStatus};
@@ -119,10 +119,13 @@ fn imagine(provider: ProviderKind, prompt: &str) -> SubmitRequest {
 }
 
 /// Waits for the final event of `task_id` (its images archived, or its failure), bounded.
-async fn finished(rx: &mut broadcast::Receiver<TaskEvent>, task_id: &str) -> TaskView {
+async fn finished(rx: &mut broadcast::Receiver<UiEvent>, task_id: &str) -> TaskView {
     tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             let ev = rx.recv().await.expect("event stream open");
+            let UiEvent::Update(ev) = ev else {
+                continue;
+            };
             if ev.task.task.id == task_id
                 && matches!(ev.change, TaskChange::Results | TaskChange::Failed)
             {
@@ -137,7 +140,7 @@ async fn finished(rx: &mut broadcast::Receiver<TaskEvent>, task_id: &str) -> Tas
 /// Presses the button labelled `label` of `parent` and waits for the child to finish.
 async fn press(
     app: &Atelier,
-    rx: &mut broadcast::Receiver<TaskEvent>,
+    rx: &mut broadcast::Receiver<UiEvent>,
     parent: &TaskView,
     label: &str,
 ) -> TaskView {
@@ -275,6 +278,9 @@ async fn removing_a_key_stops_its_use(provider: ProviderKind) {
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             let ev = rx.recv().await.expect("events");
+            let UiEvent::Update(ev) = ev else {
+                continue;
+            };
             if ev.task.task.id == running.task.id && ev.change != TaskChange::Created {
                 break;
             }
@@ -400,12 +406,17 @@ async fn the_welcome_notice_says_so_and_retry_works(lane: Lane) {
         error.contains("welcome notice") && error.contains("Retry") && !error.contains('{'),
         "{error}"
     );
-    let again = app
-        .submit(imagine(ProviderKind::Linkr, prompt))
-        .await
-        .expect("retry");
+    assert!(failed.can_retry, "the card offers Retry");
+    let again = app.retry(&first.task.id).await.expect("retry");
+    assert_ne!(again.task.id, first.task.id, "a new task");
     let done = finished(&mut rx, &again.task.id).await;
     assert_eq!(done.task.status, TaskStatus::Succeeded, "{done:?}");
+    assert!(!done.can_retry, "nothing to retry on a success");
+    let refused = app
+        .retry(&again.task.id)
+        .await
+        .expect_err("no retry of a success");
+    assert_eq!(refused.code, "invalid_input");
 }
 
 #[tokio::test]
@@ -416,6 +427,92 @@ async fn demo_welcome_notice() {
 #[tokio::test]
 async fn live_welcome_notice() {
     the_welcome_notice_says_so_and_retry_works(Lane::Live).await;
+}
+
+/// The bodies of the imagine requests `sim` received, oldest first.
+fn imagine_bodies(sim: &Simulator) -> Vec<serde_json::Value> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/imagine"))
+        .filter_map(|r| r.body)
+        .collect()
+}
+
+/// Retry sends exactly what made the failed task, aspect ratio and model included, even after
+/// a restart (what was sent is kept in the library), as a new task.
+async fn retry_sends_exactly_what_was_sent(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let request = SubmitRequest {
+        provider,
+        prompt: "a kite over the dunes [[fault:failed]]".into(),
+        model: None,
+        aspect_ratio: Some("3:2".into()),
+        reference_image: None,
+    };
+    let first = app.submit(request).await.expect("submit");
+    let failed = finished(&mut rx, &first.task.id).await;
+    assert_eq!(failed.task.status, TaskStatus::Failed, "{failed:?}");
+    assert!(failed.can_retry, "{failed:?}");
+    let sent = {
+        let sim = if lane == Lane::Demo {
+            app.simulator()
+        } else {
+            &home.real
+        };
+        imagine_bodies(sim).pop().expect("the first imagine")
+    };
+    let aspect = sent.to_string();
+    assert!(aspect.contains("3:2"), "the aspect ratio was sent: {sent}");
+
+    app.shutdown();
+    drop(app);
+    let app = home.start().await;
+    let mut rx = app.subscribe();
+    assert!(
+        listed(&app, &first.task.id).can_retry,
+        "Retry is offered after a restart"
+    );
+    let again = app.retry(&first.task.id).await.expect("retry");
+    assert_ne!(again.task.id, first.task.id, "Retry makes a new task");
+    assert_eq!(again.demo, lane == Lane::Demo, "in the same lane");
+    let resent = {
+        let sim = if lane == Lane::Demo {
+            app.simulator()
+        } else {
+            &home.real
+        };
+        imagine_bodies(sim).pop().expect("the retried imagine")
+    };
+    assert_eq!(resent, sent, "Retry sends exactly the same request");
+    let retried = finished(&mut rx, &again.task.id).await;
+    assert_eq!(
+        retried.task.status,
+        TaskStatus::Failed,
+        "the marker fails it again"
+    );
+    assert!(retried.can_retry, "and it can be retried in turn");
+}
+
+#[tokio::test]
+async fn demo_linkr_retry_sends_exactly_what_was_sent() {
+    retry_sends_exactly_what_was_sent(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_retry_sends_exactly_what_was_sent() {
+    retry_sends_exactly_what_was_sent(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_retry_sends_exactly_what_was_sent() {
+    retry_sends_exactly_what_was_sent(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_retry_sends_exactly_what_was_sent() {
+    retry_sends_exactly_what_was_sent(Lane::Live, ProviderKind::Journey).await;
 }
 
 /// A job slower than the app's deadline: the app stops waiting (TimedOut, re-checked until
@@ -443,6 +540,9 @@ async fn a_late_result_is_never_lost(lane: Lane) {
     let timed_out = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             let ev = rx.recv().await.expect("events");
+            let UiEvent::Update(ev) = ev else {
+                continue;
+            };
             if ev.task.task.id == view.task.id && ev.task.task.status == TaskStatus::TimedOut {
                 return ev.task;
             }
@@ -506,4 +606,83 @@ async fn demo_late_result_is_never_lost() {
 #[tokio::test]
 async fn live_late_result_is_never_lost_even_across_a_restart() {
     a_late_result_is_never_lost(Lane::Live).await;
+}
+
+/// Progress travels as a small event (no task, no raw JSON): every one is at most 1 KB in both
+/// lanes, while the task with its raw provider JSON (what each progress event carried before)
+/// is several times that. Prints both sizes (`cargo test -p atelier-core --test lanes
+/// progress_events -- --nocapture`).
+async fn progress_events_are_small(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let view = app
+        .submit(imagine(provider, "a lighthouse in a storm, long exposure"))
+        .await
+        .expect("submit");
+    let mut progress_sizes = Vec::new();
+    let mut update_sizes = Vec::new();
+    let mut successes = 0;
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            let ev = rx.recv().await.expect("events");
+            let bytes = serde_json::to_vec(&ev).expect("serializes").len();
+            match ev {
+                UiEvent::Progress(p) if p.id == view.task.id => progress_sizes.push(bytes),
+                UiEvent::Update(u) if u.task.task.id == view.task.id => {
+                    update_sizes.push(bytes);
+                    if u.task.task.status == TaskStatus::Succeeded {
+                        successes += 1;
+                    }
+                    if u.change == TaskChange::Results {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the task finished");
+    let stored = app
+        .library()
+        .get_task(&view.task.id)
+        .expect("library")
+        .expect("stored");
+    let with_raw = serde_json::to_vec(&stored.task).expect("task").len();
+    let largest = progress_sizes.iter().copied().max().unwrap_or_default();
+    eprintln!(
+        "{lane:?} {provider:?}: {} progress events, largest {largest} B; {} updates, largest {} B; \
+         the task with its raw JSON (each progress event before): {with_raw} B",
+        progress_sizes.len(),
+        update_sizes.len(),
+        update_sizes.iter().max().copied().unwrap_or_default()
+    );
+    assert!(!progress_sizes.is_empty(), "progress was reported");
+    assert!(largest <= 1024, "a progress event is {largest} bytes");
+    assert!(largest * 3 < with_raw, "{largest} vs {with_raw}");
+    assert_eq!(
+        successes, 1,
+        "success is told once, with the images archived"
+    );
+}
+
+#[tokio::test]
+async fn demo_linkr_progress_events_are_small() {
+    progress_events_are_small(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_linkr_progress_events_are_small() {
+    progress_events_are_small(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_progress_events_are_small() {
+    progress_events_are_small(Lane::Live, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn demo_journey_progress_events_are_small() {
+    progress_events_are_small(Lane::Demo, ProviderKind::Journey).await;
 }

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use atelier_providers::{
-    ActionInput, ImagineRequest, ProviderClient, ProviderError, ProviderKind, Submission, Task,
-    TaskStatus,
+    ActionInput, ImagineRequest, ProviderClient, ProviderError, ProviderKind, SentRequest,
+    Submission, Task, TaskStatus,
 };
 use chrono::{DateTime, Utc};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -190,6 +190,7 @@ impl Engine {
         let mut task = new_task(provider, &submission);
         task.prompt = Some(request.prompt.trim().to_owned());
         task.model = request.model.clone();
+        task.sent = Some(SentRequest::Imagine(request));
         Ok(self.start(task, submission.finished))
     }
 
@@ -216,9 +217,14 @@ impl Engine {
         }
         task.prompt = input
             .prompt
+            .clone()
             .filter(|p| !p.trim().is_empty())
             .or_else(|| parent.prompt.clone());
         task.model.clone_from(&parent.model);
+        task.sent = Some(SentRequest::Action {
+            action_id: action_id.to_owned(),
+            input,
+        });
         Ok(self.start(task, submission.finished))
     }
 

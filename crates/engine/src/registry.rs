@@ -271,6 +271,7 @@ pub(crate) fn merge(old: &Task, fetched: Task) -> Task {
     // What only the app knows about a task (a fetch never says).
     new.recheck_until = old.recheck_until;
     new.finished_late = old.finished_late;
+    new.sent.clone_from(&old.sent);
     if new.progress.is_none() && !new.status.is_final() {
         new.progress = old.progress;
     }

@@ -522,6 +522,7 @@ fn parse_task_as(
         raw: v.clone(),
         recheck_until: None,
         finished_late: false,
+        sent: None,
     };
     task.actions = derived_actions(&task);
     Ok(task)

@@ -275,6 +275,7 @@ pub fn parse_task(v: &Value, fallback_id: Option<&str>) -> Result<Task> {
         raw: v.clone(),
         recheck_until: None,
         finished_late: false,
+        sent: None,
     })
 }
 

@@ -393,6 +393,28 @@ pub struct Task {
     /// True when the result arrived after the app's deadline (found by a re-check).
     #[serde(default)]
     pub finished_late: bool,
+    /// What Atelier sent to create this task, when it was made here: Retry sends exactly
+    /// this again (the aspect ratio, model and reference image included). Kept in the
+    /// library, so it survives restarts; None for tasks from elsewhere or older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub sent: Option<SentRequest>,
+}
+
+/// The request that created a task, as Atelier sent it (see [`Task::sent`]).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum SentRequest {
+    /// A new grid from a prompt.
+    Imagine(ImagineRequest),
+    /// A button of the parent task (`Task::parent_id`).
+    #[serde(rename_all = "camelCase")]
+    Action {
+        /// The button's id on the parent.
+        action_id: String,
+        /// The extra input sent with it.
+        input: ActionInput,
+    },
 }
 
 impl Task {
@@ -419,6 +441,7 @@ impl Task {
             raw: serde_json::Value::Null,
             recheck_until: None,
             finished_late: false,
+            sent: None,
         }
     }
 

@@ -16,6 +16,7 @@ import type { ProviderKind } from './bindings/ProviderKind';
 import type { Settings } from './bindings/Settings';
 import type { SubmitRequest } from './bindings/SubmitRequest';
 import type { TaskEvent } from './bindings/TaskEvent';
+import type { TaskProgress } from './bindings/TaskProgress';
 import type { TaskView } from './bindings/TaskView';
 import { AppError, toAppError } from './errors';
 
@@ -69,6 +70,9 @@ export const cancelTask = (taskId: string): Promise<TaskView> => call('cancel_ta
 /** Asks the provider once, now, for a task Atelier stopped waiting for (free; never resubmits). */
 export const checkAgain = (taskId: string): Promise<TaskView> => call('check_again', { taskId });
 
+/** "Retry": the core sends exactly what made the failed task again, as a new task. */
+export const retryTask = (taskId: string): Promise<TaskView> => call('retry_task', { taskId });
+
 /** Tells the core the interface is interactive, with where the time went (startup benchmark). */
 export const uiReady = (phases: StartupPhases = {}): Promise<void> => call('ui_ready', { phases });
 
@@ -118,6 +122,10 @@ async function subscribe<T>(event: string, callback: (payload: T) => void): Prom
 /** Subscribes to `task-update`; resolves to the function that unsubscribes. */
 export const onTaskUpdate = (callback: (event: TaskEvent) => void): Promise<UnlistenFn> =>
   subscribe<TaskEvent>('task-update', callback);
+
+/** Subscribes to `task-progress` (progress and "saving the images" of a running task). */
+export const onTaskProgress = (callback: (progress: TaskProgress) => void): Promise<UnlistenFn> =>
+  subscribe<TaskProgress>('task-progress', callback);
 
 /** Subscribes to `gallery-changed`; resolves to the function that unsubscribes. */
 export const onGalleryChanged = (callback: (change: GalleryChange) => void): Promise<UnlistenFn> =>

@@ -16,7 +16,7 @@ import * as ipc from './ipc';
 import { markStartup } from './startup';
 import { getParam, parsePrompt, validatePrompt, ASPECT_PRESETS } from './params';
 import type { View } from './shortcuts';
-import { mergeTasks, retryPlan, upsertTask } from './tasks';
+import { applyProgress, mergeTasks, upsertTask } from './tasks';
 
 /** What the pickers show before the core has answered (names only; nothing is faked). */
 /** Midjourney, the one model every provider runs (before the core has said more). */
@@ -117,18 +117,24 @@ export class AppStore {
     let listening = this.#unlisten !== null;
     const listen = this.#unlisten
       ? Promise.resolve()
-      : ipc
-          .onTaskUpdate((event) => this.upsert(event.task))
-          .then(
-            (unlisten) => {
-              this.#unlisten = unlisten;
-              listening = true;
-              markStartup('listening');
-            },
-            (error: unknown) => {
-              this.tasksError = `Live updates are off: ${errorMessage(error)}`;
-            },
-          );
+      : Promise.all([
+          ipc.onTaskUpdate((event) => this.upsert(event.task)),
+          ipc.onTaskProgress((progress) => {
+            this.tasks = applyProgress(this.tasks, progress);
+          }),
+        ]).then(
+          ([unlistenUpdates, unlistenProgress]) => {
+            this.#unlisten = () => {
+              unlistenUpdates();
+              unlistenProgress();
+            };
+            listening = true;
+            markStartup('listening');
+          },
+          (error: unknown) => {
+            this.tasksError = `Live updates are off: ${errorMessage(error)}`;
+          },
+        );
     const tasks = this.loadTasks().then(() => listening);
     const [, , tasksAfterListen] = await Promise.all([listen, this.loadState(), tasks]);
     if (!tasksAfterListen && this.#unlisten) void this.loadTasks();
@@ -279,27 +285,18 @@ export class AppStore {
     }
   }
 
+  /** The core decides whether a failed task can be sent again (it knows what was sent). */
   canRetry(view: TaskView): boolean {
-    return retryPlan(view.task, this.findTask(view.task.parentId)?.task) !== null;
+    return view.canRetry;
   }
 
   async retry(view: TaskView): Promise<void> {
     const id = view.task.id;
-    const plan = retryPlan(view.task, this.findTask(view.task.parentId)?.task);
-    if (!plan || this.busy[id]) return;
+    if (!view.canRetry || this.busy[id]) return;
     this.#setCardError(id, null);
     this.#setBusy(id, 'retry');
     try {
-      const next =
-        plan.type === 'action'
-          ? await ipc.runAction(plan.parentId, plan.actionId, { prompt: null })
-          : await ipc.submitImagine({
-              provider: view.task.provider,
-              prompt: plan.prompt,
-              model: view.task.model,
-              aspectRatio: null,
-              referenceImage: null,
-            });
+      const next = await ipc.retryTask(id);
       this.upsert(next);
     } catch (error) {
       this.#setCardError(id, errorMessage(error));

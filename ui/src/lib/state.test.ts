@@ -8,7 +8,9 @@ const ipcMock = vi.hoisted(() => ({
   getAppState: vi.fn(),
   listTasks: vi.fn(),
   onTaskUpdate: vi.fn(),
+  onTaskProgress: vi.fn(),
   submitImagine: vi.fn(),
+  retryTask: vi.fn(),
   runAction: vi.fn(),
   cancelTask: vi.fn(),
   checkAgain: vi.fn(),
@@ -76,6 +78,7 @@ beforeEach(() => {
   ipcMock.getAppState.mockResolvedValue(appState());
   ipcMock.listTasks.mockResolvedValue([]);
   ipcMock.onTaskUpdate.mockResolvedValue(() => {});
+  ipcMock.onTaskProgress.mockResolvedValue(() => {});
 });
 
 describe('AppStore', () => {
@@ -114,9 +117,45 @@ describe('AppStore', () => {
     const store = new AppStore();
     await store.init();
     push?.({ change: 'created', task: makeView({ id: 'n', status: 'queued' }) });
-    push?.({ change: 'progress', task: makeView({ id: 'n', status: 'running', progress: 45 }) });
+    push?.({ change: 'status', task: makeView({ id: 'n', status: 'running', progress: 15 }) });
     expect(store.tasks).toHaveLength(1);
-    expect(store.tasks[0].task.progress).toBe(45);
+    expect(store.tasks[0].task.progress).toBe(15);
+  });
+
+  it('applies small progress events to the card they belong to', async () => {
+    let progress: ((p: unknown) => void) | undefined;
+    ipcMock.onTaskProgress.mockImplementation(async (cb: (p: unknown) => void) => {
+      progress = cb;
+      return () => {};
+    });
+    ipcMock.listTasks.mockResolvedValue([makeView({ id: 'n', status: 'running', progress: 15 })]);
+    const store = new AppStore();
+    await store.init();
+    progress?.({ id: 'n', rawStatus: 'processing', progress: 62, downloading: false });
+    expect(store.tasks[0].task.progress).toBe(62);
+    expect(store.tasks[0].task.rawStatus).toBe('processing');
+    progress?.({ id: 'other', rawStatus: 'processing', progress: 5, downloading: false });
+    expect(store.tasks).toHaveLength(1);
+  });
+
+  it('retries through the core, which sends exactly what made the task, and shows a refusal on the card', async () => {
+    const failed = makeView({ id: 'f', status: 'failed' }, { canRetry: true });
+    ipcMock.listTasks.mockResolvedValue([failed]);
+    ipcMock.retryTask.mockResolvedValue(makeView({ id: 'g', status: 'queued' }));
+    const store = new AppStore();
+    await store.init();
+    expect(store.canRetry(store.tasks[0])).toBe(true);
+    await store.retry(store.tasks[0]);
+    expect(ipcMock.retryTask).toHaveBeenCalledWith('f');
+    expect(ipcMock.submitImagine).not.toHaveBeenCalled();
+    expect(store.tasks.map((t) => t.task.id).sort()).toEqual(['f', 'g']);
+    ipcMock.retryTask.mockRejectedValue({ code: 'invalid_input', message: 'Nothing to retry.' });
+    await store.retry(store.tasks.find((t) => t.task.id === 'f')!);
+    expect(store.cardErrors['f']).toBe('Nothing to retry.');
+    const cannot = makeView({ id: 'h', status: 'failed' }, { canRetry: false });
+    expect(store.canRetry(cannot)).toBe(false);
+    await store.retry(cannot);
+    expect(ipcMock.retryTask).toHaveBeenCalledTimes(2);
   });
 
   it('explains the missing core instead of failing silently', async () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskKind } from './bindings/TaskKind';
-import { gridActions, makeAction, makeTask, makeView, media } from './testing/fixtures';
+import { makeTask, makeView, media } from './testing/fixtures';
 import {
+  applyProgress,
   formatTime,
   galleryItems,
   kindLabel,
   mergeTasks,
   quadrantPosition,
   rawStateWord,
-  retryPlan,
   taskProgress,
   taskStateText,
   taskTitle,
@@ -146,32 +146,37 @@ describe('upsertTask', () => {
   });
 });
 
-describe('retryPlan', () => {
-  it('re-submits an imagine prompt', () => {
-    const t = makeTask({ status: 'failed', prompt: ' a cat ' });
-    expect(retryPlan(t, null)).toEqual({ type: 'imagine', prompt: 'a cat' });
+describe('applyProgress', () => {
+  it('moves the progress of the listed card and keeps everything else', () => {
+    const list = [makeView({ id: 'a', status: 'running', progress: 15, prompt: 'a fox' })];
+    const out = applyProgress(list, {
+      id: 'a',
+      rawStatus: 'processing',
+      progress: 46,
+      downloading: false,
+    });
+    expect(out[0].task.progress).toBe(46);
+    expect(out[0].task.rawStatus).toBe('processing');
+    expect(out[0].task.prompt).toBe('a fox');
+    expect(out[0].task.status).toBe('running');
   });
 
-  it('re-sends the same button on the parent', () => {
-    const parent = makeTask({ id: 'p', status: 'succeeded', actions: gridActions() });
-    const child = makeTask({
-      id: 'c',
-      parentId: 'p',
-      status: 'failed',
-      kind: { type: 'upscale', index: 3 },
+  it('marks a card as saving its images', () => {
+    const list = [makeView({ id: 'a', status: 'running', progress: 93 })];
+    const out = applyProgress(list, {
+      id: 'a',
+      rawStatus: 'completed',
+      progress: 100,
+      downloading: true,
     });
-    expect(retryPlan(child, parent)).toEqual({
-      type: 'action',
-      parentId: 'p',
-      actionId: 'MJ::JOB::upsample::3::abc',
-    });
+    expect(out[0].media.downloading).toBe(true);
   });
 
-  it('offers nothing for a child whose parent is unknown', () => {
-    const child = makeTask({ parentId: 'gone', status: 'failed', kind: { type: 'reroll' } });
-    expect(retryPlan(child, undefined)).toBeNull();
-    const parent = makeTask({ id: 'gone', actions: [makeAction({ mode: 'needsPrompt' })] });
-    expect(retryPlan(child, parent)).toBeNull();
+  it('ignores progress of an unknown or finished task', () => {
+    const list = [makeView({ id: 'a', status: 'succeeded', progress: 100 })];
+    const p = { rawStatus: 'processing', progress: 50, downloading: false };
+    expect(applyProgress(list, { ...p, id: 'a' })).toBe(list);
+    expect(applyProgress(list, { ...p, id: 'b' })).toBe(list);
   });
 });
 

@@ -1,16 +1,16 @@
 /** Words and list logic for tasks. Pure functions, no DOM. */
-import type { Action } from './bindings/Action';
-import type { Task } from './bindings/Task';
+import type { TaskSummary } from './bindings/TaskSummary';
 import type { TaskKind } from './bindings/TaskKind';
+import type { TaskProgress } from './bindings/TaskProgress';
 import type { TaskView } from './bindings/TaskView';
 
 const FINAL = new Set<string>(['succeeded', 'failed', 'timed_out']);
 
-export function isFinal(task: Pick<Task, 'status'>): boolean {
+export function isFinal(task: Pick<TaskSummary, 'status'>): boolean {
   return FINAL.has(task.status);
 }
 
-export function isLive(task: Pick<Task, 'status'>): boolean {
+export function isLive(task: Pick<TaskSummary, 'status'>): boolean {
   return task.status === 'queued' || task.status === 'running';
 }
 
@@ -85,15 +85,15 @@ function clampProgress(p: number | null | undefined): number | null {
 }
 
 /** The progress to show on a running task's bar, or null for an indeterminate bar. */
-export function taskProgress(task: Pick<Task, 'status' | 'progress'>): number | null {
+export function taskProgress(task: Pick<TaskSummary, 'status' | 'progress'>): number | null {
   if (task.status === 'succeeded') return 100;
   return task.status === 'running' ? clampProgress(task.progress) : null;
 }
 
 /** The state in a few words: "Queued", "Running 45%", "Done", "Failed: reason", "Timed out". */
 export function taskStateText(
-  task: Pick<Task, 'status' | 'progress' | 'error' | 'rawStatus'> &
-    Partial<Pick<Task, 'finishedLate'>>,
+  task: Pick<TaskSummary, 'status' | 'progress' | 'error' | 'rawStatus'> &
+    Partial<Pick<TaskSummary, 'finishedLate'>>,
 ): string {
   switch (task.status) {
     case 'queued':
@@ -121,7 +121,7 @@ export function taskStateText(
  * The provider's own word, shown quietly beside the state while a task is live
  * ("processing", "staged"), when it adds something to the state text.
  */
-export function rawStateWord(task: Pick<Task, 'status' | 'rawStatus'>): string | null {
+export function rawStateWord(task: Pick<TaskSummary, 'status' | 'rawStatus'>): string | null {
   if (!isLive(task)) return null;
   const raw = task.rawStatus?.trim();
   if (!raw || raw.length > 40) return null;
@@ -138,7 +138,7 @@ export const TIMED_OUT_HINT =
  * so the person need not pay for the job twice.
  */
 export function timedOutHint(
-  task: Pick<Task, 'recheckUntil' | 'provider'>,
+  task: Pick<TaskSummary, 'recheckUntil' | 'provider'>,
   now: Date = new Date(),
 ): string {
   const until = task.recheckUntil ? new Date(task.recheckUntil) : null;
@@ -189,6 +189,24 @@ export function upsertTask(list: readonly TaskView[], view: TaskView): TaskView[
   return [...list.slice(0, at), view, ...list.slice(at)];
 }
 
+/**
+ * Applies a `task-progress` event to the card it belongs to (a new list), or returns the
+ * list unchanged when the task is not listed yet (its `task-update` brings it) or has
+ * finished meanwhile.
+ */
+export function applyProgress(list: readonly TaskView[], p: TaskProgress): TaskView[] {
+  const i = list.findIndex((v) => v.task.id === p.id);
+  if (i < 0 || isFinal(list[i].task)) return list as TaskView[];
+  const old = list[i];
+  const out = list.slice();
+  out[i] = {
+    ...old,
+    task: { ...old.task, progress: p.progress, rawStatus: p.rawStatus },
+    media: { ...old.media, downloading: p.downloading },
+  };
+  return out;
+}
+
 /** Merges a fresh list (from list_tasks) with what arrived meanwhile by events. */
 export function mergeTasks(current: readonly TaskView[], fresh: readonly TaskView[]): TaskView[] {
   let out = fresh.slice();
@@ -209,33 +227,6 @@ export function formatTime(iso: string | null | undefined, now: Date = new Date(
     ...(d.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
   });
   return `${day}, ${time}`;
-}
-
-function sameKind(a: TaskKind | null, b: TaskKind): boolean {
-  return !!a && JSON.stringify(a) === JSON.stringify(b);
-}
-
-export type RetryPlan =
-  | { type: 'action'; parentId: string; actionId: string }
-  | { type: 'imagine'; prompt: string }
-  | null;
-
-/**
- * How "Retry" repeats a failed task: a child task re-sends the same button on its
- * parent (when the parent is known and offers it); anything else re-submits the
- * prompt. null: nothing to retry with (no Retry button then).
- */
-export function retryPlan(task: Task, parent: Task | null | undefined): RetryPlan {
-  if (task.kind.type !== 'imagine' && task.parentId && parent) {
-    const action: Action | undefined = parent.actions.find(
-      (a) => a.mode === 'send' && sameKind(a.kind, task.kind),
-    );
-    if (action) return { type: 'action', parentId: parent.id, actionId: action.id };
-  }
-  const prompt = task.prompt?.trim();
-  if (task.kind.type === 'imagine' && prompt) return { type: 'imagine', prompt };
-  if (!task.parentId && prompt) return { type: 'imagine', prompt };
-  return null;
 }
 
 export interface GalleryItem {

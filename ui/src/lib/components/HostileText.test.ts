@@ -27,6 +27,7 @@ const ipcMock = vi.hoisted(() => ({
   getAppState: vi.fn(),
   listTasks: vi.fn(),
   onTaskUpdate: vi.fn(),
+  onTaskProgress: vi.fn(),
   uiReady: vi.fn(),
 }));
 vi.mock('../ipc', () => ipcMock);

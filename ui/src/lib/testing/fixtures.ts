@@ -2,11 +2,11 @@
 import type { Action } from '../bindings/Action';
 import type { GalleryImage } from '../bindings/GalleryImage';
 import type { GalleryItem } from '../bindings/GalleryItem';
-import type { Task } from '../bindings/Task';
+import type { TaskSummary } from '../bindings/TaskSummary';
 import type { TaskMedia } from '../bindings/TaskMedia';
 import type { TaskView } from '../bindings/TaskView';
 
-export function makeTask(over: Partial<Task> = {}): Task {
+export function makeTask(over: Partial<TaskSummary> = {}): TaskSummary {
   return {
     id: 'task-1',
     provider: 'linkr',
@@ -25,7 +25,6 @@ export function makeTask(over: Partial<Task> = {}): Task {
     error: null,
     createdAt: '2026-03-01T10:00:00Z',
     actions: [],
-    raw: null,
     recheckUntil: null,
     finishedLate: false,
     ...over,
@@ -44,12 +43,13 @@ export function media(over: Partial<TaskMedia> = {}): TaskMedia {
   };
 }
 
-export function makeView(task: Partial<Task> = {}, over: Partial<TaskView> = {}): TaskView {
+export function makeView(task: Partial<TaskSummary> = {}, over: Partial<TaskView> = {}): TaskView {
   return {
     task: makeTask(task),
     media: media(),
     demo: false,
     parentLabel: null,
+    canRetry: false,
     ...over,
   };
 }

@@ -1,0 +1,113 @@
+//! The gallery's use-cases: search, the lightbox's detail, favorites, deleting, files.
+
+use super::lane::LaneKind;
+use super::{blocking, library_error, Atelier};
+use crate::error::AppError;
+use crate::gallery::{GalleryImage, GalleryResults, ImageDetail};
+use atelier_library::{FavoriteTarget, GalleryQuery, LibraryError};
+use std::path::PathBuf;
+
+impl Atelier {
+    /// One page of the gallery, with the total number of matches.
+    pub async fn gallery_search(&self, query: GalleryQuery) -> Result<GalleryResults, AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || {
+            let page = lib.search(&query)?;
+            let total = lib.count(&query)?;
+            Ok(GalleryResults {
+                items: page.items.into_iter().map(GalleryImage::from).collect(),
+                next_cursor: page.next_cursor,
+                total,
+            })
+        })
+        .await
+    }
+
+    /// Everything the lightbox shows about one image: its task with buttons, lineage, siblings.
+    pub async fn image_detail(&self, image_id: i64) -> Result<ImageDetail, AppError> {
+        let lib = self.inner.library.clone();
+        let (item, stored, parent, children, siblings) = blocking(move || {
+            let item = lib
+                .get_image(image_id)?
+                .ok_or(LibraryError::ImageNotFound(image_id))?;
+            let stored = lib.get_task(&item.task_id)?;
+            let first_image = |task_id: &str| -> Result<Option<GalleryImage>, LibraryError> {
+                Ok(lib
+                    .task_images(task_id)?
+                    .into_iter()
+                    .next()
+                    .map(GalleryImage::from))
+            };
+            let parent = match lib.parent(&item.task_id)? {
+                Some(p) => first_image(&p.task.id)?,
+                None => None,
+            };
+            let mut children = Vec::new();
+            for child in lib.children(&item.task_id)? {
+                if let Some(img) = first_image(&child.task.id)? {
+                    children.push(img);
+                }
+            }
+            let siblings = lib
+                .task_images(&item.task_id)?
+                .into_iter()
+                .map(GalleryImage::from)
+                .collect();
+            Ok((item, stored, parent, children, siblings))
+        })
+        .await?;
+        let task = stored.map(|s| {
+            let lane = self.lane(LaneKind::from_demo(s.demo));
+            let current = lane.engine.get(&s.task.id).unwrap_or(s.task);
+            self.view(current, lane.kind)
+        });
+        Ok(ImageDetail {
+            image: GalleryImage::from(item),
+            task,
+            parent,
+            children,
+            siblings,
+        })
+    }
+
+    /// Marks an image as a favorite, or not.
+    pub async fn set_favorite(
+        &self,
+        image_id: i64,
+        favorite: bool,
+    ) -> Result<GalleryImage, AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || {
+            lib.set_favorite(&FavoriteTarget::Image(image_id), favorite)?;
+            let item = lib
+                .get_image(image_id)?
+                .ok_or(LibraryError::ImageNotFound(image_id))?;
+            Ok(GalleryImage::from(item))
+        })
+        .await
+    }
+
+    /// Deletes an image: its row and its files (original and thumbnail).
+    pub async fn delete_image(&self, image_id: i64) -> Result<(), AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || {
+            if lib.delete_image(image_id)? {
+                Ok(())
+            } else {
+                Err(LibraryError::ImageNotFound(image_id))
+            }
+        })
+        .await
+    }
+
+    /// Where the original of an image is on disk (for save as, copy, show in folder).
+    pub fn image_path(&self, image_id: i64) -> Result<PathBuf, AppError> {
+        let item = self
+            .inner
+            .library
+            .get_image(image_id)
+            .map_err(library_error)?
+            .ok_or_else(|| library_error(LibraryError::ImageNotFound(image_id)))?;
+        Ok(PathBuf::from(item.path))
+    }
+}
