@@ -5,16 +5,7 @@ use crate::media::{cached_media, download_media};
 use crate::view::TaskMedia;
 use atelier_library::{check_image_bytes, ImageCache, ImageSlot, Library};
 use atelier_providers::{Task, TaskStatus};
-use chrono::{DateTime, Utc};
 use std::sync::Arc;
-
-/// Writes `task` through to the library (one row per task, however often it is called).
-/// A failure is logged, never fatal: the engine keeps the task moving either way.
-pub fn record(library: &Library, task: &Task, demo: bool, deadline_at: Option<DateTime<Utc>>) {
-    if let Err(e) = library.upsert_task(task, demo, deadline_at) {
-        tracing::error!(task = %task.id, "could not write the task to the library: {e}");
-    }
-}
 
 /// Downloads a succeeded task's images into the library folder, records each in the
 /// database, cuts a grid the provider sent alone into its four singles, and makes

@@ -12,6 +12,7 @@
 //! - [`app`]: [`Atelier`] itself, tying the two lanes' engines, the keyring, the simulator and
 //!   the library together;
 //! - `retry`: what Retry sends again for a failed task;
+//! - `recorder`: the one writer of task rows, off the async threads;
 //! - [`rendering`]: how the Linux webview draws on a machine without a GPU.
 
 pub mod app;
@@ -21,6 +22,7 @@ pub mod endpoints;
 pub mod error;
 pub mod gallery;
 pub mod media;
+mod recorder;
 pub mod rendering;
 mod retry;
 pub mod settings;

@@ -3,8 +3,8 @@
 
 use super::lane::{Images, LaneKind};
 use super::{shorten, Atelier};
-use crate::archive::{archive_images, record};
-use crate::endpoints::{self};
+use crate::archive::archive_images;
+use crate::endpoints;
 use crate::media::{cached_media, is_empty as media_is_empty, library_media, ui_task};
 use crate::retry::{is_retryable_status, retry_plan};
 use crate::view::{TaskChange, TaskEvent, TaskMedia, TaskView};
@@ -12,6 +12,7 @@ use crate::view::{TaskProgress, TaskSummary, UiEvent};
 use atelier_engine::EngineEvent;
 use atelier_library::ImageCache;
 use atelier_providers::{ProviderKind, Task, TaskStatus};
+use std::sync::atomic::Ordering;
 use tokio::sync::broadcast;
 
 impl Atelier {
@@ -21,7 +22,7 @@ impl Atelier {
         let deadline = task.created_at.map(|at| {
             at + chrono::Duration::from_std(engine.deadline_for(task)).unwrap_or_default()
         });
-        record(&self.inner.library, task, lane.is_demo(), deadline);
+        self.inner.recorder.record(task, lane.is_demo(), deadline);
     }
 
     /// Passes one lane's engine events on to the UI: a change as a [`TaskEvent`], progress as
@@ -34,6 +35,7 @@ impl Atelier {
                 let EngineEvent { change, task } = match rx.recv().await {
                     Ok(ev) => ev,
                     Err(broadcast::error::RecvError::Lagged(n)) => {
+                        app.inner.missed_events.fetch_add(n, Ordering::Relaxed);
                         tracing::warn!(
                             missed = n,
                             "task events lagged; the UI catches up on the next change"
@@ -54,6 +56,8 @@ impl Atelier {
                     app.emit_progress(&task, true);
                     let app2 = app.clone();
                     tokio::spawn(async move {
+                        // The task's row must be on disk before its images' rows.
+                        app2.inner.recorder.flush().await;
                         let cache = app2.image_cache(lane, task.provider);
                         let media =
                             archive_images(app2.inner.library.clone(), cache, task.clone()).await;

@@ -11,6 +11,7 @@
 use crate::demo::{demo_client, remember_finished, DEMO_JOURNEY_KEY, DEMO_LINKR_KEY};
 use crate::endpoints::PROVIDERS;
 use crate::error::AppError;
+use crate::recorder::Recorder;
 use crate::settings::{load_settings, Settings, SettingsStore};
 use crate::view::{KeyringStatus, TaskMedia, UiEvent};
 use atelier_engine::{Engine, EngineConfig, ModeLimits};
@@ -20,6 +21,7 @@ use atelier_providers::ProviderKind;
 use atelier_simulator::{Simulator, SimulatorConfig};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -97,6 +99,10 @@ struct Inner {
     images: Images,
     /// The gallery database and image folder.
     library: Arc<Library>,
+    /// The one writer of task rows (see [`Recorder`]).
+    recorder: Recorder,
+    /// Engine events the forwarder missed because it fell behind (0 when healthy).
+    missed_events: AtomicU64,
     media: Mutex<HashMap<String, TaskMedia>>,
     credits: Mutex<Option<i64>>,
     events: broadcast::Sender<UiEvent>,
@@ -194,6 +200,8 @@ impl Atelier {
         let (events, _) = broadcast::channel(1024);
         let inner = Arc::new(Inner {
             images: Images::new(library.image_cache(false), library.image_cache(true)),
+            recorder: Recorder::start(library.clone()),
+            missed_events: AtomicU64::new(0),
             library,
             settings: RwLock::new(settings),
             settings_store: cfg.settings_store,
@@ -240,6 +248,14 @@ impl Atelier {
             self.inner.live.engine.remove_client(provider);
             self.inner.demo.engine.remove_client(provider);
         }
+        // Everything recorded so far reaches the disk before a next start reads it.
+        self.inner.recorder.flush_blocking();
+    }
+
+    /// How many engine events the core missed because it fell behind (0 in a healthy app:
+    /// recording and archiving never hold up the forwarding of events).
+    pub fn missed_events(&self) -> u64 {
+        self.inner.missed_events.load(Ordering::Relaxed)
     }
 
     /// A receiver of every task change and progress, for the shell to pass on to the webview.

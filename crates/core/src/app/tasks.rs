@@ -3,7 +3,7 @@
 
 use super::lane::{Lane, LaneKind};
 use super::{library_error, no_key_for_live_task, not_found, Atelier, RECENT_TASKS};
-use crate::archive::{archive_images, record};
+use crate::archive::archive_images;
 use crate::error::AppError;
 use crate::retry::{is_retryable_status, needs_parent, retry_plan, RetryPlan};
 use crate::view::{SubmitRequest, TaskChange, TaskView};
@@ -224,7 +224,7 @@ impl Atelier {
             task.status = TaskStatus::Failed;
             task.error =
                 Some("The demo was restarted before this task finished. Run it again.".to_string());
-            record(&self.inner.library, &task, stored.demo, None);
+            self.inner.recorder.record(&task, stored.demo, None);
         }
         // Tasks the app stopped waiting for at its deadline are re-checked quietly again, until
         // their 24 hours are over: a late result still lands.
@@ -259,6 +259,7 @@ impl Atelier {
             })
             .await
             .unwrap_or_default();
+            app.inner.recorder.flush().await;
             for task in pending {
                 let cache = app.image_cache(LaneKind::Live, task.provider);
                 let media = archive_images(app.inner.library.clone(), cache, task.clone()).await;
