@@ -43,7 +43,7 @@ const FTS_DRIVEN_MAX_MATCHES: i64 = 2000;
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct StoredTask {
     /// The task as last reported (status, error, progress and prompt reflect the library's
-    /// columns, e.g. after [`Library::mark_timed_out`]).
+    /// columns).
     pub task: Task,
     /// Made in demo mode (by the built-in simulator).
     pub demo: bool,
@@ -564,11 +564,6 @@ impl Library {
         ImageCache::new(self.images_dir(), allow_loopback)
     }
 
-    /// The database's schema version.
-    pub fn schema_version(&self) -> Result<u32> {
-        migrations::current_version(&lock(&self.reader))
-    }
-
     /// Runs several writes in one transaction (all or nothing); much faster for many rows.
     pub fn batch<T>(&self, f: impl FnOnce(&Batch<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer);
@@ -636,23 +631,6 @@ impl Library {
         collect_tasks(&lock(&self.reader), &sql, [limit.min(10_000) as i64])
     }
 
-    /// Marks a queued or running task as timed out with `message` as its error. Returns
-    /// false (and changes nothing) when the task had already finished.
-    pub fn mark_timed_out(&self, id: &str, message: &str) -> Result<bool> {
-        let conn = lock(&self.writer);
-        let now = now_ms();
-        let n = conn
-            .prepare_cached(
-                "UPDATE tasks SET status = 'timed_out', error = ?2, updated_at = ?3, finished_at = ?3
-                 WHERE id = ?1 AND status IN ('queued', 'running')",
-            )?
-            .execute(params![id, message, now])?;
-        if n == 0 && !task_exists(&conn, id)? {
-            return Err(LibraryError::TaskNotFound(id.to_string()));
-        }
-        Ok(n > 0)
-    }
-
     /// Records an image file of a stored task (`path` absolute inside the library root, or
     /// relative to it) and returns its id. Adding the same slot again updates that row (the
     /// thumbnail is forgotten if the file changed). Grids are "grid", singles "single",
@@ -684,7 +662,7 @@ impl Library {
     }
 
     /// Where the thumbnail of `slot` of `task_id` is kept: `<root>/thumbs/<task id>/<slot>.jpg`.
-    pub fn thumbnail_path(&self, task_id: &str, slot: ImageSlot) -> Result<PathBuf> {
+    fn thumbnail_path(&self, task_id: &str, slot: ImageSlot) -> Result<PathBuf> {
         if !is_safe_task_id(task_id) {
             return Err(LibraryError::InvalidInput(format!(
                 "The task id {task_id:?} cannot name a folder."
@@ -852,54 +830,13 @@ impl Library {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Deletes a task, its images' rows and its files (originals and thumbnails). Its
-    /// children stay in the library with no parent (their `parent_id` is cleared); deleting
-    /// a grid does not delete the upscales made from it. Returns false if there was no such
-    /// task. The rows go first, so a file that cannot be removed is reported but never leaves
-    /// a gallery entry pointing at nothing.
-    pub fn delete_task(&self, id: &str) -> Result<bool> {
-        let files = {
-            let mut conn = lock(&self.writer);
-            let tx = conn.transaction()?;
-            let files = image_files(
-                &tx,
-                "SELECT path, thumb_path FROM images WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1)",
-                &Value::Text(id.into()),
-            )?;
-            tx.execute(
-                "UPDATE tasks SET parent_id = NULL WHERE parent_id = ?1",
-                [id],
-            )?;
-            let n = tx.execute("DELETE FROM tasks WHERE id = ?1", [id])?;
-            tx.commit()?;
-            if n == 0 {
-                return Ok(false);
-            }
-            files
-        };
-        self.remove_files(&files)?;
-        if is_safe_task_id(id) {
-            for dir in [self.images_dir().join(id), self.thumbs_dir().join(id)] {
-                match std::fs::remove_dir_all(&dir) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-                    _ => {}
-                }
-            }
-        }
-        Ok(true)
-    }
-
     /// Deletes one image: its row, its file and its thumbnail. The task stays (with its other
     /// images and its lineage). Returns false if there was no such image.
     pub fn delete_image(&self, image_id: i64) -> Result<bool> {
         let files = {
             let mut conn = lock(&self.writer);
             let tx = conn.transaction()?;
-            let files = image_files(
-                &tx,
-                "SELECT path, thumb_path FROM images WHERE id = ?1",
-                &Value::Integer(image_id),
-            )?;
+            let files = image_files(&tx, image_id)?;
             let n = tx.execute("DELETE FROM images WHERE id = ?1", [image_id])?;
             tx.commit()?;
             if n == 0 {
@@ -1020,10 +957,10 @@ fn text_plan(conn: &Connection, fts: &str) -> Result<TextPlan> {
     })
 }
 
-/// The relative paths (originals and thumbnails) of the images a query selects.
-fn image_files(conn: &Connection, sql: &str, key: &Value) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([key], |r| {
+/// The relative paths of an image's original and thumbnail.
+fn image_files(conn: &Connection, image_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT path, thumb_path FROM images WHERE id = ?1")?;
+    let rows = stmt.query_map([image_id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     let mut out = Vec::new();

@@ -76,6 +76,10 @@ fn texts(lib: &Library, text: &str) -> Vec<String> {
         .collect()
 }
 
+fn schema_version(lib: &Library) -> u32 {
+    migrations::current_version(&lock(&lib.reader)).expect("version")
+}
+
 fn count_rows(lib: &Library, table: &str) -> i64 {
     lock(&lib.reader)
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
@@ -120,7 +124,7 @@ fn open_creates_the_layout_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
         let lib = Library::open(dir.path()).expect("open");
-        assert_eq!(lib.schema_version().expect("version"), LATEST_VERSION);
+        assert_eq!(schema_version(&lib), LATEST_VERSION);
         let conn = lock(&lib.writer);
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -179,7 +183,7 @@ fn upgrades_a_version_1_database_with_data() {
         assert_eq!(migrations::current_version(&conn).expect("v"), 1);
     }
     let lib = Library::open(dir.path()).expect("upgrade");
-    assert_eq!(lib.schema_version().expect("version"), 2);
+    assert_eq!(schema_version(&lib), 2);
     let items = lib
         .search(&GalleryQuery {
             text: Some("lighthou".into()),
@@ -401,24 +405,16 @@ fn unfinished_tasks_and_timeouts() {
         .collect();
     assert_eq!(ids, ["r", "q"], "oldest first");
 
-    assert!(lib
-        .mark_timed_out("r", "Gave up after 10 minutes.")
-        .expect("timeout"));
+    // the engine gives up at its deadline: the task is written timed out
+    let mut r = lib.get_task("r").expect("get").expect("there").task;
+    r.status = TaskStatus::TimedOut;
+    r.error = Some("Gave up after 10 minutes.".into());
+    lib.upsert_task(&r, false, None).expect("timeout");
     let r = lib.get_task("r").expect("get").expect("there");
     assert_eq!(r.task.status, TaskStatus::TimedOut);
     assert_eq!(r.task.error.as_deref(), Some("Gave up after 10 minutes."));
     assert!(r.finished_at.is_some());
-    assert!(!lib
-        .mark_timed_out("s", "late")
-        .expect("finished task untouched"));
-    assert_eq!(
-        lib.get_task("s").expect("get").expect("there").task.status,
-        TaskStatus::Succeeded
-    );
-    assert!(matches!(
-        lib.mark_timed_out("nope", "x"),
-        Err(LibraryError::TaskNotFound(_))
-    ));
+    assert_eq!(r.deadline_at, Some(at(100)), "the deadline is kept");
     assert_eq!(lib.unfinished_tasks().expect("unfinished").len(), 1);
     assert!(lib.get_task("nope").expect("get").is_none());
 }
@@ -737,18 +733,8 @@ fn lineage_parent_and_children() {
     assert!(lib.parent("root").expect("parent").is_none());
     assert!(lib.children("u2-subtle").expect("children").is_empty());
 
-    // deleting the parent keeps the children, without a parent
-    assert!(lib.delete_task("root").expect("delete"));
-    assert!(lib.parent("u2").expect("parent").is_none());
-    assert_eq!(
-        lib.get_task("u2")
-            .expect("get")
-            .expect("kept")
-            .task
-            .parent_id,
-        None
-    );
-    assert_eq!(lib.children("u2").expect("children").len(), 1);
+    assert!(lib.parent("ghost").expect("parent").is_none());
+    assert!(lib.children("ghost").expect("children").is_empty());
 }
 
 #[test]
@@ -910,75 +896,52 @@ fn keyset_paging_returns_every_item_exactly_once() {
 }
 
 #[test]
-fn delete_removes_rows_and_files() {
+fn deleting_an_image_removes_its_row_file_and_thumbnail() {
     let (dir, lib) = open();
-    let ids = grid_task(&lib, "gone", ProviderKind::Linkr, "doomed sandcastle", 0);
-    grid_task(&lib, "kept", ProviderKind::Linkr, "sturdy castle", 1);
-    let mut child = task(
-        "gone-u1",
-        ProviderKind::Linkr,
-        TaskKind::Upscale { index: 1 },
-        "doomed sandcastle",
-        2,
-    );
-    child.parent_id = Some("gone".into());
-    lib.upsert_task(&child, false, None).expect("child");
+    let ids = grid_task(&lib, "t", ProviderKind::Linkr, "doomed sandcastle", 0);
+    grid_task(&lib, "other", ProviderKind::Linkr, "sturdy castle", 1);
     for rel in [
-        "images/gone/grid.png",
-        "images/gone/single-1.png",
-        "images/kept/grid.png",
+        "images/t/grid.png",
+        "images/t/single-1.png",
+        "images/other/grid.png",
     ] {
         let p = dir.path().join(rel);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
         std::fs::write(&p, b"png").expect("write");
     }
     let thumb = lib
-        .thumbnail_path("gone", ImageSlot::Grid)
+        .thumbnail_path("t", ImageSlot::Grid)
         .expect("thumb path");
     std::fs::create_dir_all(thumb.parent().expect("parent")).expect("mkdir");
     std::fs::write(&thumb, b"jpg").expect("write");
     lib.set_thumbnail(ids[0], &thumb).expect("set thumb");
 
-    assert!(lib.delete_task("gone").expect("delete"));
-    assert!(lib.get_task("gone").expect("get").is_none());
+    assert!(lib.delete_image(ids[0]).expect("delete image"));
     assert!(lib.get_image(ids[0]).expect("get").is_none());
-    assert!(!dir.path().join("images/gone").exists());
+    assert!(!dir.path().join("images/t/grid.png").exists());
     assert!(!thumb.exists());
     assert!(
-        dir.path().join("images/kept/grid.png").exists(),
+        dir.path().join("images/t/single-1.png").exists(),
+        "its siblings stay"
+    );
+    assert!(
+        dir.path().join("images/other/grid.png").exists(),
         "other files untouched"
     );
-    assert!(lib
-        .search(&GalleryQuery {
-            text: Some("doomed".into()),
-            kind: Some(ImageKind::Grid),
-            ..Default::default()
-        })
-        .expect("search")
-        .items
-        .is_empty());
-    assert_eq!(count_rows(&lib, "images"), 5);
+    let left: Vec<String> = lib
+        .task_images("t")
+        .expect("images")
+        .into_iter()
+        .map(|i| i.slot)
+        .collect();
+    assert_eq!(left, ["single-1", "single-2", "single-3", "single-4"]);
+    assert!(lib.get_task("t").expect("get").is_some(), "the task stays");
+    assert!(texts(&lib, "doomed").is_empty(), "no grid left to find");
+    assert_eq!(count_rows(&lib, "images"), 9);
     assert!(
-        lib.get_task("gone-u1").expect("get").is_some(),
-        "children stay"
-    );
-    assert!(
-        !lib.delete_task("gone").expect("again"),
+        !lib.delete_image(ids[0]).expect("again"),
         "nothing left to delete"
     );
-
-    // one image
-    let kept = lib.task_images("kept").expect("images");
-    assert_eq!(kept.len(), 5);
-    assert_eq!(kept[0].slot, "grid");
-    assert!(lib.delete_image(kept[0].image_id).expect("delete image"));
-    assert!(!dir.path().join("images/kept/grid.png").exists());
-    assert_eq!(lib.task_images("kept").expect("images").len(), 4);
-    assert!(
-        lib.get_task("kept").expect("get").is_some(),
-        "the task stays"
-    );
-    assert!(!lib.delete_image(kept[0].image_id).expect("again"));
     assert!(lib.integrity_check().expect("check"));
 }
 
@@ -993,7 +956,8 @@ fn a_tampered_path_never_deletes_outside_the_library() {
     lock(&lib.writer)
         .execute("UPDATE images SET path = '../victim.txt'", [])
         .expect("tamper");
-    lib.delete_task("t").expect("delete");
+    let images = lib.task_images("t").expect("images");
+    assert!(lib.delete_image(images[0].image_id).expect("delete"));
     assert!(victim.exists());
 }
 
@@ -1009,7 +973,9 @@ fn integrity_check_passes_on_a_busy_library() {
             i,
         );
     }
-    lib.delete_task("t3").expect("delete");
+    for item in lib.task_images("t3").expect("images") {
+        lib.delete_image(item.image_id).expect("delete");
+    }
     assert!(lib.integrity_check().expect("check"));
 }
 
