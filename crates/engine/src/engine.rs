@@ -128,11 +128,6 @@ impl Engine {
         }
     }
 
-    /// True when a client is registered for `provider`.
-    pub fn has_client(&self, provider: ProviderKind) -> bool {
-        read(&self.inner.clients).contains_key(&provider)
-    }
-
     /// The current poll interval.
     pub fn poll_interval(&self) -> Duration {
         self.inner.interval.get()

@@ -73,11 +73,6 @@ impl KeyStoreError {
             KeyStoreError::Keyring { .. } => "keyring_error",
         }
     }
-
-    /// True when the failure means "there is no working keyring at all".
-    pub fn is_unavailable(&self) -> bool {
-        matches!(self, KeyStoreError::Unavailable { .. })
-    }
 }
 
 #[cfg(test)]
@@ -93,6 +88,6 @@ mod tests {
         assert!(text.starts_with("No system keyring available: no D-Bus session."));
         assert!(text.contains("gnome-keyring"));
         assert_eq!(e.code(), "keyring_unavailable");
-        assert!(e.is_unavailable());
+        assert!(matches!(e, KeyStoreError::Unavailable { .. }));
     }
 }

@@ -158,7 +158,7 @@ mod tests {
             .to_string()
             .starts_with("No system keyring available: D-Bus error: connection refused."));
         let err = map_error("linkr", keyring::Error::NoStorageAccess("locked".into()));
-        assert!(err.is_unavailable());
+        assert!(matches!(err, KeyStoreError::Unavailable { .. }));
     }
 
     #[test]

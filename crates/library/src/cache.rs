@@ -210,16 +210,6 @@ impl ImageCache {
         }
         Ok(body)
     }
-
-    /// Removes every file of `task_id`.
-    pub async fn remove_task(&self, task_id: &str) -> Result<(), LibraryError> {
-        let dir = self.task_dir(task_id)?;
-        match tokio::fs::remove_dir_all(&dir).await {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e.into()),
-        }
-    }
 }
 
 /// True when `task_id` can name a folder: 1..=128 ASCII letters, digits, `-` or `_`.
@@ -383,8 +373,6 @@ mod tests {
             .await
             .expect("cached");
         assert_eq!(again.path, got.path);
-        cache.remove_task("task-1").await.expect("remove");
-        assert_eq!(cache.find("task-1", ImageSlot::Grid), None);
     }
 
     #[tokio::test]

@@ -14,8 +14,7 @@
 //!   `id` the provider's task id (unique). Status columns mirror [`atelier_providers::Task`];
 //!   `task_json` keeps the whole task including the provider's raw JSON. Times are
 //!   milliseconds since the Unix epoch (UTC). Lineage is `parent_id` (indexed), deliberately
-//!   without a foreign key: a child may be stored before its parent, and deleting a parent
-//!   keeps its children (their `parent_id` is cleared).
+//!   without a foreign key: a child may be stored before its parent.
 //! - `images`: one row per image file of a task (`slot` = grid, single-1..4, result;
 //!   `role` = grid | single | upscale), its size, its path relative to the library root, and
 //!   copies of the task's provider / demo flag / creation time so gallery filters and paging

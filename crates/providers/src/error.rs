@@ -211,19 +211,6 @@ impl ProviderError {
         }
     }
 
-    /// True when the error is about the key or the whole account rather than one request:
-    /// bad key, suspended account or Hold, no credits, a Hold that cannot reach Discord.
-    pub fn is_account_wide(&self) -> bool {
-        matches!(
-            self,
-            ProviderError::Unauthorized
-                | ProviderError::Suspended { .. }
-                | ProviderError::HoldSuspended { .. }
-                | ProviderError::DiscordUnreachable { .. }
-                | ProviderError::InsufficientCredits { .. }
-        )
-    }
-
     /// Shorthand for a [`ProviderError::Malformed`].
     pub fn malformed(detail: impl Into<String>) -> Self {
         ProviderError::Malformed {
@@ -284,7 +271,6 @@ mod tests {
         };
         assert_eq!(hold.code(), "hold_suspended");
         assert!(!hold.is_retryable());
-        assert!(hold.is_account_wide());
         assert_eq!(
             hold.to_string(),
             "LinkrAPI says your Hold account is suspended. Check the Hold and its Midjourney \
@@ -311,7 +297,6 @@ mod tests {
             "LinkrAPI cannot reach your Discord account; check the Hold's Discord token on the \
              LinkrAPI dashboard."
         );
-        assert!(!ProviderError::Timeout.is_account_wide());
     }
 
     #[test]

@@ -449,12 +449,6 @@ impl Task {
     pub fn find_action(&self, id: &str) -> Option<&Action> {
         self.actions.iter().find(|a| a.id == id)
     }
-
-    /// True when the result is a grid (a grid URL or four singles are present,
-    /// or the kind normally makes one).
-    pub fn is_grid(&self) -> bool {
-        self.grid_url.is_some() || !self.image_urls.is_empty() || self.kind.produces_grid()
-    }
 }
 
 /// What kind of pictures a model makes, and what it needs.

@@ -16,20 +16,6 @@ pub const MAX_URL_LEN: usize = 4096;
 pub const ASPECT_RATIOS: [&str; 7] = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
 /// The longest model name sent.
 pub const MAX_MODEL_CHARS: usize = 100;
-/// Models LinkrAPI runs (only Midjourney, through the user's own subscription).
-pub const LINKR_MODELS: [&str; 1] = models::LINKR_MODEL_IDS;
-/// Models JourneyAPI documents (the full entries: [`models::available_models`]).
-pub const JOURNEY_MODELS: [&str; 30] = models::JOURNEY_MODEL_IDS;
-
-/// The model names a provider lists, for settings screens ([`models::available_models`] has
-/// what each one makes and needs).
-pub fn models_for(provider: ProviderKind) -> &'static [&'static str] {
-    match provider {
-        ProviderKind::Linkr => &LINKR_MODELS,
-        ProviderKind::Journey => &JOURNEY_MODELS,
-    }
-}
-
 /// A prompt must have visible text and at most [`MAX_PROMPT_CHARS`] characters.
 pub fn prompt(prompt: &str) -> Result<()> {
     if prompt.trim().is_empty() {

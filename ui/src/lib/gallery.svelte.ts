@@ -1,9 +1,12 @@
 /**
  * The gallery's live state (Svelte 5 runes): the toolbar's filters, the loaded images
  * (pages fetched on demand through the cursor), the total, and the calls the grid and
- * the lightbox make. One instance per mounted Gallery view.
+ * the lightbox make (the lightbox's detail, clipboard, file and button calls too: no
+ * component calls the core itself). One instance per mounted Gallery view.
  */
 import type { GalleryImage } from './bindings/GalleryImage';
+import type { ImageDetail } from './bindings/ImageDetail';
+import type { TaskView } from './bindings/TaskView';
 import { errorMessage } from './errors';
 import {
   appendPage,
@@ -242,5 +245,41 @@ export class GalleryStore {
       this.items = this.items.filter((img) => img.item.imageId !== imageId);
       this.total = Math.max(this.items.length, this.total - 1);
     }
+  }
+
+  /** The task, buttons and lineage of an image. Rejects with an AppError. */
+  detail(imageId: number): Promise<ImageDetail> {
+    return ipc.imageDetail(imageId);
+  }
+
+  /** Puts text (a prompt) on the clipboard. Rejects with an AppError. */
+  copyText(text: string): Promise<void> {
+    return ipc.copyText(text);
+  }
+
+  /** Puts the image itself on the clipboard. Rejects with an AppError. */
+  copyImage(imageId: number): Promise<void> {
+    return ipc.copyImage(imageId);
+  }
+
+  /**
+   * Asks where to save a copy of the original and writes it there. Resolves to the path, or
+   * null when the person cancelled; rejects with an AppError.
+   */
+  saveAs(imageId: number): Promise<string | null> {
+    return ipc.saveImageAs(imageId);
+  }
+
+  /** Opens the file manager at the original. Rejects with an AppError. */
+  showInFolder(imageId: number): Promise<void> {
+    return ipc.showInFolder(imageId);
+  }
+
+  /**
+   * Presses a button of an image's task; resolves to the new task (for the Create feed).
+   * Rejects with an AppError.
+   */
+  runAction(taskId: string, actionId: string, prompt: string | null): Promise<TaskView> {
+    return ipc.runAction(taskId, actionId, { prompt });
   }
 }

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskKind } from './bindings/TaskKind';
-import { makeTask, makeView, media } from './testing/fixtures';
+import { makeTask, makeView } from './testing/fixtures';
 import {
   applyProgress,
   formatTime,
-  galleryItems,
   kindLabel,
   mergeTasks,
   quadrantPosition,
   rawStateWord,
   taskProgress,
   taskStateText,
-  taskTitle,
   upsertTask,
 } from './tasks';
 
@@ -70,7 +68,7 @@ describe('taskStateText', () => {
   });
 });
 
-describe('kindLabel and taskTitle', () => {
+describe('kindLabel', () => {
   it.each<[TaskKind, string]>([
     [{ type: 'imagine' }, 'Imagine'],
     [{ type: 'upscale', index: 2 }, 'Upscale 2'],
@@ -90,18 +88,6 @@ describe('kindLabel and taskTitle', () => {
   it('tolerates a kind it does not know', () => {
     expect(kindLabel({ type: 'hologram' } as never)).toBe('Task');
     expect(kindLabel(null)).toBe('Task');
-  });
-
-  it('names the parent of a child task', () => {
-    const child = makeView(
-      { kind: { type: 'upscale', index: 2 }, parentId: 'p1' },
-      { parentLabel: 'a red fox' },
-    );
-    expect(taskTitle(child)).toBe('Upscale 2 from “a red fox”');
-    expect(taskTitle(makeView({ kind: { type: 'reroll' }, parentId: 'p1' }))).toBe(
-      'Reroll from an earlier image',
-    );
-    expect(taskTitle(makeView())).toBe('Imagine');
   });
 });
 
@@ -180,45 +166,7 @@ describe('applyProgress', () => {
   });
 });
 
-describe('galleryItems', () => {
-  it('lists finished images only, one tile per image', () => {
-    const views = [
-      makeView({ id: 'run', status: 'running' }),
-      makeView(
-        { id: 'g', status: 'succeeded' },
-        {
-          media: media({
-            grid: 'g.png',
-            singles: ['1', '2', '3', '4'],
-            single: null,
-            singlesFromGrid: false,
-          }),
-        },
-      ),
-      makeView(
-        { id: 'c', status: 'succeeded' },
-        { media: media({ grid: 'c.png', singles: [], single: null, singlesFromGrid: true }) },
-      ),
-      makeView(
-        { id: 's', status: 'succeeded' },
-        { media: media({ grid: null, singles: [], single: 's.png', singlesFromGrid: false }) },
-      ),
-    ];
-    const items = galleryItems(views);
-    expect(items.map((i) => i.key)).toEqual([
-      'g:1',
-      'g:2',
-      'g:3',
-      'g:4',
-      'c:1',
-      'c:2',
-      'c:3',
-      'c:4',
-      's:single',
-    ]);
-    expect(items[4]).toMatchObject({ src: 'c.png', quadrant: 1 });
-  });
-
+describe('quadrantPosition', () => {
   it('crops quadrants in reading order', () => {
     expect([1, 2, 3, 4].map(quadrantPosition)).toEqual([
       '0% 0%',

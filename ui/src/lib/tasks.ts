@@ -71,14 +71,6 @@ export function kindLabel(kind: TaskKind | null | undefined): string {
   }
 }
 
-/** The headline of a card: "Imagine", or "Upscale 2 from “a red fox…”" for a child task. */
-export function taskTitle(view: Pick<TaskView, 'task' | 'parentLabel'>): string {
-  const label = kindLabel(view.task.kind);
-  if (view.parentLabel?.trim()) return `${label} from “${view.parentLabel.trim()}”`;
-  if (view.task.parentId) return `${label} from an earlier image`;
-  return label;
-}
-
 function clampProgress(p: number | null | undefined): number | null {
   if (typeof p !== 'number' || !Number.isFinite(p)) return null;
   return Math.min(100, Math.max(0, Math.round(p)));
@@ -227,39 +219,6 @@ export function formatTime(iso: string | null | undefined, now: Date = new Date(
     ...(d.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
   });
   return `${day}, ${time}`;
-}
-
-export interface GalleryItem {
-  key: string;
-  taskId: string;
-  prompt: string;
-  /** An image URL, or the grid URL with a quadrant to crop. */
-  src: string;
-  quadrant: number | null;
-}
-
-/** One tile per finished image in the task list, newest first. */
-export function galleryItems(views: readonly TaskView[]): GalleryItem[] {
-  const items: GalleryItem[] = [];
-  for (const v of views) {
-    if (v.task.status !== 'succeeded') continue;
-    const base = { taskId: v.task.id, prompt: v.task.prompt ?? '' };
-    const m = v.media;
-    if (m.single) {
-      items.push({ ...base, key: `${v.task.id}:single`, src: m.single, quadrant: null });
-    } else if (m.singles.length > 0) {
-      m.singles.forEach((src, i) =>
-        items.push({ ...base, key: `${v.task.id}:${i + 1}`, src, quadrant: null }),
-      );
-    } else if (m.grid && m.singlesFromGrid) {
-      for (let q = 1; q <= 4; q++) {
-        items.push({ ...base, key: `${v.task.id}:${q}`, src: m.grid, quadrant: q });
-      }
-    } else if (m.grid) {
-      items.push({ ...base, key: `${v.task.id}:grid`, src: m.grid, quadrant: null });
-    }
-  }
-  return items;
 }
 
 /** CSS background-position for quadrant 1..4 of a 2x2 grid shown at background-size 200%. */

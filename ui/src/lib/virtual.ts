@@ -93,16 +93,6 @@ export function gridWindow(input: GridInput): GridWindow {
   };
 }
 
-/** Where cell `index` sits inside the grid, in px. */
-export function cellPosition(
-  index: number,
-  layout: Pick<GridWindow, 'columns' | 'cellSize' | 'rowHeight'>,
-): { top: number; left: number } {
-  const row = Math.floor(index / layout.columns);
-  const col = index % layout.columns;
-  return { top: row * layout.rowHeight, left: col * layout.rowHeight };
-}
-
 /**
  * The scrollTop that brings cell `index` fully into view, moving as little as possible;
  * the current scrollTop when it is already visible.

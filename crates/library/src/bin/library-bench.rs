@@ -5,9 +5,9 @@
 //! ```
 //!
 //! Fills a fresh library in a temporary folder with `--tasks` tasks (about four images each:
-//! grids with their four singles, and upscales), with prompts drawn from a word list, mixed
-//! providers, kinds and dates over two years, and ~10% favorites (image files are not
-//! created). Then it prints the time to open the gallery (open + first page + count), the
+//! grids with their four singles, and upscales), with prompts drawn from the word lists in
+//! `library-bench-words.txt` (beside this file), mixed providers, kinds and dates over two
+//! years, and ~10% favorites (image files are not created). Then it prints the time to open the gallery (open + first page + count), the
 //! p50/p95 of first-page prompt searches and of random deep keyset pages (with and without
 //! filters), and the database size. Options: `--searches N`, `--pages N`, `--seed N`,
 //! `--keep` (leave the folder and print its path).
@@ -16,238 +16,67 @@ use atelier_library::{GalleryQuery, ImageKind, ImageSlot, Library, Result, SortO
 use atelier_providers::{ProviderKind, Task, TaskKind, TaskStatus, ZoomFactor};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 /// Budgets from the issue (this is a report, not a test: it only prints them).
 const SEARCH_P95_BUDGET_MS: f64 = 20.0;
 const PAGE_P95_BUDGET_MS: f64 = 30.0;
 
-const SUBJECTS: &[&str] = &[
-    "fox",
-    "wolf",
-    "owl",
-    "cat",
-    "dragon",
-    "lighthouse",
-    "castle",
-    "astronaut",
-    "samurai",
-    "robot",
-    "whale",
-    "forest",
-    "city",
-    "village",
-    "mountain",
-    "river",
-    "ocean",
-    "desert",
-    "garden",
-    "library",
-    "cathedral",
-    "market",
-    "train",
-    "airship",
-    "submarine",
-    "tiger",
-    "horse",
-    "deer",
-    "butterfly",
-    "jellyfish",
-    "knight",
-    "witch",
-    "wizard",
-    "pirate",
-    "dancer",
-    "musician",
-    "fisherman",
-    "monk",
-    "child",
-    "grandmother",
-    "portrait",
-    "skyline",
-    "bridge",
-    "temple",
-    "waterfall",
-    "volcano",
-    "glacier",
-    "island",
-    "canyon",
-    "meadow",
-    "orchard",
-    "teapot",
-    "bicycle",
-    "motorcycle",
-    "car",
-    "spaceship",
-    "satellite",
-    "planet",
-    "nebula",
-    "galaxy",
-    "moon",
-    "sunflower",
-    "rose",
-    "lotus",
-    "mushroom",
-    "cactus",
-    "bonsai",
-    "coral",
-    "octopus",
-    "penguin",
-    "panda",
-    "elephant",
-    "giraffe",
-    "lion",
-    "eagle",
-    "hummingbird",
-    "koi",
-    "phoenix",
-    "unicorn",
-    "golem",
-    "mermaid",
-    "cyborg",
-    "detective",
-    "chef",
-    "gardener",
-    "blacksmith",
-    "alchemist",
-    "explorer",
-    "queen",
-    "king",
-    "ghost",
-];
-const ADJECTIVES: &[&str] = &[
-    "red",
-    "blue",
-    "golden",
-    "silver",
-    "ancient",
-    "futuristic",
-    "misty",
-    "stormy",
-    "serene",
-    "vibrant",
-    "dark",
-    "luminous",
-    "tiny",
-    "giant",
-    "abandoned",
-    "overgrown",
-    "floating",
-    "crystal",
-    "neon",
-    "rustic",
-    "elegant",
-    "whimsical",
-    "melancholic",
-    "cozy",
-    "frozen",
-    "burning",
-    "hidden",
-    "sacred",
-    "mechanical",
-    "ethereal",
-    "weathered",
-    "shimmering",
-    "colossal",
-    "delicate",
-    "wild",
-    "quiet",
-    "bustling",
-    "forgotten",
-    "enchanted",
-    "surreal",
-    "minimalist",
-    "ornate",
-    "gothic",
-    "baroque",
-    "tropical",
-    "arctic",
-    "lonely",
-    "joyful",
-    "sleepy",
-];
-const STYLES: &[&str] = &[
-    "watercolor",
-    "oil painting",
-    "ukiyo-e",
-    "art nouveau",
-    "cyberpunk",
-    "steampunk",
-    "photorealistic",
-    "cinematic",
-    "studio ghibli style",
-    "low poly",
-    "isometric",
-    "pixel art",
-    "charcoal sketch",
-    "impressionist",
-    "pop art",
-    "vaporwave",
-    "film photography",
-    "35mm",
-    "macro photography",
-    "tilt-shift",
-    "double exposure",
-    "line art",
-    "gouache",
-    "pastel",
-    "claymation",
-    "papercut",
-    "stained glass",
-    "mosaic",
-    "infrared",
-    "bokeh",
-];
-const SETTINGS: &[&str] = &[
-    "at dawn",
-    "at dusk",
-    "at night",
-    "in the rain",
-    "in the snow",
-    "under the stars",
-    "in autumn",
-    "in spring",
-    "on a cliff",
-    "by the sea",
-    "in the clouds",
-    "underwater",
-    "in a snow globe",
-    "inside a cave",
-    "on mars",
-    "in a greenhouse",
-    "in tokyo",
-    "in venice",
-    "in a library",
-    "on a rooftop",
-    "in the fog",
-    "in a dream",
-];
-const LIGHTING: &[&str] = &[
-    "volumetric lighting",
-    "golden hour",
-    "rim light",
-    "soft light",
-    "dramatic shadows",
-    "neon glow",
-    "candlelight",
-    "moonlight",
-    "backlit",
-    "god rays",
-    "overcast",
-    "high contrast",
-    "chiaroscuro",
-];
-const PARAMS: &[&str] = &[
-    "--ar 16:9",
-    "--ar 2:3",
-    "--ar 1:1",
-    "--ar 4:5",
-    "--v 6.1",
-    "--v 7",
-    "--stylize 250",
-    "--chaos 20",
-    "--niji 6",
-];
+/// The word lists prompts are drawn from, kept in `library-bench-words.txt` beside this file.
+struct Words {
+    articles: Vec<&'static str>,
+    subjects: Vec<&'static str>,
+    adjectives: Vec<&'static str>,
+    styles: Vec<&'static str>,
+    settings: Vec<&'static str>,
+    lighting: Vec<&'static str>,
+    params: Vec<&'static str>,
+}
+
+impl Words {
+    /// Reads the lists: a `[section]` line starts one, every other non-empty line that is not
+    /// a `#` comment is an entry. Panics on a malformed file (it is part of this program).
+    fn parse(text: &'static str) -> Words {
+        let mut sections: Vec<(&str, Vec<&'static str>)> = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                sections.push((name, Vec::new()));
+            } else {
+                sections
+                    .last_mut()
+                    .expect("an entry before the first [section]")
+                    .1
+                    .push(line);
+            }
+        }
+        let mut take = |name: &str| {
+            let i = sections
+                .iter()
+                .position(|(n, _)| *n == name)
+                .unwrap_or_else(|| panic!("the word list [{name}] is missing"));
+            let list = sections.remove(i).1;
+            assert!(!list.is_empty(), "the word list [{name}] is empty");
+            list
+        };
+        Words {
+            articles: take("articles"),
+            subjects: take("subjects"),
+            adjectives: take("adjectives"),
+            styles: take("styles"),
+            settings: take("settings"),
+            lighting: take("lighting"),
+            params: take("params"),
+        }
+    }
+}
+
+/// The word lists, read once.
+static WORDS: LazyLock<Words> =
+    LazyLock::new(|| Words::parse(include_str!("library-bench-words.txt")));
 
 /// xorshift64*: small, fast, reproducible.
 struct Rng(u64);
@@ -273,28 +102,28 @@ impl Rng {
 fn prompt(rng: &mut Rng) -> String {
     let mut parts = vec![format!(
         "{} {} {}",
-        rng.pick(&["a", "an", "the", "two", "a lone"]),
-        rng.pick(ADJECTIVES),
-        rng.pick(SUBJECTS)
+        rng.pick(&WORDS.articles),
+        rng.pick(&WORDS.adjectives),
+        rng.pick(&WORDS.subjects)
     )];
     if rng.chance(50) {
         parts.push(format!(
             "and a {} {}",
-            rng.pick(ADJECTIVES),
-            rng.pick(SUBJECTS)
+            rng.pick(&WORDS.adjectives),
+            rng.pick(&WORDS.subjects)
         ));
     }
-    parts.push(rng.pick(SETTINGS).to_string());
+    parts.push(rng.pick(&WORDS.settings).to_string());
     for _ in 0..1 + rng.below(3) {
-        parts.push(rng.pick(STYLES).to_string());
+        parts.push(rng.pick(&WORDS.styles).to_string());
     }
     if rng.chance(70) {
-        parts.push(rng.pick(LIGHTING).to_string());
+        parts.push(rng.pick(&WORDS.lighting).to_string());
     }
     let mut text = parts.join(", ");
     for _ in 0..rng.below(3) {
         text.push(' ');
-        text.push_str(rng.pick(PARAMS));
+        text.push_str(rng.pick(&WORDS.params));
     }
     text
 }
@@ -527,12 +356,13 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     );
 
     // Prompt searches, first page of 200 each: whole words, as-you-type prefixes, two words.
-    let vocabulary: Vec<&str> = SUBJECTS
+    let vocabulary: Vec<&str> = WORDS
+        .subjects
         .iter()
-        .chain(ADJECTIVES)
-        .chain(STYLES)
-        .chain(SETTINGS)
-        .chain(LIGHTING)
+        .chain(&WORDS.adjectives)
+        .chain(&WORDS.styles)
+        .chain(&WORDS.settings)
+        .chain(&WORDS.lighting)
         .copied()
         .collect();
     let (mut all, mut words, mut prefixes, mut pairs) =
@@ -550,8 +380,11 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             1 => word.chars().take(1 + rng.below(4)).collect::<String>(),
             _ => format!(
                 "{} {}",
-                rng.pick(ADJECTIVES),
-                rng.pick(SUBJECTS).chars().take(3).collect::<String>()
+                rng.pick(&WORDS.adjectives),
+                rng.pick(&WORDS.subjects)
+                    .chars()
+                    .take(3)
+                    .collect::<String>()
             ),
         };
         let q = GalleryQuery {

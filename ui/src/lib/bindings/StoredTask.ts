@@ -7,7 +7,7 @@ import type { Task } from "./Task";
 export type StoredTask = { 
 /**
  * The task as last reported (status, error, progress and prompt reflect the library's
- * columns, e.g. after [`Library::mark_timed_out`]).
+ * columns).
  */
 task: Task, 
 /**

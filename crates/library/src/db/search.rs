@@ -1,0 +1,186 @@
+//! Gallery queries: one page of images matching a query (keyset paging on creation time and
+//! image id, with the prompt search planned from the FTS index or a time index depending on
+//! how many tasks match), and how many images match.
+
+use super::rows::{gallery_item, provider_str, ITEM_COLUMNS};
+use super::{lock, Library};
+use crate::query::{
+    fts_match, page_size, Cursor, GalleryItem, GalleryPage, GalleryQuery, SortOrder,
+};
+use crate::{LibraryError, Result};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection};
+
+/// A text search matching at most this many tasks is answered from the FTS index (fetch the
+/// matches, sort their images); broader searches walk a time index and test each image's task.
+const FTS_DRIVEN_MAX_MATCHES: i64 = 2000;
+
+impl Library {
+    /// One page of the gallery: images matching the query, in its order, from its cursor.
+    ///
+    /// Paging is by keyset on (created_at, image id), so pages stay fast at any depth and an
+    /// image added while browsing never shifts or repeats later pages.
+    pub fn search(&self, q: &GalleryQuery) -> Result<GalleryPage> {
+        let cursor = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(text) => Some(Cursor::decode(text).ok_or_else(|| {
+                LibraryError::InvalidInput(
+                    "The gallery position is not valid; start again from the first page.".into(),
+                )
+            })?),
+        };
+        let limit = page_size(q);
+        let conn = lock(&self.reader);
+        let (sql, params) = page_sql(&conn, q, cursor, limit)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut items: Vec<GalleryItem> = stmt
+            .query_map(params_from_iter(params), |r| gallery_item(&self.root, r))?
+            .collect::<rusqlite::Result<_>>()?;
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|i| {
+                Cursor {
+                    created_at: i.created_at.timestamp_millis(),
+                    id: i.image_id,
+                }
+                .encode()
+            })
+        } else {
+            None
+        };
+        Ok(GalleryPage { items, next_cursor })
+    }
+
+    /// How many images match the query's text and filters (its cursor and limit are ignored).
+    /// Call it when the query changes, not for every page.
+    pub fn count(&self, q: &GalleryQuery) -> Result<u64> {
+        let mut params = Vec::new();
+        let text = q.text.as_deref().and_then(fts_match);
+        let sql = match text {
+            None => {
+                let filters = filter_sql(q, None, &mut params);
+                format!("SELECT count(*) FROM images i WHERE 1{filters}")
+            }
+            Some(m) => {
+                params.push(Value::Text(m));
+                let filters = filter_sql(q, None, &mut params);
+                format!(
+                    "SELECT count(*) FROM prompts_fts CROSS JOIN images i
+                     WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
+                )
+            }
+        };
+        let conn = lock(&self.reader);
+        let n: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(params), |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// How a text search finds its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextPlan {
+    /// Few matching tasks: start from the FTS index, then sort their images.
+    FromMatches,
+    /// Many: walk a time index newest first and keep images whose task matches.
+    FromTimeIndex,
+}
+
+/// The WHERE clauses (on `images i`) for the query's filters, appending their parameters.
+fn filter_sql(q: &GalleryQuery, cursor: Option<Cursor>, params: &mut Vec<Value>) -> String {
+    let mut sql = String::new();
+    if let Some(p) = q.provider {
+        sql.push_str(" AND i.provider = ?");
+        params.push(Value::Text(provider_str(p).into()));
+    }
+    if let Some(k) = q.kind {
+        sql.push_str(" AND i.role = ?");
+        params.push(Value::Text(k.as_str().into()));
+    }
+    if q.favorites_only {
+        // A literal, so the partial favorites index applies.
+        sql.push_str(" AND i.favorite = 1");
+    }
+    if let Some(from) = q.from {
+        sql.push_str(" AND i.created_at >= ?");
+        params.push(Value::Integer(from.timestamp_millis()));
+    }
+    if let Some(to) = q.to {
+        sql.push_str(" AND i.created_at < ?");
+        params.push(Value::Integer(to.timestamp_millis()));
+    }
+    if let Some(c) = cursor {
+        let op = if q.order == SortOrder::OldestFirst {
+            ">"
+        } else {
+            "<"
+        };
+        sql.push_str(&format!(" AND (i.created_at, i.id) {op} (?, ?)"));
+        params.push(Value::Integer(c.created_at));
+        params.push(Value::Integer(c.id));
+    }
+    sql
+}
+
+/// The SQL and parameters of one gallery page (`limit + 1` rows, to know if more follow).
+///
+/// The inner query finds the page's image ids touching only `images`' indexes (and the FTS
+/// index); the outer one then reads just those rows and their tasks.
+pub(super) fn page_sql(
+    conn: &Connection,
+    q: &GalleryQuery,
+    cursor: Option<Cursor>,
+    limit: u32,
+) -> Result<(String, Vec<Value>)> {
+    let dir = if q.order == SortOrder::OldestFirst {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    let mut params = Vec::new();
+    let inner = match q.text.as_deref().and_then(fts_match) {
+        None => {
+            let filters = filter_sql(q, cursor, &mut params);
+            format!("SELECT i.id FROM images i WHERE 1{filters}")
+        }
+        Some(m) => {
+            let plan = text_plan(conn, &m)?;
+            params.push(Value::Text(m));
+            let filters = filter_sql(q, cursor, &mut params);
+            match plan {
+                TextPlan::FromMatches => format!(
+                    "SELECT i.id FROM prompts_fts CROSS JOIN images i
+                     WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
+                ),
+                // The unary `+` keeps the planner from looking images up by task (which would
+                // fetch and sort every match): the IN list is only tested while the time index
+                // is walked.
+                TextPlan::FromTimeIndex => format!(
+                    "SELECT i.id FROM images i
+                     WHERE +i.task_seq IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?){filters}"
+                ),
+            }
+        }
+    };
+    let order = format!("ORDER BY i.created_at {dir}, i.id {dir}");
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM ({inner} {order} LIMIT ?) p
+         CROSS JOIN images i CROSS JOIN tasks t
+         WHERE i.id = p.id AND t.seq = i.task_seq {order}"
+    );
+    params.push(Value::Integer(i64::from(limit) + 1));
+    Ok((sql, params))
+}
+
+/// Chooses the text plan by counting matching tasks, up to the limit.
+fn text_plan(conn: &Connection, fts: &str) -> Result<TextPlan> {
+    let matches: i64 = conn
+        .prepare_cached("SELECT count(*) FROM (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?1 LIMIT ?2)")?
+        .query_row(params![fts, FTS_DRIVEN_MAX_MATCHES + 1], |r| r.get(0))?;
+    Ok(if matches <= FTS_DRIVEN_MAX_MATCHES {
+        TextPlan::FromMatches
+    } else {
+        TextPlan::FromTimeIndex
+    })
+}

@@ -1,0 +1,96 @@
+/** Tests of the gallery store's calls to the core (gallery.svelte.ts), with the IPC mocked. */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ImageDetail } from './bindings/ImageDetail';
+import { makeImage, makeView } from './testing/fixtures';
+
+const ipcMock = vi.hoisted(() => ({
+  hasBackend: vi.fn(() => false),
+  gallerySearch: vi.fn(),
+  onGalleryChanged: vi.fn(),
+  imageDetail: vi.fn(),
+  copyText: vi.fn(),
+  copyImage: vi.fn(),
+  saveImageAs: vi.fn(),
+  showInFolder: vi.fn(),
+  runAction: vi.fn(),
+}));
+vi.mock('./ipc', () => ipcMock);
+
+import { GalleryStore } from './gallery.svelte';
+
+const failure = { code: 'io', message: 'The disk is full.' };
+
+beforeEach(() => {
+  vi.clearAllMocks();
+});
+
+describe('GalleryStore: the lightbox calls', () => {
+  it('fetches the detail of an image', async () => {
+    const image = makeImage(7);
+    const detail: ImageDetail = {
+      image,
+      task: makeView({ id: image.item.taskId, status: 'succeeded' }),
+      parent: null,
+      children: [],
+      siblings: [image],
+    };
+    ipcMock.imageDetail.mockResolvedValue(detail);
+    await expect(new GalleryStore().detail(7)).resolves.toBe(detail);
+    expect(ipcMock.imageDetail).toHaveBeenCalledWith(7);
+  });
+
+  it('copies a prompt and an image', async () => {
+    const store = new GalleryStore();
+    ipcMock.copyText.mockResolvedValue(undefined);
+    ipcMock.copyImage.mockResolvedValue(undefined);
+    await store.copyText('a red fox --ar 16:9');
+    await store.copyImage(3);
+    expect(ipcMock.copyText).toHaveBeenCalledWith('a red fox --ar 16:9');
+    expect(ipcMock.copyImage).toHaveBeenCalledWith(3);
+  });
+
+  it('saves a copy where the person chose, or nothing when they cancelled', async () => {
+    const store = new GalleryStore();
+    ipcMock.saveImageAs.mockResolvedValueOnce('/home/me/fox.png').mockResolvedValueOnce(null);
+    await expect(store.saveAs(4)).resolves.toBe('/home/me/fox.png');
+    await expect(store.saveAs(4)).resolves.toBeNull();
+    expect(ipcMock.saveImageAs).toHaveBeenCalledWith(4);
+  });
+
+  it('shows an image in its folder', async () => {
+    ipcMock.showInFolder.mockResolvedValue(undefined);
+    await new GalleryStore().showInFolder(5);
+    expect(ipcMock.showInFolder).toHaveBeenCalledWith(5);
+  });
+
+  it('presses a button of the task and hands back the new task', async () => {
+    const made = makeView({ id: 'child', parentId: 'parent', status: 'queued' });
+    ipcMock.runAction.mockResolvedValue(made);
+    await expect(new GalleryStore().runAction('parent', 'U2', null)).resolves.toBe(made);
+    expect(ipcMock.runAction).toHaveBeenCalledWith('parent', 'U2', { prompt: null });
+    await new GalleryStore().runAction('parent', 'zoom-custom', 'a wider view');
+    expect(ipcMock.runAction).toHaveBeenLastCalledWith('parent', 'zoom-custom', {
+      prompt: 'a wider view',
+    });
+  });
+
+  it("passes the core's errors on, for the lightbox to show", async () => {
+    const store = new GalleryStore();
+    for (const call of [
+      ipcMock.imageDetail,
+      ipcMock.copyText,
+      ipcMock.copyImage,
+      ipcMock.saveImageAs,
+      ipcMock.showInFolder,
+      ipcMock.runAction,
+    ]) {
+      call.mockRejectedValue(failure);
+    }
+    await expect(store.detail(1)).rejects.toBe(failure);
+    await expect(store.copyText('x')).rejects.toBe(failure);
+    await expect(store.copyImage(1)).rejects.toBe(failure);
+    await expect(store.saveAs(1)).rejects.toBe(failure);
+    await expect(store.showInFolder(1)).rejects.toBe(failure);
+    await expect(store.runAction('t', 'U1', null)).rejects.toBe(failure);
+  });
+});
