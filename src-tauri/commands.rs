@@ -3,8 +3,9 @@
 //! `{code, message}` ([`AppError`]).
 
 use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
-use atelier_core::{AppError, AppState, Settings, SubmitRequest, TaskView};
-use atelier_library::GalleryQuery;
+use atelier_core::{
+    AppError, AppState, ErrorCode, GalleryQuery, Settings, SubmitRequest, TaskView,
+};
 use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
 use tauri::{AppHandle, State};
 
@@ -155,7 +156,7 @@ pub async fn delete_image(core: State<'_, CoreSlot>, image_id: i64) -> Result<()
 }
 
 /// Copies an image's original to a place chosen in the native save dialog; returns that
-/// path, or nothing when the person cancelled.
+/// path, or nothing when the person cancelled. The copying is the core's.
 #[tauri::command]
 pub async fn save_image_as(
     handle: AppHandle,
@@ -163,49 +164,29 @@ pub async fn save_image_as(
     image_id: i64,
 ) -> Result<Option<String>> {
     let app = core.get().await?;
-    let source = app.image_path(image_id)?;
-    let name = source
-        .file_name()
-        .map(|n| format!("atelier-{image_id}-{}", n.to_string_lossy()))
-        .unwrap_or_default();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    handle
-        .dialog()
-        .file()
-        .set_file_name(name)
-        .save_file(move |chosen| {
-            let _ = tx.send(chosen);
-        });
-    let Some(chosen) = rx.await.ok().flatten() else {
+    let name = app.save_file_name(image_id)?;
+    let dialog = handle.dialog().file().set_file_name(name);
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let Some(chosen) = chosen else {
         return Ok(None);
     };
     let dest = chosen.into_path().map_err(|_| {
         AppError::invalid("That place cannot be written to. Choose a folder on this computer.")
     })?;
-    tokio::fs::copy(&source, &dest).await.map_err(|e| {
-        AppError::new(
-            "io",
-            format!("The image could not be saved there ({e}). Choose another folder."),
-        )
-    })?;
-    Ok(Some(dest.to_string_lossy().into_owned()))
+    app.save_image_to(image_id, dest).await.map(Some)
 }
 
-/// Puts an image on the clipboard.
+/// Puts an image on the clipboard (the core decodes it).
 #[tauri::command]
 pub async fn copy_image(handle: AppHandle, core: State<'_, CoreSlot>, image_id: i64) -> Result<()> {
     let app = core.get().await?;
-    let path = app.image_path(image_id)?;
-    let rgba =
-        tauri::async_runtime::spawn_blocking(move || image::open(&path).map(|i| i.to_rgba8()))
-            .await
-            .map_err(|e| AppError::internal(e.to_string()))?
-            .map_err(|e| AppError::new("io", format!("The image could not be read ({e}).")))?;
-    let (w, h) = rgba.dimensions();
-    let img = tauri::image::Image::new_owned(rgba.into_raw(), w, h);
+    let pixels = app.clipboard_image(image_id).await?;
+    let img = tauri::image::Image::new_owned(pixels.rgba, pixels.width, pixels.height);
     handle.clipboard().write_image(&img).map_err(|e| {
         AppError::new(
-            "clipboard",
+            ErrorCode::Clipboard,
             format!("The clipboard refused the image ({e}). Try again."),
         )
     })
@@ -216,7 +197,7 @@ pub async fn copy_image(handle: AppHandle, core: State<'_, CoreSlot>, image_id: 
 pub fn copy_text(handle: AppHandle, text: String) -> Result<()> {
     handle.clipboard().write_text(text).map_err(|e| {
         AppError::new(
-            "clipboard",
+            ErrorCode::Clipboard,
             format!("The clipboard refused the text ({e}). Try again."),
         )
     })
@@ -233,7 +214,7 @@ pub async fn show_in_folder(
     let path = app.image_path(image_id)?;
     handle.opener().reveal_item_in_dir(&path).map_err(|e| {
         AppError::new(
-            "opener",
+            ErrorCode::Opener,
             format!("The file manager could not be opened ({e})."),
         )
     })

@@ -7,7 +7,7 @@ mod core_slot;
 mod settings_store;
 
 use atelier_core::view::TaskChange;
-use atelier_core::{AppError, Atelier, AtelierConfig, UiEvent};
+use atelier_core::{AppError, Atelier, AtelierConfig, ErrorCode, UiEvent};
 use atelier_keys::KeyringStore;
 use core_slot::CoreSlot;
 use std::sync::Arc;
@@ -61,7 +61,7 @@ pub fn run() {
                     Err(e) => {
                         tracing::error!("Atelier could not start: {e}");
                         filler.fill(Err(AppError::new(
-                            "startup",
+                            ErrorCode::Startup,
                             format!(
                                 "Atelier could not start: {e}. Check that its data folder can \
                                  be written, then restart the app."
@@ -145,11 +145,6 @@ async fn start_core(
 ) -> Result<Atelier, Box<dyn std::error::Error + Send + Sync>> {
     let data_dir = app.path().app_data_dir()?;
     let library_dir = data_dir.join("library");
-    std::fs::create_dir_all(&library_dir)?;
-    // The webview may read images (originals and thumbnails) from the library folder and
-    // nowhere else.
-    app.asset_protocol_scope()
-        .allow_directory(&library_dir, true)?;
 
     let keyring = KeyringStore::new();
     let key_store_health = tauri::async_runtime::spawn_blocking({
@@ -174,5 +169,9 @@ async fn start_core(
             .map(|ms| Duration::from_millis(ms as u64)),
     })
     .await?;
+    // The webview may read images (originals and thumbnails) from the library folder, which
+    // the core has made, and nowhere else.
+    app.asset_protocol_scope()
+        .allow_directory(core.library_dir(), true)?;
     Ok(core)
 }

@@ -28,8 +28,10 @@ mod retry;
 pub mod settings;
 pub mod view;
 
-pub use app::{Atelier, AtelierConfig, LaneKind, LiveLimits};
-pub use error::AppError;
+pub use app::{Atelier, AtelierConfig, ClipboardImage, LaneKind, LiveLimits};
+/// The gallery query the UI sends, re-exported so the shell needs no library crate.
+pub use atelier_library::GalleryQuery;
+pub use error::{AppError, ErrorCode};
 pub use settings::{MemorySettingsStore, Settings, SettingsStore, Theme};
 pub use view::{
     AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskProgress,

@@ -147,7 +147,7 @@ async fn a_key_switches_a_provider_to_its_real_server_and_is_never_shown() {
         .test_key(ProviderKind::Linkr)
         .await
         .expect_err("no key yet");
-    assert_eq!(no_key.code, "no_key");
+    assert_eq!(no_key.code.as_str(), "no_key");
 
     let state = app
         .set_key(ProviderKind::Linkr, "lkr_secret_e2e_abcd")
@@ -226,7 +226,7 @@ async fn without_a_keyring_keys_are_refused_with_a_plain_sentence() {
         .set_key(ProviderKind::Linkr, "lkr_whatever_1234")
         .await
         .expect_err("refused");
-    assert_eq!(err.code, "keyring_unavailable");
+    assert_eq!(err.code.as_str(), "keyring_unavailable");
     // Demo mode still works.
     assert!(app.app_state().providers.iter().all(|p| p.demo));
 }
@@ -246,7 +246,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         })
         .await
         .expect_err("empty prompt refused");
-    assert_eq!(err.code, "invalid_input");
+    assert_eq!(err.code.as_str(), "invalid_input");
     assert!(app.simulator().requests().is_empty());
     let bad = app
         .save_settings(Settings {

@@ -309,7 +309,7 @@ async fn removing_a_key_stops_its_use(provider: ProviderKind) {
         )
         .await
         .expect_err("no key, no action");
-    assert_eq!(err.code, "no_key");
+    assert_eq!(err.code.as_str(), "no_key");
     let name = provider.display_name();
     assert!(
         err.message.contains(&format!("no {name} key is set")) && err.message.contains("Settings"),
@@ -416,7 +416,7 @@ async fn the_welcome_notice_says_so_and_retry_works(lane: Lane) {
         .retry(&again.task.id)
         .await
         .expect_err("no retry of a success");
-    assert_eq!(refused.code, "invalid_input");
+    assert_eq!(refused.code.as_str(), "invalid_input");
 }
 
 #[tokio::test]

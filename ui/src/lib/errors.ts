@@ -1,4 +1,5 @@
 /** Errors the UI shows: always a code and a plain sentence, never raw JSON. */
+import type { ErrorCode } from './bindings/ErrorCode';
 
 export const GENERIC_MESSAGE =
   'Something went wrong inside Atelier. Try again; if it keeps happening, restart the app.';
@@ -8,11 +9,12 @@ export const NO_BACKEND_MESSAGE =
   '"npm run tauri dev" from the project folder (this browser tab shows only the interface).';
 
 export class AppError extends Error {
-  readonly code: string;
+  /** One of the core's codes (the generated `ErrorCode`: the UI keeps no list of its own). */
+  readonly code: ErrorCode;
   /** What we actually received, for the console; never shown to people. */
   readonly detail: unknown;
 
-  constructor(code: string, message: string, detail?: unknown) {
+  constructor(code: ErrorCode, message: string, detail?: unknown) {
     super(message);
     this.name = 'AppError';
     this.code = code;
@@ -33,7 +35,8 @@ function fromObject(value: unknown): AppError | null {
   if (typeof value !== 'object' || value === null) return null;
   const { code, message } = value as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && typeof message === 'string' && looksLikeSentence(message)) {
-    return new AppError(code, message.trim(), value);
+    // The core sends only `ErrorCode`s; the type is the contract, not a runtime check.
+    return new AppError(code as ErrorCode, message.trim(), value);
   }
   return null;
 }

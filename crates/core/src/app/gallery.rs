@@ -2,7 +2,7 @@
 
 use super::lane::LaneKind;
 use super::{blocking, library_error, Atelier};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::gallery::{GalleryImage, GalleryResults, ImageDetail};
 use atelier_library::{FavoriteTarget, GalleryQuery, LibraryError};
 use std::path::PathBuf;
@@ -110,4 +110,54 @@ impl Atelier {
             .ok_or_else(|| library_error(LibraryError::ImageNotFound(image_id)))?;
         Ok(PathBuf::from(item.path))
     }
+
+    /// The file name the save dialog suggests for an image: `atelier-<id>-<original name>`.
+    pub fn save_file_name(&self, image_id: i64) -> Result<String, AppError> {
+        let source = self.image_path(image_id)?;
+        Ok(source
+            .file_name()
+            .map(|n| format!("atelier-{image_id}-{}", n.to_string_lossy()))
+            .unwrap_or_else(|| format!("atelier-{image_id}.png")))
+    }
+
+    /// Copies an image's original, byte for byte, to `dest` (chosen by the person in the
+    /// save dialog); returns the path written.
+    pub async fn save_image_to(&self, image_id: i64, dest: PathBuf) -> Result<String, AppError> {
+        let source = self.image_path(image_id)?;
+        tokio::fs::copy(&source, &dest).await.map_err(|e| {
+            AppError::new(
+                ErrorCode::Io,
+                format!("The image could not be saved there ({e}). Choose another folder."),
+            )
+        })?;
+        Ok(dest.to_string_lossy().into_owned())
+    }
+
+    /// An image's pixels for the clipboard (decoded off the async threads).
+    pub async fn clipboard_image(&self, image_id: i64) -> Result<ClipboardImage, AppError> {
+        let path = self.image_path(image_id)?;
+        let rgba = tokio::task::spawn_blocking(move || image::open(&path).map(|i| i.to_rgba8()))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))?
+            .map_err(|e| {
+                AppError::new(ErrorCode::Io, format!("The image could not be read ({e})."))
+            })?;
+        let (width, height) = rgba.dimensions();
+        Ok(ClipboardImage {
+            rgba: rgba.into_raw(),
+            width,
+            height,
+        })
+    }
+}
+
+/// Decoded pixels of an image, ready for the system clipboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClipboardImage {
+    /// RGBA bytes, row by row.
+    pub rgba: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
 }

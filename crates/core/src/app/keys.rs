@@ -4,7 +4,7 @@
 use super::Atelier;
 use crate::demo::demo_client;
 use crate::endpoints::{self, key_account};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::view::AppState;
 use atelier_keys::SecretKey;
 use atelier_providers::{JourneyClient, KeyCheck, LinkrClient, ProviderClient, ProviderKind};
@@ -46,7 +46,7 @@ impl Atelier {
         self.require_keyring()?;
         let Some(key) = self.read_key(provider).await? else {
             return Err(AppError::new(
-                "no_key",
+                ErrorCode::NoKey,
                 format!(
                     "No {} key is set yet. Paste one and press Save first.",
                     provider.display_name()
@@ -64,7 +64,7 @@ impl Atelier {
     pub(super) fn require_keyring(&self) -> Result<(), AppError> {
         match &self.inner.keyring.message {
             Some(m) if !self.inner.keyring.available => {
-                Err(AppError::new("keyring_unavailable", m.clone()))
+                Err(AppError::new(ErrorCode::KeyringUnavailable, m.clone()))
             }
             _ => Ok(()),
         }

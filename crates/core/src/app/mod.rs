@@ -10,7 +10,7 @@
 
 use crate::demo::{demo_client, remember_finished, DEMO_JOURNEY_KEY, DEMO_LINKR_KEY};
 use crate::endpoints::PROVIDERS;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::recorder::Recorder;
 use crate::settings::{load_settings, Settings, SettingsStore};
 use crate::view::{KeyringStatus, TaskMedia, UiEvent};
@@ -116,6 +116,7 @@ mod gallery;
 mod keys;
 mod lane;
 
+pub use gallery::ClipboardImage;
 pub use lane::LaneKind;
 use lane::{Images, Lane};
 mod state;
@@ -140,7 +141,7 @@ impl Atelier {
         })
         .await
         .map_err(|e| AppError::internal(e.to_string()))?
-        .map_err(|e| AppError::new("library", e.to_string()))?;
+        .map_err(|e| AppError::new(ErrorCode::Library, e.to_string()))?;
         let library = Arc::new(library);
         let simulator = Simulator::start(SimulatorConfig {
             speed: cfg.demo_speed,
@@ -305,9 +306,9 @@ const RECENT_TASKS: usize = 200;
 fn library_error(e: LibraryError) -> AppError {
     match e {
         LibraryError::ImageNotFound(_) | LibraryError::TaskNotFound(_) => {
-            AppError::new("not_found", e.to_string())
+            AppError::new(ErrorCode::NotFound, e.to_string())
         }
-        other => AppError::new("library", other.to_string()),
+        other => AppError::new(ErrorCode::Library, other.to_string()),
     }
 }
 
@@ -315,7 +316,7 @@ fn library_error(e: LibraryError) -> AppError {
 fn no_key_for_live_task(provider: ProviderKind) -> AppError {
     let name = provider.display_name();
     AppError::new(
-        "no_key",
+        ErrorCode::NoKey,
         format!(
             "This image was made with your {name} key, and no {name} key is set now, so \
              Atelier cannot send this. Add the key again in Settings (key 3) to go on."
@@ -325,7 +326,7 @@ fn no_key_for_live_task(provider: ProviderKind) -> AppError {
 
 fn not_found(task_id: &str) -> AppError {
     AppError::new(
-        "not_found",
+        ErrorCode::NotFound,
         format!("Task {task_id} is not known to Atelier any more. Refresh the list."),
     )
 }

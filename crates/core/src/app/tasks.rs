@@ -4,7 +4,7 @@
 use super::lane::{Lane, LaneKind};
 use super::{library_error, no_key_for_live_task, not_found, Atelier, RECENT_TASKS};
 use crate::archive::archive_images;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::retry::{is_retryable_status, needs_parent, retry_plan, RetryPlan};
 use crate::view::{SubmitRequest, TaskChange, TaskView};
 use atelier_providers::{ActionInput, ImagineRequest, ProviderKind, Task, TaskStatus};
@@ -150,7 +150,7 @@ impl Atelier {
         }
         if task.status != TaskStatus::TimedOut {
             return Err(AppError::new(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 "This task is not waiting for a late result: it already has the provider's \
                  answer. Retry makes a new job.",
             ));
