@@ -19,7 +19,7 @@ const TASKS: usize = 500;
 /// Every tenth task succeeds (its images are archived); the others fail half-way through, after
 /// progress, so the run is about events and rows rather than image downloads.
 fn prompt(n: usize) -> String {
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         format!("many tasks {n}: a paper boat")
     } else {
         format!("many tasks {n}: a paper boat [[fault:failed]]")
