@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv } from "./harness.mjs";
-import { PROVIDERS, createFlow, synchronousModelFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished } from "./lanes.mjs";
+import { PROVIDERS, createFlow, synchronousModelFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow } from "./lanes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -39,6 +39,12 @@ test("demo: after a restart the Create feed shows every image and parent, and th
   await launch();
   await afterRestart(s, { lane: "demo", made });
 });
+
+for (const provider of PROVIDERS) {
+  test(`demo ${provider}: Retry sends exactly what was sent (its aspect ratio too)`, async () => {
+    await retryFlow(s, { provider, lane: "demo" });
+  });
+}
 
 test("demo: a key added and removed again leaves the provider in the demo", async () => {
   await saveKey(s, "journey", "japi_live_demo_lane_0042");

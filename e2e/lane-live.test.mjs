@@ -20,6 +20,7 @@ import {
   chooseProvider,
   submit,
   finished,
+  retryFlow,
 } from "./lanes.mjs";
 
 const KEYS = { linkr: "lkr_live_lane_e2e_5e6f", journey: "japi_live_lane_e2e_7a8b" };
@@ -153,6 +154,13 @@ test("live linkr: Midjourney's one-time welcome notice says so, and Retry works"
   });
   await finished(s, retried);
 });
+
+for (const provider of PROVIDERS) {
+  test(`live ${provider}: Retry sends exactly what was sent (its aspect ratio too)`, async () => {
+    await saveKey(s, provider, KEYS[provider]);
+    await retryFlow(s, { provider, lane: "live" });
+  });
+}
 
 test("live linkr: a failure shows its sentence on the card", async () => {
   const id = await submit(s, "a storm over the sea [[fault:failed]]");

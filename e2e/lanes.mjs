@@ -260,3 +260,50 @@ export async function synchronousModelFlow(s, { lane }) {
   );
   return id;
 }
+
+/** Picks the default aspect ratio in Settings (the one used when a prompt has no --ar). */
+async function setDefaultAspect(s, ratio) {
+  await (await s.testid("nav-settings")).click();
+  const select = await s.testid("default-aspect-select");
+  await s.execute(
+    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+    [{ [EL]: select.id }, ratio],
+  );
+  await waitUntil(s, `the default aspect ratio ${ratio} saved`, async () =>
+    (await s.execute("return arguments[0].value;", [{ [EL]: select.id }])) === ratio,
+  );
+}
+
+/**
+ * Retry sends exactly what was sent: a prompt made with the default aspect ratio 3:2 fails
+ * once; the default then changes to 1:1; Retry still makes a 3:2 grid (the simulator draws
+ * the ratio it was sent), as a new card in the same lane.
+ */
+export async function retryFlow(s, { provider, lane }) {
+  await setDefaultAspect(s, "3:2");
+  await chooseProvider(s, provider);
+  const id = await submit(s, `a paper lantern on the river, ${lane} ${provider} [[fault:failed*1]]`);
+  await waitUntil(s, "the first try to fail", async () => {
+    const c = await card(s, id);
+    return c?.status === "failed" ? c : null;
+  });
+  await setDefaultAspect(s, "1:1");
+  await (await s.testid("nav-create")).click();
+  const before = await cardIds(s);
+  const failedCard = await s.waitFor(`[data-testid="task-card"][data-task-id="${id}"]`);
+  await (await failedCard.find('[data-testid="task-retry"]')).click();
+  const retried = await waitUntil(s, "the retried task's card", async () => {
+    const ids = await cardIds(s);
+    return ids.find((x) => !before.includes(x)) ?? null;
+  });
+  const done = await finished(s, retried);
+  assert.equal(done.demo, lane === "demo", "Retry stays in the lane");
+  await waitUntil(s, "the retried grid loaded", async () => (await card(s, retried))?.grid > 0);
+  const ratio = await s.execute(
+    `const img = document.querySelector('[data-testid="task-card"][data-task-id="' + arguments[0] + '"] img[data-testid="task-grid"]');
+     return img ? img.naturalWidth / img.naturalHeight : null;`,
+    [retried],
+  );
+  assert.ok(ratio && Math.abs(ratio - 1.5) < 0.02, `the retried grid is 3:2 as first sent, got ${ratio}`);
+  await shot(s, `lane-${lane}-retry-${provider}`);
+}
