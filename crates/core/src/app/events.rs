@@ -70,6 +70,11 @@ impl Atelier {
                 } else if change == TaskChange::Progress {
                     app.emit_progress(&task, false);
                 } else {
+                    if task.status.is_final() {
+                        // A final state is on disk before the UI hears of it: what the person
+                        // saw survives a crash right after.
+                        app.inner.recorder.flush().await;
+                    }
                     app.emit(change, task, lane);
                 }
             }
