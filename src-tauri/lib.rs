@@ -171,7 +171,8 @@ async fn start_core(
     .await?;
     // The webview may read images (originals and thumbnails) from the library folder, which
     // the core has made, and nowhere else.
+    let library_dir = core.library_dir().to_path_buf();
     app.asset_protocol_scope()
-        .allow_directory(core.library_dir(), true)?;
+        .allow_directory(&library_dir, true)?;
     Ok(core)
 }

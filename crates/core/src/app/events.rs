@@ -25,6 +25,13 @@ impl Atelier {
         self.inner.recorder.record(task, lane.is_demo(), deadline);
     }
 
+    /// [`Atelier::record`], and waits until the row is on disk: for a task the person just
+    /// sent (a job they may pay for must survive a crash the moment after).
+    pub(super) async fn record_durably(&self, task: &Task, lane: LaneKind) {
+        self.record(task, lane);
+        self.inner.recorder.flush().await;
+    }
+
     /// Passes one lane's engine events on to the UI: a change as a [`TaskEvent`], progress as
     /// a small [`TaskProgress`]; a success first archives its images and is told once, after.
     pub(super) fn forward_events(&self, lane: LaneKind) {

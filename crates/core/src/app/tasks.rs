@@ -33,7 +33,7 @@ impl Atelier {
     ) -> Result<TaskView, AppError> {
         let lane = self.lane_for(provider);
         let task = lane.engine.submit(provider, request).await?;
-        self.record(&task, lane.kind);
+        self.record_durably(&task, lane.kind).await;
         Ok(self.view(task, lane.kind))
     }
 
@@ -56,7 +56,7 @@ impl Atelier {
             }
         }
         let task = lane.engine.action(parent_id, action_id, input).await?;
-        self.record(&task, lane.kind);
+        self.record_durably(&task, lane.kind).await;
         Ok(self.view(task, lane.kind))
     }
 
@@ -161,7 +161,7 @@ impl Atelier {
             engine.recheck(task.clone());
         }
         let now = engine.check_now(task_id).await?;
-        self.record(&now, lane.kind);
+        self.record_durably(&now, lane.kind).await;
         Ok(self.view(now, lane.kind))
     }
 
