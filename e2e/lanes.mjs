@@ -217,10 +217,12 @@ export async function saveKey(s, provider, key) {
   const input = await s.testid(`key-input-${provider}`);
   await input.type(key);
   await (await s.testid(`key-save-${provider}`)).click();
+  // The status may already show these four characters (the same key saved before), so the save
+  // is only over once the field has been cleared: wait for that, then check the status.
+  await waitUntil(s, `the ${provider} key field cleared after saving`, async () => (await input.prop("value")) === "", 15_000);
   await s.testid(`key-status-${provider}`, {
     predicate: async (e) => (await e.text()).includes(key.slice(-4)),
   });
-  assert.equal(await input.prop("value"), "", "the key field is cleared after saving");
 }
 
 /** Removes `provider`'s key in Settings (with its confirmation) and waits for "No key". */
