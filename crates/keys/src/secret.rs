@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use zeroize::Zeroize;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::KeyStoreError;
 
@@ -12,37 +12,47 @@ pub const MAX_KEY_LEN: usize = 512;
 /// Longest account name accepted, in bytes.
 const MAX_ACCOUNT_LEN: usize = 64;
 
-/// One API key. Its value is shown only through [`SecretKey::expose`]; `Debug` and `Display`
-/// print `SecretKey(****9f2c)` / `****9f2c`. It implements no `Serialize` on purpose, and its
-/// memory is wiped when it is dropped.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretKey(String);
+/// One API key. Its value is shown only through [`SecretKey::expose`] or, to hand it on to a
+/// provider client without a plain copy, [`SecretKey::secret`]; `Debug` and `Display` print
+/// `SecretKey(****9f2c)` / `****9f2c`. It implements no `Serialize` on purpose, and its memory
+/// is wiped when it is dropped (it is a [`secrecy::SecretString`] inside).
+#[derive(Clone)]
+pub struct SecretKey(SecretString);
 
 impl SecretKey {
     /// Checks `raw` with [`validate_key`] (after trimming surrounding whitespace) and wraps it.
     pub fn new(raw: &str) -> Result<Self, KeyStoreError> {
-        validate_key(raw).map(|k| SecretKey(k.to_owned()))
+        validate_key(raw).map(|k| SecretKey(SecretString::from(k)))
     }
 
-    /// The key itself, for an `Authorization` header. Never log it.
+    /// The key itself, for comparisons and tests. Never log it.
     pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// The key as the zeroizing secret type the provider clients take, so that it reaches the
+    /// request header without ever being copied into a plain `String`.
+    pub fn secret(&self) -> &SecretString {
         &self.0
     }
 
     /// The last characters of the key, for "set, ending in 9f2c" displays: four of them, but
     /// never more than half the key, so a short key is not revealed whole.
     pub fn last4(&self) -> String {
-        let count = self.0.chars().count();
+        let key = self.expose();
+        let count = key.chars().count();
         let shown = (count / 2).min(4);
-        self.0.chars().skip(count - shown).collect()
+        key.chars().skip(count - shown).collect()
     }
 }
 
-impl Drop for SecretKey {
-    fn drop(&mut self) {
-        self.0.zeroize();
+impl PartialEq for SecretKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
     }
 }
+
+impl Eq for SecretKey {}
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

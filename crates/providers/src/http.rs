@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, RequestBuilder, StatusCode};
+use secrecy::zeroize::Zeroizing;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use crate::error::{ProviderError, Result};
@@ -32,23 +34,14 @@ pub(crate) enum AuthScheme {
     Raw,
 }
 
-/// An API key that never shows itself in `Debug` or logs.
-#[derive(Clone)]
-struct SecretKey(String);
-
-impl fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"<redacted>\"")
-    }
-}
-
 /// One provider endpoint: base URL, key, timeout and a shared connection pool.
 #[derive(Clone)]
 pub(crate) struct HttpCore {
     client: reqwest::Client,
     provider: ProviderKind,
     base: String,
-    key: SecretKey,
+    /// Zeroized when the last clone of the client is dropped; `Debug` prints it redacted.
+    key: SecretString,
     auth: AuthScheme,
     timeout: Duration,
     max_body: usize,
@@ -83,11 +76,11 @@ impl HttpCore {
     pub fn new(
         provider: ProviderKind,
         base_url: &str,
-        api_key: &str,
+        api_key: SecretString,
         auth: AuthScheme,
     ) -> Result<Self> {
         let base = check_base_url(base_url)?;
-        let key = api_key.trim();
+        let key = api_key.expose_secret().trim();
         if key.is_empty() {
             return Err(ProviderError::invalid(
                 "api_key",
@@ -97,7 +90,10 @@ impl HttpCore {
                 ),
             ));
         }
-        if key.len() > 7 && key[..7].eq_ignore_ascii_case("bearer ") {
+        if key
+            .get(..7)
+            .is_some_and(|start| start.eq_ignore_ascii_case("bearer "))
+        {
             return Err(ProviderError::invalid(
                 "api_key",
                 "Paste the key alone, without \"Bearer \" in front of it.",
@@ -121,7 +117,12 @@ impl HttpCore {
             client,
             provider,
             base,
-            key: SecretKey(key.to_string()),
+            // Only a key with spaces around it is copied (trimmed, into another SecretString).
+            key: if key.len() == api_key.expose_secret().len() {
+                api_key.clone()
+            } else {
+                SecretString::from(key)
+            },
             auth,
             timeout: DEFAULT_TIMEOUT,
             max_body: MAX_BODY_BYTES,
@@ -159,10 +160,13 @@ impl HttpCore {
     }
 
     fn auth_header(&self) -> Result<HeaderValue> {
-        let text = match self.auth {
-            AuthScheme::Bearer => format!("Bearer {}", self.key.0),
-            AuthScheme::Raw => self.key.0.clone(),
-        };
+        let key = self.key.expose_secret();
+        // The header's own bytes are the one copy left, and it is marked sensitive; the
+        // "Bearer ..." text it is built from is wiped at once.
+        let text = Zeroizing::new(match self.auth {
+            AuthScheme::Bearer => format!("Bearer {key}"),
+            AuthScheme::Raw => key.to_owned(),
+        });
         let mut value = HeaderValue::from_str(&text)
             .map_err(|_| ProviderError::invalid("api_key", "The API key cannot be sent."))?;
         value.set_sensitive(true);
@@ -674,25 +678,50 @@ mod tests {
         let ok = HttpCore::new(
             ProviderKind::Linkr,
             "http://127.0.0.1:9/linkr/api/",
-            "lkr_x",
+            "lkr_x".into(),
             AuthScheme::Bearer,
         )
         .unwrap();
         assert_eq!(ok.base_url(), "http://127.0.0.1:9/linkr/api");
         let dbg = format!("{ok:?}");
         assert!(!dbg.contains("lkr_x"), "{dbg}");
-        assert!(HttpCore::new(ProviderKind::Linkr, "ftp://x", "k", AuthScheme::Bearer).is_err());
-        assert!(HttpCore::new(ProviderKind::Linkr, "http://x", " ", AuthScheme::Bearer).is_err());
-        assert!(
-            HttpCore::new(ProviderKind::Linkr, "http://x", "a\nb", AuthScheme::Bearer).is_err()
-        );
+        assert!(HttpCore::new(
+            ProviderKind::Linkr,
+            "ftp://x",
+            "k".into(),
+            AuthScheme::Bearer
+        )
+        .is_err());
+        assert!(HttpCore::new(
+            ProviderKind::Linkr,
+            "http://x",
+            " ".into(),
+            AuthScheme::Bearer
+        )
+        .is_err());
+        assert!(HttpCore::new(
+            ProviderKind::Linkr,
+            "http://x",
+            "a\nb".into(),
+            AuthScheme::Bearer
+        )
+        .is_err());
         let err = HttpCore::new(
             ProviderKind::Linkr,
             "http://x",
-            "sécret",
+            "sécret".into(),
             AuthScheme::Bearer,
         )
         .unwrap_err();
         assert!(!err.to_string().contains("sécret"));
+        // A multi-byte character across the "Bearer " check's 7th byte is refused, not a panic.
+        let err = HttpCore::new(
+            ProviderKind::Linkr,
+            "http://x",
+            "ключ_ключ".into(),
+            AuthScheme::Bearer,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("cannot be sent"), "{err}");
     }
 }

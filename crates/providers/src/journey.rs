@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use secrecy::SecretString;
 use serde_json::{json, Map, Value};
 
 use crate::action::{journey_actions, journey_shape, JourneyAction, JourneyShape};
@@ -28,10 +29,16 @@ pub struct JourneyClient {
 
 impl JourneyClient {
     /// A client for `base_url` (e.g. `https://api.journeyapi.com/api/v1`) with this key.
-    /// Checks both; sends nothing.
-    pub fn new(base_url: &str, api_key: &str) -> Result<Self> {
+    /// Checks both; sends nothing. The key stays a [`SecretString`] (zeroized on drop) up to
+    /// the request header; a `&str` is accepted too (tests, the demo's fixed key).
+    pub fn new(base_url: &str, api_key: impl Into<SecretString>) -> Result<Self> {
         Ok(JourneyClient {
-            http: HttpCore::new(ProviderKind::Journey, base_url, api_key, AuthScheme::Raw)?,
+            http: HttpCore::new(
+                ProviderKind::Journey,
+                base_url,
+                api_key.into(),
+                AuthScheme::Raw,
+            )?,
         })
     }
 

@@ -44,3 +44,5 @@ pub use linkr::LinkrClient;
 pub use model::*;
 pub use models::{available_models, model_group, model_info};
 pub use redact::{redact, RedactingWriter};
+/// The key type the clients take, re-exported so callers need no `secrecy` dependency.
+pub use secrecy::SecretString;

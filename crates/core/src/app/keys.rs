@@ -88,9 +88,11 @@ impl Atelier {
     ) -> Result<ProviderClient, AppError> {
         let (base, _) = endpoints::real_base_url(provider, &self.settings());
         let client = match provider {
-            ProviderKind::Linkr => ProviderClient::Linkr(LinkrClient::new(&base, key.expose())?),
+            ProviderKind::Linkr => {
+                ProviderClient::Linkr(LinkrClient::new(&base, key.secret().clone())?)
+            }
             ProviderKind::Journey => {
-                ProviderClient::Journey(JourneyClient::new(&base, key.expose())?)
+                ProviderClient::Journey(JourneyClient::new(&base, key.secret().clone())?)
             }
         };
         Ok(match self.inner.live_request_timeout {
