@@ -33,7 +33,7 @@ done
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 if [ "$build" = 1 ]; then
   echo "bench: building Atelier (release, UI embedded)"
-  npx tauri build --no-bundle
+  npx tauri build --no-bundle --features test-hooks
   echo "bench: building the reference window (release, same tauri)"
   (cd bench/reference-app && npx tauri build --no-bundle)
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the end-to-end tests (e2e/*.test.mjs) against the already built app (target/debug/atelier,
-# from `npx tauri build --debug --no-bundle`) inside a throwaway D-Bus session with an unlocked
+# from `npx tauri build --debug --no-bundle --features test-hooks`) inside a throwaway D-Bus session with an unlocked
 # GNOME Keyring (a real Secret Service) and a virtual X display. Screenshots land in
 # e2e/screenshots/. Arguments are passed to `node --test` (e.g. a single test file).
 set -euo pipefail
@@ -14,7 +14,7 @@ for tool in dbus-run-session gnome-keyring-daemon Xvfb tauri-driver WebKitWebDri
   }
 done
 app="${ATELIER_E2E_APP:-target/debug/atelier}"
-[ -x "$app" ] || { echo "e2e: $app is missing: build the app first: npx tauri build --debug --no-bundle" >&2; exit 1; }
+[ -x "$app" ] || { echo "e2e: $app is missing: build the app first: npx tauri build --debug --no-bundle --features test-hooks (and cargo build -p atelier-simulator --features test-hooks)" >&2; exit 1; }
 
 scratch="$(mktemp -d)"
 chmod 700 "$scratch"

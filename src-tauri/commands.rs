@@ -103,10 +103,22 @@ pub async fn check_again(core: State<'_, CoreSlot>, task_id: String) -> Result<T
 
 /// The UI calls this once it is interactive; the startup benchmark waits for the line it logs,
 /// which carries the UI's own breakdown of where the time went (numbers only, at most 16).
+/// Only in builds with the `test-hooks` feature.
+#[cfg(feature = "test-hooks")]
 #[tauri::command]
 pub fn ui_ready(phases: Option<std::collections::BTreeMap<String, f64>>) {
+    tracing::info!(target: "atelier::startup", "ui ready");
+    eprintln!(
+        "ATELIER_UI_READY {}",
+        startup_phases(phases.unwrap_or_default())
+    );
+}
+
+/// What `ui_ready` prints of the UI's phases: numbers only, names of at most 32 ASCII letters,
+/// digits and `_`, at most 16 of them (the page controls them; the log must stay one short line).
+#[cfg(feature = "test-hooks")]
+fn startup_phases(phases: std::collections::BTreeMap<String, f64>) -> serde_json::Value {
     let phases: serde_json::Map<String, serde_json::Value> = phases
-        .unwrap_or_default()
         .into_iter()
         .filter(|(name, ms)| {
             name.len() <= 32
@@ -116,8 +128,7 @@ pub fn ui_ready(phases: Option<std::collections::BTreeMap<String, f64>>) {
         .take(16)
         .map(|(name, ms)| (name, serde_json::json!(ms)))
         .collect();
-    tracing::info!(target: "atelier::startup", "ui ready");
-    eprintln!("ATELIER_UI_READY {}", serde_json::Value::Object(phases));
+    serde_json::Value::Object(phases)
 }
 
 /// One page of the gallery.
@@ -218,4 +229,24 @@ pub async fn show_in_folder(
             format!("The file manager could not be opened ({e})."),
         )
     })
+}
+
+#[cfg(all(test, feature = "test-hooks"))]
+mod tests {
+    use super::startup_phases;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn startup_phases_keep_only_short_plain_names_and_finite_numbers() {
+        let mut phases = BTreeMap::new();
+        phases.insert("script".to_string(), 12.5);
+        phases.insert("first_paint".to_string(), 40.0);
+        phases.insert("bad name\nATELIER_UI_READY".to_string(), 1.0);
+        phases.insert("x".repeat(33), 1.0);
+        phases.insert("nan".to_string(), f64::NAN);
+        let line = startup_phases(phases).to_string();
+        assert_eq!(line, r#"{"first_paint":40.0,"script":12.5}"#);
+        let many: BTreeMap<String, f64> = (0..40).map(|i| (format!("p{i:02}"), 1.0)).collect();
+        assert_eq!(startup_phases(many).as_object().map(|o| o.len()), Some(16));
+    }
 }

@@ -49,3 +49,40 @@ impl CoreFiller {
         let _ = self.0.send(Some(result));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atelier_core::ErrorCode;
+
+    #[tokio::test]
+    async fn a_waiter_gets_what_the_filler_publishes_later() {
+        let (slot, filler) = CoreSlot::new();
+        let waiter = tokio::spawn({
+            let slot = slot.clone();
+            async move { slot.get().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished(), "get() waits while the core starts");
+        filler.fill(Err(AppError::new(ErrorCode::Startup, "the disk is full")));
+        let got = waiter
+            .await
+            .expect("joins")
+            .err()
+            .expect("the start's error");
+        assert_eq!(got.code, ErrorCode::Startup);
+        assert_eq!(got.message, "the disk is full");
+        // Later callers get the same answer at once.
+        let again = slot.get().await.err().expect("the same error");
+        assert_eq!(again.message, "the disk is full");
+    }
+
+    #[tokio::test]
+    async fn a_filler_dropped_unfilled_is_an_error_not_a_hang() {
+        let (slot, filler) = CoreSlot::new();
+        drop(filler);
+        let err = slot.get().await.err().expect("an error");
+        assert_eq!(err.code, ErrorCode::Internal);
+        assert!(err.message.contains("Restart the app"), "{}", err.message);
+    }
+}

@@ -21,6 +21,23 @@ pub const PROGRESS_EVENT: &str = "task-progress";
 /// The event that tells the gallery new images of a task are in the library.
 pub const GALLERY_EVENT: &str = "gallery-changed";
 
+/// `tauri::generate_handler!` over the app's commands, plus `ui_ready` in builds with the
+/// `test-hooks` feature (the startup benchmark's; the shipped app does not have it).
+#[cfg(feature = "test-hooks")]
+macro_rules! handler {
+    ($($command:path),* $(,)?) => {
+        tauri::generate_handler![$($command,)* commands::ui_ready]
+    };
+}
+
+/// See the `test-hooks` version: the same list, without `ui_ready`.
+#[cfg(not(feature = "test-hooks"))]
+macro_rules! handler {
+    ($($command:path),* $(,)?) => {
+        tauri::generate_handler![$($command),*]
+    };
+}
+
 /// Builds and runs the app until its window closes.
 pub fn run() {
     let process_start = std::time::Instant::now();
@@ -72,7 +89,7 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(handler!(
             commands::get_app_state,
             commands::save_settings,
             commands::set_key,
@@ -84,7 +101,6 @@ pub fn run() {
             commands::cancel_task,
             commands::check_again,
             commands::retry_task,
-            commands::ui_ready,
             commands::gallery_search,
             commands::image_detail,
             commands::set_favorite,
@@ -93,7 +109,7 @@ pub fn run() {
             commands::copy_image,
             commands::copy_text,
             commands::show_in_folder,
-        ])
+        ))
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("Atelier could not start: {e}");
@@ -133,11 +149,45 @@ fn forward_events(
     });
 }
 
-fn env_number(name: &str) -> Option<f64> {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|v| v.is_finite() && *v > 0.0)
+/// How fast the demo runs and how often tasks are polled: the app's pace, or in builds with the
+/// `test-hooks` feature what the tests ask for through `ATELIER_DEMO_SPEED` (time scale),
+/// `ATELIER_DEMO_POLL_MS` and `ATELIER_POLL_INTERVAL_MS` (live lane).
+struct Pace {
+    demo_speed: f64,
+    demo_poll_interval: Duration,
+    live_poll_interval_override: Option<Duration>,
+}
+
+/// The demo's time scale and poll interval in the shipped app.
+const DEMO_SPEED: f64 = 4.0;
+const DEMO_POLL_MS: f64 = 1000.0;
+
+#[cfg(feature = "test-hooks")]
+fn pace() -> Pace {
+    let number = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v > 0.0)
+    };
+    Pace {
+        demo_speed: number("ATELIER_DEMO_SPEED").unwrap_or(DEMO_SPEED),
+        demo_poll_interval: Duration::from_millis(
+            number("ATELIER_DEMO_POLL_MS").unwrap_or(DEMO_POLL_MS) as u64,
+        ),
+        live_poll_interval_override: number("ATELIER_POLL_INTERVAL_MS")
+            .map(|ms| Duration::from_millis(ms as u64)),
+    }
+}
+
+/// The shipped app reads no timing variables: the demo and polling run at their real pace.
+#[cfg(not(feature = "test-hooks"))]
+fn pace() -> Pace {
+    Pace {
+        demo_speed: DEMO_SPEED,
+        demo_poll_interval: Duration::from_millis(DEMO_POLL_MS as u64),
+        live_poll_interval_override: None,
+    }
 }
 
 async fn start_core(
@@ -156,17 +206,15 @@ async fn start_core(
         tracing::warn!("{e}");
     }
     let settings_store = settings_store::PluginSettingsStore::open(app)?;
+    let pace = pace();
     let core = Atelier::start(AtelierConfig {
         library_dir,
         key_store: Arc::new(keyring),
         key_store_health,
         settings_store: Arc::new(settings_store),
-        demo_speed: env_number("ATELIER_DEMO_SPEED").unwrap_or(4.0),
-        demo_poll_interval: Duration::from_millis(
-            env_number("ATELIER_DEMO_POLL_MS").unwrap_or(1000.0) as u64,
-        ),
-        live_poll_interval_override: env_number("ATELIER_POLL_INTERVAL_MS")
-            .map(|ms| Duration::from_millis(ms as u64)),
+        demo_speed: pace.demo_speed,
+        demo_poll_interval: pace.demo_poll_interval,
+        live_poll_interval_override: pace.live_poll_interval_override,
     })
     .await?;
     // The webview may read images (originals and thumbnails) from the library folder, which
@@ -175,4 +223,34 @@ async fn start_core(
     app.asset_protocol_scope()
         .allow_directory(&library_dir, true)?;
     Ok(core)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One test touches the environment, so no other test races it.
+    #[test]
+    fn the_timing_variables_count_only_with_test_hooks() {
+        std::env::set_var("ATELIER_DEMO_SPEED", "40");
+        std::env::set_var("ATELIER_DEMO_POLL_MS", "200");
+        std::env::set_var("ATELIER_POLL_INTERVAL_MS", "300");
+        let pace = pace();
+        if cfg!(feature = "test-hooks") {
+            assert_eq!(pace.demo_speed, 40.0);
+            assert_eq!(pace.demo_poll_interval, Duration::from_millis(200));
+            assert_eq!(
+                pace.live_poll_interval_override,
+                Some(Duration::from_millis(300))
+            );
+        } else {
+            assert_eq!(pace.demo_speed, DEMO_SPEED);
+            assert_eq!(pace.demo_poll_interval, Duration::from_secs(1));
+            assert_eq!(pace.live_poll_interval_override, None);
+        }
+        for bad in ["0", "-3", "NaN", "fast"] {
+            std::env::set_var("ATELIER_DEMO_SPEED", bad);
+            assert_eq!(pace().demo_speed, DEMO_SPEED, "{bad}");
+        }
+    }
 }

@@ -21,6 +21,9 @@ pub struct AppState {
     pub settings: Settings,
     /// Whether keys can be stored at all.
     pub keyring: KeyringStatus,
+    /// True only in builds made for tests and benchmarks (the `test-hooks` feature): the UI
+    /// then tells the shell when it is interactive (`ui_ready`, which only such builds have).
+    pub reports_startup: bool,
 }
 
 /// Whether a system keyring is reachable.

@@ -29,13 +29,13 @@ pub const ALLOWED_PERMISSIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Sources `img-src` may name: the app itself, the asset protocol (the library folder), the
-/// loopback demo simulator, and in-page blobs/data URLs. Never a remote host.
+/// Sources `img-src` may name: the app itself, the asset protocol (the library folder, where
+/// every image the UI shows lives, demo ones included), and in-page blobs/data URLs. Never a
+/// remote host, and not the loopback simulator: its images reach the UI through the library.
 pub const ALLOWED_IMG_SOURCES: &[&str] = &[
     "'self'",
     "asset:",
     "http://asset.localhost",
-    "http://127.0.0.1:*",
     "blob:",
     "data:",
 ];
@@ -248,7 +248,7 @@ fn check_csp(directives: &[(String, Vec<String>)], out: &mut Vec<Violation>) {
             if !ALLOWED_IMG_SOURCES.contains(&source.as_str()) {
                 out.push(violation(
                     "csp.img-src",
-                    format!("{source} is not the library, the demo simulator or an in-page image"),
+                    format!("{source} is not the library or an in-page image"),
                 ));
             }
         }

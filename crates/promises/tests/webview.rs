@@ -112,6 +112,9 @@ fn loosening_the_csp_is_caught() {
     });
     loosened("csp.connect-src", |c| csp(c)["connect-src"] = json!("*"));
     loosened("csp.img-src", |c| {
+        csp(c)["img-src"] = json!("'self' asset: http://127.0.0.1:*")
+    });
+    loosened("csp.img-src", |c| {
         csp(c)["img-src"] = json!("'self' asset: https:")
     });
     loosened("csp.default-src", |c| {

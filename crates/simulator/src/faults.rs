@@ -285,6 +285,7 @@ pub struct Marker {
 }
 
 /// Parses every `[[...]]` fault marker in `prompt` (unknown markers are ignored).
+#[cfg(feature = "test-hooks")]
 pub fn parse_markers(prompt: &str) -> Vec<Marker> {
     let mut out = Vec::new();
     let mut rest = prompt;
@@ -301,6 +302,14 @@ pub fn parse_markers(prompt: &str) -> Vec<Marker> {
     out
 }
 
+/// Without `test-hooks` (the demo in the shipped app) a prompt holds no markers: `[[...]]` is
+/// plain text, and nothing can make the simulator fail on purpose.
+#[cfg(not(feature = "test-hooks"))]
+pub fn parse_markers(_prompt: &str) -> Vec<Marker> {
+    Vec::new()
+}
+
+#[cfg(feature = "test-hooks")]
 fn parse_marker(inner: &str, raw: String) -> Option<Marker> {
     let lower = inner.to_ascii_lowercase();
     if lower == "thank-you" || lower == "thank_you" {
@@ -378,6 +387,7 @@ fn parse_marker(inner: &str, raw: String) -> Option<Marker> {
 }
 
 /// Removes every `[[...]]` marker from a prompt (for drawing and display of the subject).
+#[cfg(feature = "test-hooks")]
 pub fn strip_markers(prompt: &str) -> String {
     let mut out = String::with_capacity(prompt.len());
     let mut rest = prompt;
@@ -393,6 +403,12 @@ pub fn strip_markers(prompt: &str) -> String {
     }
     out.push_str(rest);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Without `test-hooks` there are no markers to remove: the prompt, whitespace tidied.
+#[cfg(not(feature = "test-hooks"))]
+pub fn strip_markers(prompt: &str) -> String {
+    prompt.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The active rules plus the per-prompt marker counters.
@@ -600,6 +616,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "test-hooks")]
     fn markers_parse() {
         let m = parse_markers("a cat [[fault:429:7*2]] and [[fault:503@poll]] [[no-images]]");
         assert_eq!(m.len(), 2);
@@ -641,6 +658,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "test-hooks")]
     fn strip_removes_markers() {
         assert_eq!(
             strip_markers("a  cat [[fault:500]] on a [[no-images]]mat"),
@@ -704,6 +722,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "test-hooks")]
     fn marker_counters_are_per_prompt() {
         let mut book = FaultBook::default();
         let m = &parse_markers("[[fault:503*1]]")[0];
@@ -713,6 +732,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "test-hooks")]
     fn the_subscription_notice_comes_once_whatever_the_prompt() {
         let mut book = FaultBook::default();
         let m = &parse_markers("[[thank-you]]")[0];
@@ -730,5 +750,14 @@ mod tests {
             blob["embeds"][0]["title"],
             "Thank you for subscribing to Midjourney"
         );
+    }
+
+    #[test]
+    #[cfg(not(feature = "test-hooks"))]
+    fn without_test_hooks_markers_are_plain_text() {
+        assert!(
+            parse_markers("a cat [[fault:503]] [[thank-you]] [[fault:failed@poll]]").is_empty()
+        );
+        assert_eq!(strip_markers("a  cat [[fault:500]]"), "a cat [[fault:500]]");
     }
 }

@@ -1,13 +1,15 @@
 //! Atelier's simulator: one loopback HTTP server that speaks the LinkrAPI contract under
 //! `/linkr/api` and the JourneyAPI contract under `/journey/api/v1`, with realistic (and
-//! scalable) timing, procedurally drawn PNGs served from `/cdn`, and fault injection through
-//! prompt markers, library calls and the `/_control` endpoint. See `README.md`.
+//! scalable) timing, procedurally drawn PNGs served from `/cdn`, and, with the `test-hooks`
+//! feature only, fault injection through prompt markers, library calls and the `/_control`
+//! endpoint. The demo inside the shipped app is built without that feature. See `README.md`.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod cdn;
 pub mod config;
+#[cfg(feature = "test-hooks")]
 pub mod control;
 pub mod faults;
 pub mod gate;
@@ -77,13 +79,15 @@ async fn fallback(req: Request) -> Response {
     }
 }
 
-/// The whole application: both APIs, the CDN and the control endpoint.
+/// The whole application: both APIs, the CDN and (with `test-hooks`) the control endpoint.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .nest("/linkr/api", linkr::routes())
         .nest("/journey/api/v1", journey::routes())
-        .route("/cdn/{task_id}/{file}", get(cdn::serve))
-        .nest("/_control", control::routes())
+        .route("/cdn/{task_id}/{file}", get(cdn::serve));
+    #[cfg(feature = "test-hooks")]
+    let router = router.nest("/_control", control::routes());
+    router
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), gate::gate))
         .with_state(state)
@@ -136,16 +140,19 @@ impl Simulator {
     }
 
     /// Adds a fault rule (same as `POST /_control/faults`).
+    #[cfg(feature = "test-hooks")]
     pub fn inject(&self, rule: FaultRule) {
         lock(&self.state.faults).inject(rule);
     }
 
     /// The active fault rules.
+    #[cfg(feature = "test-hooks")]
     pub fn faults(&self) -> Vec<FaultRule> {
         lock(&self.state.faults).rules()
     }
 
     /// Removes every fault rule and marker counter (same as `DELETE /_control/faults`).
+    #[cfg(feature = "test-hooks")]
     pub fn clear_faults(&self) {
         lock(&self.state.faults).clear();
     }

@@ -741,6 +741,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "test-hooks")]
     fn same_prompt_same_pictures_and_markers_do_not_matter() {
         let a = new_task(spec(Kind::Imagine, None), 0.0);
         let mut s = spec(Kind::Imagine, None);

@@ -2,6 +2,12 @@
 //! fetch-many, credits, FLUX, images, every fault (marker and control endpoint), the request
 //! log and shutdown.
 
+#[cfg(not(feature = "test-hooks"))]
+compile_error!(
+    "these tests inject faults and use /_control: run them with `--features test-hooks` \
+     (scripts/test.sh does)"
+);
+
 use std::time::{Duration, Instant};
 
 use atelier_simulator::{FaultKind, FaultRule, Phase, Simulator, SimulatorConfig, Target};

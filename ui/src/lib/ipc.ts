@@ -73,7 +73,11 @@ export const checkAgain = (taskId: string): Promise<TaskView> => call('check_aga
 /** "Retry": the core sends exactly what made the failed task again, as a new task. */
 export const retryTask = (taskId: string): Promise<TaskView> => call('retry_task', { taskId });
 
-/** Tells the core the interface is interactive, with where the time went (startup benchmark). */
+/**
+ * Tells the shell the interface is interactive, with where the time went (startup benchmark).
+ * Only builds with the `test-hooks` feature have this command: call it when
+ * `AppState.reportsStartup` says so.
+ */
 export const uiReady = (phases: StartupPhases = {}): Promise<void> => call('ui_ready', { phases });
 
 // The gallery (the local library).

@@ -69,6 +69,7 @@ function appState(): AppState {
       midjourneyMode: 'fast',
     },
     keyring: { available: true, message: null },
+    reportsStartup: false,
   };
 }
 

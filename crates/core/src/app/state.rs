@@ -48,6 +48,7 @@ impl Atelier {
             providers,
             settings,
             keyring: self.inner.keyring.clone(),
+            reports_startup: cfg!(feature = "test-hooks"),
         }
     }
 

@@ -22,4 +22,9 @@ settings: Settings,
 /**
  * Whether keys can be stored at all.
  */
-keyring: KeyringStatus, };
+keyring: KeyringStatus, 
+/**
+ * True only in builds made for tests and benchmarks (the `test-hooks` feature): the UI
+ * then tells the shell when it is interactive (`ui_ready`, which only such builds have).
+ */
+reportsStartup: boolean, };
