@@ -118,7 +118,8 @@ async function saveAndTestKey(p) {
     predicate: async (e) => (await e.text()).length > 0,
   });
   assert.equal(await result.attr("data-valid"), "true", `${p}: ${await result.text()}`);
-  assert.match(await result.text(), /valid/i);
+  // "Valid ..." and never "Invalid ..." (which /valid/i would also match).
+  assert.match(await result.text(), /^\s*Valid\b/, await result.text());
 }
 
 /** Submits `prompt` on `provider`, waits for its grid, runs U1 and waits for that too. */
