@@ -235,18 +235,18 @@ mod tests {
         std::env::set_var("ATELIER_DEMO_SPEED", "40");
         std::env::set_var("ATELIER_DEMO_POLL_MS", "200");
         std::env::set_var("ATELIER_POLL_INTERVAL_MS", "300");
-        let pace = pace();
+        let asked = pace();
         if cfg!(feature = "test-hooks") {
-            assert_eq!(pace.demo_speed, 40.0);
-            assert_eq!(pace.demo_poll_interval, Duration::from_millis(200));
+            assert_eq!(asked.demo_speed, 40.0);
+            assert_eq!(asked.demo_poll_interval, Duration::from_millis(200));
             assert_eq!(
-                pace.live_poll_interval_override,
+                asked.live_poll_interval_override,
                 Some(Duration::from_millis(300))
             );
         } else {
-            assert_eq!(pace.demo_speed, DEMO_SPEED);
-            assert_eq!(pace.demo_poll_interval, Duration::from_secs(1));
-            assert_eq!(pace.live_poll_interval_override, None);
+            assert_eq!(asked.demo_speed, DEMO_SPEED);
+            assert_eq!(asked.demo_poll_interval, Duration::from_secs(1));
+            assert_eq!(asked.live_poll_interval_override, None);
         }
         for bad in ["0", "-3", "NaN", "fast"] {
             std::env::set_var("ATELIER_DEMO_SPEED", bad);
