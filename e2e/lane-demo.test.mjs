@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv } from "./harness.mjs";
-import { PROVIDERS, createFlow, synchronousModelFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow } from "./lanes.mjs";
+import { PROVIDERS, createFlow, synchronousModelFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -55,4 +55,8 @@ test("demo: a key added and removed again leaves the provider in the demo", asyn
   const id = await submit(s, "a paper boat after the key was removed");
   const done = await finished(s, id);
   assert.equal(done.demo, true, "made by the demo");
+});
+
+test("demo: launching Atelier again focuses the running app instead of opening a second one", async () => {
+  await secondLaunchFocusesTheFirst(s, app, env);
 });

@@ -21,6 +21,7 @@ import {
   submit,
   finished,
   retryFlow,
+  secondLaunchFocusesTheFirst,
 } from "./lanes.mjs";
 
 const KEYS = { linkr: "lkr_live_lane_e2e_5e6f", journey: "japi_live_lane_e2e_7a8b" };
@@ -171,4 +172,8 @@ test("live linkr: a failure shows its sentence on the card", async () => {
   assert.match(failed.state, /failed/i);
   assert.ok(failed.state.length > "Failed: ".length + 5, `a reason is given: ${failed.state}`);
   await shot(s, "06-task-failed");
+});
+
+test("live: launching Atelier again focuses the running app instead of opening a second one", async () => {
+  await secondLaunchFocusesTheFirst(s, app, env);
 });

@@ -4,7 +4,8 @@
 // a key. Both providers in each lane.
 
 import assert from "node:assert/strict";
-import { shot } from "./harness.mjs";
+import { spawn } from "node:child_process";
+import { APP, shot } from "./harness.mjs";
 
 export const EL = "element-6066-11e4-a52e-4f735466cecf";
 export const PROVIDERS = ["linkr", "journey"];
@@ -128,8 +129,26 @@ export async function press(s, id, testid) {
  * singles and the U/V/Reroll buttons; then U2 (a single with its own buttons) and Vary (Strong)
  * on it (a new grid). Returns the three task ids and the prompt.
  */
+/**
+ * The rail's provider label names `provider` on one line, whole: never "JourneyAP" / "I" and
+ * never cut short with an ellipsis (issue 14, item 7). The rail has one width at every window
+ * size the app allows, so this holds for all of them.
+ */
+export async function providerLabelFits(s, provider) {
+  const name = provider === "journey" ? "JourneyAPI" : "LinkrAPI";
+  const badge = await s.testid("provider-badge", { predicate: async (e) => (await e.text()) === name });
+  const box = await s.execute(
+    `const e = arguments[0]; const r = document.createRange(); r.selectNodeContents(e);
+     return { lines: r.getClientRects().length, scroll: e.scrollWidth, client: e.clientWidth };`,
+    [{ [EL]: badge.id }],
+  );
+  assert.equal(box.lines, 1, `${name} is on one line in the rail: ${JSON.stringify(box)}`);
+  assert.ok(box.scroll <= box.client, `${name} is not cut short: ${JSON.stringify(box)}`);
+}
+
 export async function createFlow(s, { provider, lane }) {
   await chooseProvider(s, provider);
+  await providerLabelFits(s, provider);
   const prompt = `a copper lighthouse in the ${lane} lane on ${provider}`;
   const gridId = await submit(s, prompt);
   const grid = await finished(s, gridId);
@@ -308,4 +327,36 @@ export async function retryFlow(s, { provider, lane }) {
   );
   assert.ok(ratio && Math.abs(ratio - 1.5) < 0.02, `the retried grid is 3:2 as first sent, got ${ratio}`);
   await shot(s, `lane-${lane}-retry-${provider}`);
+}
+
+/**
+ * Launching Atelier again while `app` runs (same user, same library, same D-Bus session) hands
+ * over to the running app and exits: the second process never starts a core (so never opens the
+ * library), and the running one focuses its window and goes on working (issue 14, item 4).
+ */
+export async function secondLaunchFocusesTheFirst(s, app, env) {
+  const second = spawn(APP, [], {
+    env: { ...process.env, NO_AT_BRIDGE: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  second.stdout.on("data", (d) => (output += d));
+  second.stderr.on("data", (d) => (output += d));
+  const code = await new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      second.kill("SIGKILL");
+      fail(new Error(`the second launch was still running after 30 s:\n${output}`));
+    }, 30_000);
+    second.on("exit", (c) => {
+      clearTimeout(timer);
+      done(c);
+    });
+  });
+  assert.equal(code, 0, `the second launch exits cleanly:\n${output}`);
+  assert.ok(!/core started/.test(output), `the second launch never started a core:\n${output}`);
+  await waitUntil(s, "the running app hears of the second launch", async () =>
+    app.logs.join("").includes("launched again: focusing the running window"),
+  15_000);
+  const id = await submit(s, "a kite after a second launch");
+  await finished(s, id);
 }

@@ -52,6 +52,11 @@ pub fn run() {
         .init();
 
     let result = tauri::Builder::default()
+        // First, so that a second launch hands over to the running app and exits before it
+        // has opened the library, started a simulator or made a window.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            focus_main_window(app)
+        }))
         .plugin(tauri_plugin_store::Builder::new().build())
         // The window comes back at the size and place it was closed at.
         .plugin(tauri_plugin_window_state::Builder::new().build())
@@ -114,6 +119,24 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("Atelier could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Brings the main window to the front (shown, unminimized, focused) when Atelier is launched
+/// again while it runs.
+fn focus_main_window(app: &tauri::AppHandle) {
+    tracing::info!(target: "atelier::instance", "launched again: focusing the running window");
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    for (what, result) in [
+        ("show", window.show()),
+        ("unminimize", window.unminimize()),
+        ("focus", window.set_focus()),
+    ] {
+        if let Err(e) = result {
+            tracing::warn!("could not {what} the window for a second launch: {e}");
+        }
     }
 }
 
