@@ -136,12 +136,16 @@ export async function press(s, id, testid) {
  */
 export async function providerLabelFits(s, provider) {
   const name = provider === "journey" ? "JourneyAPI" : "LinkrAPI";
-  const badge = await s.testid("provider-badge", { predicate: async (e) => (await e.text()) === name });
-  const box = await s.execute(
-    `const e = arguments[0]; const r = document.createRange(); r.selectNodeContents(e);
-     return { lines: r.getClientRects().length, scroll: e.scrollWidth, client: e.clientWidth };`,
-    [{ [EL]: badge.id }],
-  );
+  // textContent: WebKitWebDriver's element text reads "" for this clipped (overflow: hidden) span.
+  const box = await waitUntil(s, `the rail names ${name}`, async () => {
+    const badge = await s.testid("provider-badge");
+    const b = await s.execute(
+      `const e = arguments[0]; const r = document.createRange(); r.selectNodeContents(e);
+       return { text: e.textContent, lines: r.getClientRects().length, scroll: e.scrollWidth, client: e.clientWidth };`,
+      [{ [EL]: badge.id }],
+    );
+    return b.text === name ? b : null;
+  });
   assert.equal(box.lines, 1, `${name} is on one line in the rail: ${JSON.stringify(box)}`);
   assert.ok(box.scroll <= box.client, `${name} is not cut short: ${JSON.stringify(box)}`);
 }
