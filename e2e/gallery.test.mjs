@@ -1,13 +1,14 @@
 // End to end, the gallery in the real app: three images survive a restart, search finds one
 // by a word of its prompt, a favorite survives a restart, the lightbox keys work and delete
-// removes an image. Then the crash test: kill -9 the app with 20 tasks running, restart, and
+// removes an image, and after a restart the gallery is back where it was left (view, search, the
+// open image). Then the crash test: kill -9 the app with 20 tasks running, restart, and
 // all 20 resume and finish, with an intact database and no duplicate rows.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { startSimulator, startApp, freshHome, shot, homeEnv } from "./harness.mjs";
+import { startSimulator, startApp, freshHome, shot, homeEnv, toCreate } from "./harness.mjs";
 import { waitUntil as pollUntil } from "./lanes.mjs";
 
 const EL = "element-6066-11e4-a52e-4f735466cecf";
@@ -30,15 +31,17 @@ function env(extra = {}) {
   };
 }
 
-async function launch(extra) {
+/** Starts the app; on Create unless `stay` (then it opens where the person left it). */
+async function launch(extra, { stay = false } = {}) {
   app = await startApp(env(extra));
   s = app.session;
-  await s.testid("prompt-input");
+  if (stay) await s.testid("nav-create", { timeout: 60_000 });
+  else await toCreate(s);
 }
 
-async function restart(extra) {
+async function restart(extra, options) {
   await app.stop();
-  await launch(extra);
+  await launch(extra, options);
 }
 
 before(async () => {
@@ -155,6 +158,35 @@ test("lightbox keys move, favorite and close, and the favorite survives a restar
   assert.equal(fav?.fav, "true", "the favorite is still set after a restart");
 });
 
+test("after a restart the gallery is back where it was left: view, search and the open image", async () => {
+  await openGallery();
+  const search = await s.testid("gallery-search");
+  await search.clear();
+  await search.type("glacier");
+  const items = await waitUntil("search results", async () => {
+    const it = await galleryItems();
+    return it.length > 0 && new Set(it.map((i) => i.task)).size === 1 ? it : null;
+  });
+  const id = items[items.length - 1].id;
+  await (await s.waitFor(`[data-testid="gallery-item"][data-image-id="${id}"]`)).click();
+  const src = await (await s.testid("lightbox-image")).attr("src");
+  await restart(undefined, { stay: true });
+  await waitUntil("the Gallery view again", async () => (await (await s.testid("nav-gallery")).attr("aria-current")) === "page");
+  assert.equal(await (await s.testid("gallery-search")).prop("value"), "glacier", "the search is back");
+  await waitUntil("the same image in the lightbox", async () => {
+    const img = await s.findAll('[data-testid="lightbox-image"]');
+    return img.length === 1 && (await img[0].attr("src")) === src;
+  });
+  assert.match(await (await s.testid("lightbox-prompt")).text(), /glacier/);
+  await shot(s, "09-gallery-back-where-it-was");
+  await s.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
+  await waitUntil("lightbox closed", async () => (await s.findAll('[data-testid="lightbox"]')).length === 0);
+  const box = await s.testid("gallery-search");
+  await box.clear();
+  await s.execute("arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", [{ [EL]: box.id }]);
+  await waitUntil("every image again", async () => new Set((await galleryItems()).map((i) => i.task)).size >= 3);
+});
+
 test("delete asks first, then removes the image", async () => {
   const before = await galleryItems();
   const victim = before[0];
@@ -162,10 +194,10 @@ test("delete asks first, then removes the image", async () => {
   await (await s.testid("lightbox-delete")).click();
   await (await s.testid("lightbox-delete-confirm")).click();
   await waitUntil("image gone", async () => !(await galleryItems()).some((i) => i.id === victim.id));
-  const lb = await s.findAll('[data-testid="lightbox"]');
-  if (lb.length) {
-    await s.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))");
-  }
+  // The lightbox shows the next image; Esc on it closes it.
+  await s.execute(`const lb = document.querySelector('[data-testid="lightbox"]');
+    if (lb) lb.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));`);
+  await waitUntil("lightbox closed", async () => (await s.findAll('[data-testid="lightbox"]')).length === 0);
 });
 
 test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", async () => {

@@ -197,3 +197,23 @@ export function pidsWithEnv(name, value) {
   }
   return out;
 }
+
+/**
+ * Waits for the window's rail, then goes to Create and waits for its prompt box. The app opens
+ * where the person left it (the view comes back after a restart), so a test that starts from
+ * Create says so.
+ */
+export async function toCreate(s) {
+  const nav = await s.testid("nav-create", { timeout: 60_000 });
+  for (let attempt = 1; ; attempt++) {
+    // A lightbox left open comes back too, and it is modal: close it first.
+    await s.execute(`const lb = document.querySelector('[data-testid="lightbox"]');
+      if (lb) lb.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));`);
+    await nav.click();
+    try {
+      return await s.testid("prompt-input", { timeout: 5_000 });
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
+}

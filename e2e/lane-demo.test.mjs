@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startApp, freshHome, homeEnv } from "./harness.mjs";
+import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
 import { PROVIDERS, createFlow, synchronousModelFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 
 const home = freshHome();
@@ -17,7 +17,7 @@ const made = [];
 async function launch() {
   app = await startApp(env);
   s = app.session;
-  await s.testid("prompt-input");
+  await toCreate(s);
 }
 
 before(launch);

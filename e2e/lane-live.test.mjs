@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startSimulator, startApp, freshHome, homeEnv, simulatorEnv, shot } from "./harness.mjs";
+import { startSimulator, startApp, freshHome, homeEnv, simulatorEnv, shot, toCreate } from "./harness.mjs";
 import {
   PROVIDERS,
   EL,
@@ -34,7 +34,7 @@ const made = [];
 async function launch() {
   app = await startApp(env);
   s = app.session;
-  await s.testid("prompt-input");
+  await toCreate(s);
 }
 
 before(async () => {

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { startSimulator, startApp, freshHome, shot, homeEnv, simulatorEnv } from "./harness.mjs";
+import { startSimulator, startApp, freshHome, shot, homeEnv, simulatorEnv, toCreate } from "./harness.mjs";
 
 const EL = "element-6066-11e4-a52e-4f735466cecf";
 const KEYS = {
@@ -39,7 +39,7 @@ before(async () => {
     ATELIER_LOG: "debug",
   });
   s = app.session;
-  await s.testid("prompt-input");
+  await toCreate(s);
   await installIpcCapture();
 });
 

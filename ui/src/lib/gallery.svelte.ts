@@ -14,7 +14,6 @@ import {
   CELL_SIZE_DEFAULT,
   CELL_SIZE_MAX,
   CELL_SIZE_MIN,
-  DEFAULT_FILTERS,
   mergeFirstPage,
   PAGE_SIZE,
   replaceImage,
@@ -23,6 +22,7 @@ import {
   type GalleryFilters,
 } from './gallery';
 import * as ipc from './ipc';
+import { loadPlace, savePlace } from './place';
 
 const CELL_SIZE_KEY = 'atelier.gallery.cellSize';
 /** Several gallery-changed events in a row cause one re-query. */
@@ -43,7 +43,8 @@ function storedCellSize(): number {
 }
 
 export class GalleryStore {
-  filters = $state<GalleryFilters>({ ...DEFAULT_FILTERS });
+  /** The toolbar: the search and filters the person left, else everything (place.ts). */
+  filters = $state<GalleryFilters>({ ...loadPlace().gallery.filters });
   /** Loaded images, in order. Replaced as a whole (never deep-proxied: it can be huge). */
   items = $state.raw<GalleryImage[]>([]);
   /** How many images match the query in all. */
@@ -134,6 +135,7 @@ export class GalleryStore {
     clearTimeout(this.#searchTimer);
     const generation = ++this.#generation;
     this.searching = true;
+    savePlace({ gallery: { filters: $state.snapshot(this.filters) } });
     try {
       const results = await ipc.gallerySearch(
         buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() }),

@@ -17,6 +17,7 @@ import { markStartup } from './startup';
 import { getParam, parsePrompt, validatePrompt, ASPECT_PRESETS } from './params';
 import type { View } from './shortcuts';
 import { applyProgress, mergeTasks, upsertTask } from './tasks';
+import { loadPlace } from './place';
 
 /** What the pickers show before the core has answered (names only; nothing is faked). */
 /** Midjourney, the one model every provider runs (before the core has said more). */
@@ -44,7 +45,8 @@ function placeholderProviders(): ProviderStatus[] {
 }
 
 export class AppStore {
-  view = $state<View>('create');
+  /** The view on screen: where the person left it (see place.ts), else Create. */
+  view = $state<View>(loadPlace().view);
 
   appState = $state<AppState | null>(null);
   stateError = $state<string | null>(null);

@@ -62,6 +62,8 @@ function detailOf(image: GalleryImage, over: Partial<ImageDetail> = {}): ImageDe
 let changed: (() => void) | null = null;
 
 beforeEach(() => {
+  // Where a test left the gallery must not carry over into the next one (place.ts).
+  localStorage.clear();
   vi.clearAllMocks();
   ipcMock.hasBackend.mockReturnValue(true);
   changed = null;
@@ -92,6 +94,45 @@ async function renderGallery() {
 }
 
 describe('GalleryView', () => {
+  it('comes back where the person left it: search, filters, scroll and the open image', async () => {
+    localStorage.setItem(
+      'atelier.place',
+      JSON.stringify({
+        view: 'gallery',
+        gallery: {
+          filters: {
+            text: 'fox',
+            provider: 'journey',
+            kind: 'all',
+            favoritesOnly: true,
+            date: 'all',
+          },
+          firstIndex: 450,
+          openImageId: 452,
+        },
+      }),
+    );
+    render(GalleryView);
+    // The pages up to the 451st image are fetched, with the remembered query.
+    await waitFor(() => expect(cell(451)).not.toBeNull());
+    expect(cell(1)).toBeNull();
+    expect(ipcMock.gallerySearch.mock.calls.length).toBeGreaterThanOrEqual(3);
+    expect(ipcMock.gallerySearch.mock.calls[0][0]).toMatchObject({
+      text: 'fox',
+      provider: 'journey',
+      favoritesOnly: true,
+    });
+    expect((screen.getByTestId('gallery-search') as HTMLInputElement).value).toBe('fox');
+    await waitFor(() => expect(ipcMock.imageDetail).toHaveBeenCalledWith(452));
+    expect(screen.getByTestId('lightbox')).toBeTruthy();
+    // Closing the lightbox is remembered too.
+    await fireEvent.keyDown(screen.getByTestId('lightbox'), { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('lightbox')).toBeNull());
+    expect(
+      JSON.parse(localStorage.getItem('atelier.place') ?? '{}').gallery.openImageId,
+    ).toBeNull();
+  });
+
   it('renders a bounded number of cells for a 100,000-image library', async () => {
     await renderGallery();
     expect(ipcMock.gallerySearch).toHaveBeenCalledTimes(1);

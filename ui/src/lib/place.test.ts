@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPlace, loadPlace, parsePlace, PLACE_KEY, savePlace } from './place';
+
+/** A Storage over a Map (the node test environment has none). */
+function memoryStorage(failWrites = false): Storage {
+  const m = new Map<string, string>();
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (i) => [...m.keys()][i] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => {
+      if (failWrites) throw new Error('QuotaExceededError');
+      m.set(k, v);
+    },
+  };
+}
+
+describe('place', () => {
+  it('starts at Create with the whole gallery from the top', () => {
+    expect(loadPlace(memoryStorage())).toEqual(defaultPlace());
+    expect(loadPlace(undefined)).toEqual(defaultPlace());
+  });
+
+  it('remembers the view, the search, the filters, the scroll and the open image', () => {
+    const storage = memoryStorage();
+    savePlace({ view: 'gallery' }, storage);
+    savePlace(
+      {
+        gallery: {
+          filters: {
+            text: 'lighthouse',
+            provider: 'journey',
+            kind: 'upscale',
+            favoritesOnly: true,
+            date: '7d',
+          },
+        },
+      },
+      storage,
+    );
+    savePlace({ gallery: { firstIndex: 480 } }, storage);
+    savePlace({ gallery: { openImageId: 77 } }, storage);
+    expect(loadPlace(storage)).toEqual({
+      view: 'gallery',
+      gallery: {
+        filters: {
+          text: 'lighthouse',
+          provider: 'journey',
+          kind: 'upscale',
+          favoritesOnly: true,
+          date: '7d',
+        },
+        firstIndex: 480,
+        openImageId: 77,
+      },
+    });
+    savePlace({ gallery: { openImageId: null } }, storage);
+    expect(loadPlace(storage).gallery.openImageId).toBeNull();
+    expect(loadPlace(storage).gallery.firstIndex).toBe(480);
+  });
+
+  it('takes back each field on its own: a damaged one falls back, the rest stays', () => {
+    const place = parsePlace(
+      JSON.stringify({
+        view: 'admin',
+        gallery: {
+          filters: {
+            text: 'x'.repeat(5000),
+            provider: 'midjourney',
+            kind: 'single',
+            favoritesOnly: 'yes',
+            date: '1y',
+          },
+          firstIndex: -4,
+          openImageId: 3.5,
+        },
+      }),
+    );
+    expect(place.view).toBe('create');
+    expect(place.gallery.filters).toEqual({
+      text: 'x'.repeat(500),
+      provider: 'all',
+      kind: 'single',
+      favoritesOnly: false,
+      date: 'all',
+    });
+    expect(place.gallery.firstIndex).toBe(0);
+    expect(place.gallery.openImageId).toBeNull();
+    for (const raw of ['', 'not json', 'null', '[1,2]', '"gallery"', '{"gallery": 5}']) {
+      expect(parsePlace(raw)).toEqual(defaultPlace());
+    }
+    expect(parsePlace('{"gallery": {"firstIndex": 1e12, "openImageId": 0}}').gallery).toMatchObject(
+      {
+        firstIndex: 0,
+        openImageId: null,
+      },
+    );
+  });
+
+  it('never throws when the storage refuses', () => {
+    const storage = memoryStorage(true);
+    expect(() => savePlace({ view: 'settings' }, storage)).not.toThrow();
+    expect(loadPlace(storage).view).toBe('create');
+    expect(storage.getItem(PLACE_KEY)).toBeNull();
+  });
+});
