@@ -16,12 +16,14 @@
 mod batch;
 mod derived;
 mod images;
+mod queue;
 mod rows;
 mod search;
 mod tasks;
 
 pub use batch::Batch;
 pub use images::FavoriteTarget;
+pub use queue::QueueRow;
 pub use tasks::StoredTask;
 
 use crate::cache::ImageCache;

@@ -8,7 +8,7 @@
 //!
 //! Never edit a step that has shipped: add a new one.
 //!
-//! Schema (version 2):
+//! Schema (version 3):
 //!
 //! - `tasks`: one row per provider task. `seq` is a stable integer key (the FTS rowid),
 //!   `id` the provider's task id (unique). Status columns mirror [`atelier_providers::Task`];
@@ -23,6 +23,8 @@
 //!   Version 2 adds `thumb_path` and the `favorite` flag.
 //! - `prompts_fts`: an FTS5 external-content index over `tasks.prompt` (rowid = `tasks.seq`),
 //!   kept in sync by triggers, with prefix indexes for as-you-type search.
+//! - `queue` (version 3): jobs waiting for a free slot at their provider, in `position`
+//!   order; `job_json` is what the core will send (the library does not read it).
 
 use crate::LibraryError;
 use rusqlite::Connection;
@@ -112,6 +114,18 @@ ALTER TABLE images ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX images_favorite_time ON images(created_at, id, task_seq) WHERE favorite = 1;
 "#;
 
+/// Version 3: the local queue of jobs waiting for a free slot at their provider.
+const V3: &str = r#"
+CREATE TABLE queue (
+    id          TEXT    PRIMARY KEY,
+    provider    TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    job_json    TEXT    NOT NULL
+);
+CREATE INDEX queue_position ON queue(position);
+"#;
+
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -123,6 +137,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         name: "image thumbnails and favorites",
         sql: V2,
+    },
+    Migration {
+        version: 3,
+        name: "the local job queue",
+        sql: V3,
     },
 ];
 

@@ -194,7 +194,8 @@ fn upgrades_a_version_1_database_with_data() {
         assert_eq!(migrations::current_version(&conn).expect("v"), 1);
     }
     let lib = Library::open(dir.path()).expect("upgrade");
-    assert_eq!(schema_version(&lib), 2);
+    assert_eq!(schema_version(&lib), LATEST_VERSION);
+    assert!(lib.queue_list().expect("the queue table exists").is_empty());
     let items = lib
         .search(&GalleryQuery {
             text: Some("lighthou".into()),
