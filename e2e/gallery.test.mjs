@@ -1,8 +1,9 @@
 // End to end, the gallery in the real app: three images survive a restart, search finds one
 // by a word of its prompt, a favorite survives a restart, the lightbox keys work and delete
 // removes an image, and after a restart the gallery is back where it was left (view, search, the
-// open image). Then the crash test: kill -9 the app with 20 tasks running, restart, and
-// all 20 resume and finish, with an intact database and no duplicate rows.
+// open image). Then the crash test: kill -9 the app with 20 tasks running or waiting in the
+// local queue (3 at once), restart, and all 20 resume or go out and finish, with an intact
+// database, no duplicate rows and an empty queue.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -69,6 +70,10 @@ async function countCards(status) {
 /** Polls `fn` until it is truthy (see lanes.mjs), 90 s at most by default. */
 function waitUntil(what, fn, timeout = 90_000) {
   return pollUntil(s, what, fn, timeout);
+}
+
+async function countQueueCards() {
+  return s.execute(`return document.querySelectorAll('[data-testid="queue-card"]').length;`);
 }
 
 async function galleryItems() {
@@ -200,7 +205,7 @@ test("delete asks first, then removes the image", async () => {
   await waitUntil("lightbox closed", async () => (await s.findAll('[data-testid="lightbox"]')).length === 0);
 });
 
-test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", async () => {
+test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", async (t) => {
   const KEY = "lkr_crash_test_key_20ab";
   // Simulated time crawls while the 20 prompts are typed (a task would take ~400 s), so all 20
   // are surely unfinished at the kill however slow the machine; it runs fast after the restart.
@@ -220,16 +225,31 @@ test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", 
     );
     const base = await countCards("succeeded");
     for (let i = 1; i <= 20; i++) await submit(`crash test ${i} a lantern in the fog`);
-    await waitUntil("20 running tasks", async () => (await countCards("running")) + (await countCards("queued")) >= 20);
+    // Three at once (the default jobs at once): the rest wait in Atelier's queue, in the database.
+    await waitUntil(
+      "20 tasks running or waiting",
+      async () =>
+        (await countCards("running")) + (await countCards("queued")) + (await countQueueCards()) >=
+        20,
+    );
     assert.equal(app.crash(), 1, "the app process was killed");
     await app.stop();
     await sim.control("POST", "/speed", { speed: 20 });
     await launch(live);
+    // The waiting jobs come back from the database as "Waiting" cards (unless they have all
+    // gone out already) and drain 3 at a time: 7 rounds of a ~1 s job at speed 20 plus a
+    // 500 ms poll each, well within the 120 s.
+    let mostWaiting = 0;
     await waitUntil(
       "all 20 finished after the restart",
-      async () => (await countCards("succeeded")) >= base + 20,
+      async () => {
+        mostWaiting = Math.max(mostWaiting, await countQueueCards());
+        return (await countCards("succeeded")) >= base + 20;
+      },
       120_000,
     );
+    t.diagnostic(`at most ${mostWaiting} waiting cards seen after the restart`);
+    await waitUntil("the queue drained", async () => (await countQueueCards()) === 0, 10_000);
     await app.stop();
     app = null;
     const db = join(home.XDG_DATA_HOME, "dev.atelier.app", "library", "atelier.db");
@@ -239,12 +259,14 @@ test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", 
 c=sqlite3.connect(sys.argv[1])
 print(c.execute('PRAGMA integrity_check').fetchone()[0])
 print(c.execute('SELECT COUNT(*) - COUNT(DISTINCT id) FROM tasks').fetchone()[0])
-print(c.execute("SELECT COUNT(*) FROM tasks WHERE prompt LIKE 'crash test %' AND status = 'succeeded'").fetchone()[0])`,
+print(c.execute("SELECT COUNT(*) FROM tasks WHERE prompt LIKE 'crash test %' AND status = 'succeeded'").fetchone()[0])
+print(c.execute('SELECT COUNT(*) FROM queue').fetchone()[0])`,
       db,
     ]).toString().trim().split("\n");
     assert.equal(out[0], "ok", "PRAGMA integrity_check");
     assert.equal(out[1], "0", "no duplicate task rows");
     assert.equal(out[2], "20", "all 20 crash-test tasks succeeded in the database");
+    assert.equal(out[3], "0", "nothing is left waiting in the queue");
   } finally {
     sim.stop();
   }

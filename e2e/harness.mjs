@@ -209,11 +209,18 @@ export async function toCreate(s) {
     // A lightbox left open comes back too, and it is modal: close it first.
     await s.execute(`const lb = document.querySelector('[data-testid="lightbox"]');
       if (lb) lb.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));`);
-    await nav.click();
     try {
+      // A closing lightbox (or its backdrop) may still cover the rail for a frame: WebDriver
+      // then answers "element click intercepted", and the next attempt clicks again.
+      await nav.click();
       return await s.testid("prompt-input", { timeout: 5_000 });
     } catch (error) {
-      if (attempt >= 4) throw error;
+      if (attempt >= 4) {
+        const above = await s.execute(`const r = document.querySelector('[data-testid="nav-create"]').getBoundingClientRect();
+          const el = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+          return el ? el.outerHTML.slice(0, 200) : null;`);
+        throw new Error(`${error.message} (on top of the rail: ${above})`);
+      }
     }
   }
 }

@@ -1,12 +1,13 @@
 // The demo lane end to end: no key, the built-in simulator serves both providers. Create with
-// progress, grid, singles and buttons; U2 then Vary (Strong); a restart with the Create feed and
-// the gallery intact. Then a key added and removed again: the provider is back in the demo.
+// progress, grid, singles and buttons; U2 then Vary (Strong); the keyboard shortcuts sheet and U
+// then 1 on a focused card; a restart with the Create feed and the gallery intact. Then a key
+// added and removed again: the provider is back in the demo.
 // The same flows run in the live lane (lane-live.test.mjs).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
-import { PROVIDERS, createFlow, synchronousModelFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
+import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, notificationFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -29,8 +30,21 @@ for (const provider of PROVIDERS) {
   });
 }
 
+test("demo: ? shows the keyboard shortcuts and Esc closes them; U then 1 on a focused card upscales", async () => {
+  assert.ok(made.length > 0, "a create flow ran");
+  await shortcutsFlow(s, { lane: "demo", gridId: made[0].gridId });
+});
+
 test("demo journey: a single-image model from the grouped picker shows its image at once", async () => {
   await synchronousModelFlow(s, { lane: "demo" });
+});
+
+test("demo linkr: beyond jobs at once a prompt waits in the queue and goes by itself", async () => {
+  await queueFlow(s, { lane: "demo", provider: "linkr" });
+});
+
+test("demo: a task that finishes while the window is in the background is told in an OS notification; its click shows the card", async () => {
+  await notificationFlow(s, { lane: "demo" });
 });
 
 test("demo: after a restart the Create feed shows every image and parent, and the gallery has them", async () => {

@@ -11,7 +11,10 @@ import {
   PROVIDERS,
   EL,
   createFlow,
+  shortcutsFlow,
   synchronousModelFlow,
+  queueFlow,
+  notificationFlow,
   afterRestart,
   saveKey,
   removeKey,
@@ -94,8 +97,21 @@ for (const provider of PROVIDERS) {
   });
 }
 
+test("live: ? shows the keyboard shortcuts and Esc closes them; U then 1 on a focused card upscales", async () => {
+  assert.ok(made.length > 0, "a create flow ran");
+  await shortcutsFlow(s, { lane: "live", gridId: made[0].gridId });
+});
+
 test("live journey: a single-image model from the grouped picker shows its image at once", async () => {
   await synchronousModelFlow(s, { lane: "live" });
+});
+
+test("live journey: beyond jobs at once a prompt waits in the queue and goes by itself", async () => {
+  await queueFlow(s, { lane: "live", provider: "journey" });
+});
+
+test("live: a task that finishes while the window is in the background is told in an OS notification; its click shows the card", async () => {
+  await notificationFlow(s, { lane: "live" });
 });
 
 test("live: after a restart the Create feed shows every image and parent, and the gallery has them", async () => {

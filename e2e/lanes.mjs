@@ -4,8 +4,9 @@
 // a key. Both providers in each lane.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { APP, shot } from "./harness.mjs";
+import { execFileSync, spawn } from "node:child_process";
+import { APP, TARGET, shot } from "./harness.mjs";
+import { join } from "node:path";
 
 export const EL = "element-6066-11e4-a52e-4f735466cecf";
 export const PROVIDERS = ["linkr", "journey"];
@@ -224,13 +225,176 @@ export async function afterRestart(s, { lane, made }) {
   await (await s.testid("nav-gallery")).click();
   await s.testid("gallery-grid");
   const tasks = new Set(made.flatMap((m) => [m.gridId, m.upscaleId, m.varyId]));
+  // The grid renders only the rows in view: collect what each screenful shows, one screenful
+  // further down at each look (back to the top after the end).
+  const seen = new Set();
   await waitUntil(s, "the gallery shows every task's images", async () => {
-    const seen = await s.execute(
-      `return [...document.querySelectorAll('[data-testid="gallery-item"]')].map(e => e.dataset.taskId);`,
+    const ids = await s.execute(
+      `const ids = [...document.querySelectorAll('[data-testid="gallery-item"]')].map(e => e.dataset.taskId);
+       let el = document.querySelector('[data-testid="gallery-grid"]');
+       while (el && !(el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY !== 'visible')) el = el.parentElement;
+       const scroller = el || document.scrollingElement;
+       const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
+       scroller.scrollTop = atEnd ? 0 : scroller.scrollTop + scroller.clientHeight * 0.8;
+       return ids;`,
     );
-    return [...tasks].every((t) => seen.includes(t));
+    ids.forEach((id) => seen.add(id));
+    return [...tasks].every((t) => seen.has(t));
   });
   await shot(s, `lane-${lane}-4-gallery-after-restart`);
+  await (await s.testid("nav-create")).click();
+}
+
+/**
+ * Presses `keys` one after the other on whatever has the focus: synthetic keydown events, as
+ * gallery.test.mjs does, sent in one script so a sequence (U then 1) is not slowed down by
+ * round trips. Each key is a KeyboardEvent init, e.g. `{ key: "?", shiftKey: true }`.
+ */
+export async function pressKeys(s, keys) {
+  await s.execute(
+    `for (const k of arguments[0]) {
+       const target = document.activeElement || document.body;
+       target.dispatchEvent(new KeyboardEvent('keydown', Object.assign({ bubbles: true, cancelable: true }, k)));
+     }`,
+    [keys],
+  );
+}
+
+/**
+ * The keyboard, on a finished grid `gridId` from an earlier flow: with the focus on its card,
+ * `?` shows the "Keyboard shortcuts" sheet (focus on its close button), Esc closes it and the
+ * focus is back on the card; then U then 1 presses the card's U1: a new upscale card from
+ * that grid appears and finishes. Returns its task id.
+ */
+export async function shortcutsFlow(s, { lane, gridId }) {
+  await (await s.testid("nav-create")).click();
+  const focusCard = await s.execute(
+    `const c = document.querySelector('[data-testid="task-card"][data-task-id="' + arguments[0] + '"]');
+     if (!c) return false;
+     c.scrollIntoView({ block: 'center' });
+     c.focus();
+     return document.activeElement === c;`,
+    [gridId],
+  );
+  assert.ok(focusCard, `the card of ${gridId} takes the focus`);
+
+  await pressKeys(s, [{ key: "?", shiftKey: true }]);
+  await s.testid("shortcuts-sheet", { timeout: 5_000 });
+  const sheet = await s.execute(
+    `const d = document.querySelector('[data-testid="shortcuts-sheet"]');
+     return {
+       groups: [...d.querySelectorAll('[data-testid="shortcuts-group"] h3')].map((h) => h.textContent.trim()),
+       rows: d.querySelectorAll('[data-shortcut]').length,
+       focused: document.activeElement?.dataset?.testid ?? null,
+     };`,
+  );
+  assert.deepEqual(sheet.groups, ["Anywhere", "Create", "Task card", "Gallery", "Lightbox"], JSON.stringify(sheet));
+  assert.ok(sheet.rows >= 20, `the sheet lists the shortcuts: ${JSON.stringify(sheet)}`);
+  assert.equal(sheet.focused, "shortcuts-close", "the sheet has the focus");
+  await shot(s, `lane-${lane}-shortcuts-sheet`);
+  await pressKeys(s, [{ key: "Escape" }]);
+  await waitUntil(s, "the shortcuts sheet closed", async () => (await s.findAll('[data-testid="shortcuts-sheet"]')).length === 0, 5_000);
+  const back = await s.execute("return document.activeElement?.dataset?.taskId ?? null;");
+  assert.equal(back, gridId, "the focus is back on the card");
+
+  const before = await cardIds(s);
+  await pressKeys(s, [{ key: "u" }, { key: "1", code: "Digit1" }]);
+  const id = await waitUntil(s, "the upscale card from U then 1", async () =>
+    s.execute(
+      `return [...document.querySelectorAll('[data-testid="task-card"][data-parent-id="' + arguments[0] + '"][data-kind="upscale"]')]
+         .map((c) => c.dataset.taskId).find((id) => !arguments[1].includes(id)) ?? null;`,
+      [gridId, before],
+    ),
+  );
+  await finished(s, id);
+  await imagesShown(s, id, 1, "the upscale from U then 1");
+  return id;
+}
+
+/** Sets `provider`'s "jobs at once" in Settings to `n` and waits until it is saved. */
+export async function setJobsAtOnce(s, provider, n, { screenshot = null } = {}) {
+  await (await s.testid("nav-settings")).click();
+  const input = await s.testid(`jobs-at-once-${provider}`);
+  await s.execute("arguments[0].scrollIntoView({ block: 'center' });", [{ [EL]: input.id }]);
+  // The field is bound on input and saved on change: the two events a person's edit fires.
+  await s.execute(
+    `const e = arguments[0];
+     e.value = String(arguments[1]);
+     e.dispatchEvent(new Event('input', { bubbles: true }));
+     e.dispatchEvent(new Event('change', { bubbles: true }));`,
+    [{ [EL]: input.id }, n],
+  );
+  // `data-saved` is the number the core answered with once the settings are stored.
+  await waitUntil(s, `${provider} jobs at once ${n} saved`, async () =>
+    (await s.execute(
+      `return document.querySelector('[data-testid="jobs-at-once-' + arguments[0] + '"]')?.dataset.saved ?? null;`,
+      [provider],
+    )) === String(n),
+  15_000);
+  if (screenshot) await shot(s, screenshot);
+}
+
+/** The "Waiting" cards of `provider`: job id, place and title, first in line first. */
+async function queueCards(s, provider) {
+  return s.execute(
+    `return [...document.querySelectorAll('[data-testid="queue-card"][data-provider="' + arguments[0] + '"]')]
+       .map((c) => ({ id: c.dataset.jobId, position: c.dataset.position,
+                      title: c.querySelector('[data-testid="queue-title"]')?.textContent?.trim() ?? null }));`,
+    [provider],
+  );
+}
+
+/**
+ * The local queue: with `provider`'s "jobs at once" set to 1 in Settings, a second prompt sent
+ * while the first runs gets no task card but a "Waiting (1 of 1)" card; once the first is done
+ * that card goes by itself, the second becomes a task, and both finish. Jobs at once goes back
+ * to 3 after, so later flows are not slowed.
+ */
+export async function queueFlow(s, { lane, provider }) {
+  await setJobsAtOnce(s, provider, 1, { screenshot: `lane-${lane}-settings-jobs-at-once` });
+  try {
+    await chooseProvider(s, provider);
+    // The simulator's LinkrAPI takes three times as long in relax mode: the first job surely
+    // still runs when the second is asked for (JourneyAPI runs every job in fast mode).
+    const relax = provider === "linkr" ? " --relax" : "";
+    const first = await submit(s, `a slow barge on the canal, ${lane} ${provider} queue one${relax}`);
+    const before = await cardIds(s);
+    // The second prompt is put in at once (not typed key by key), so the first job surely
+    // still runs when it is asked for, however slow the machine.
+    const input = await s.testid("prompt-input");
+    await s.execute(
+      `const e = arguments[0];
+       e.value = arguments[1];
+       e.dispatchEvent(new Event('input', { bubbles: true }));`,
+      [{ [EL]: input.id }, `a second barge behind it, ${lane} ${provider} queue two`],
+    );
+    await (await s.testid("submit-button")).click();
+    const waiting = await waitUntil(s, "the second prompt waiting in the queue", async () => {
+      const cards = await queueCards(s, provider);
+      return cards.length ? cards : null;
+    });
+    assert.equal(waiting.length, 1, `one job waits: ${JSON.stringify(waiting)}`);
+    assert.equal(waiting[0].title, "Waiting (1 of 1)", JSON.stringify(waiting));
+    assert.equal(waiting[0].position, "1");
+    assert.deepEqual(await cardIds(s), before, "the waiting prompt has no task card yet");
+    await shot(s, `lane-${lane}-queue-waiting`);
+
+    await waitUntil(s, "the waiting card to go by itself", async () =>
+      !(await queueCards(s, provider)).some((c) => c.id === waiting[0].id),
+    );
+    const second = await waitUntil(s, "the second prompt's task card", async () =>
+      (await cardIds(s)).find((id) => !before.includes(id)) ?? null,
+    );
+    const done = await finished(s, first);
+    assert.equal(done.demo, lane === "demo", "the first stays in the lane");
+    const next = await finished(s, second);
+    assert.equal(next.demo, lane === "demo", "the queued one stays in the lane");
+    assert.equal((await queueCards(s, provider)).length, 0, "nothing waits any more");
+  } catch (error) {
+    await setJobsAtOnce(s, provider, 3).catch(() => {});
+    throw error;
+  }
+  await setJobsAtOnce(s, provider, 3);
   await (await s.testid("nav-create")).click();
 }
 
@@ -363,4 +527,107 @@ export async function secondLaunchFocusesTheFirst(s, app, env) {
   15_000);
   const id = await submit(s, "a kite after a second launch");
   await finished(s, id);
+}
+
+/**
+ * Starts the stand-in desktop notification service (crates/notify/examples) on this test's
+ * session bus: `next(test)` waits for a notification it receives that passes `test`, `click(id)`
+ * clicks one (its `default` action), `stop()` ends it.
+ */
+export async function notificationStandIn() {
+  const bin = join(TARGET, "debug", "examples", "notification_stand_in");
+  const child = spawn(bin, [], { stdio: ["pipe", "pipe", "inherit"] });
+  const seen = [];
+  let waiters = [];
+  let buffer = "";
+  child.stdout.on("data", (chunk) => {
+    buffer += chunk.toString();
+    let nl;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      try {
+        seen.push(JSON.parse(line));
+      } catch {
+        continue;
+      }
+      waiters = waiters.filter((w) => !w());
+    }
+  });
+  const next = (test, timeout = 30_000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const found = seen.find(test);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        }
+        return false;
+      };
+      const timer = setTimeout(
+        () => reject(new Error(`no such notification; got ${JSON.stringify(seen)}`)),
+        timeout,
+      );
+      if (!check()) waiters.push(check);
+    });
+  await next((m) => m.ready === true, 10_000);
+  return {
+    next,
+    click: (id) => child.stdin.write(`click ${id}\n`),
+    stop: () => child.kill(),
+  };
+}
+
+/** Takes the X input focus away from every window (libX11 through ctypes; no extra package). */
+const UNFOCUS_PY = `
+import ctypes
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+d = ctypes.c_void_p(x.XOpenDisplay(None))
+assert d.value, "no X display"
+x.XSetInputFocus(d, ctypes.c_ulong(0), 0, ctypes.c_ulong(0))
+x.XSync(d, 0)
+x.XCloseDisplay(d)
+`;
+
+/**
+ * OS notifications, against the stand-in notification service: a task that finishes while the
+ * window is not focused (under Xvfb without a window manager the window never has the focus)
+ * is told with its prompt, the app's name, its desktop entry and a thumbnail; clicking the
+ * notification brings the app from the Gallery to the task's card in Create.
+ */
+export async function notificationFlow(s, { lane }) {
+  const standIn = await notificationStandIn();
+  try {
+    await (await s.testid("nav-create")).click();
+    const prompt = `a lantern that rings a bell, ${lane} notification`;
+    const id = await submit(s, prompt);
+    // The person turns to another window: under Xvfb without a window manager, the X input
+    // focus goes to no window at all (XSetInputFocus None), so the app's window loses it.
+    execFileSync("python3", ["-c", UNFOCUS_PY], { stdio: "inherit" });
+    await finished(s, id);
+    const notice = await standIn.next((m) => m.summary === "Done: Imagine" && m.body === prompt);
+    assert.equal(notice.app_name, "Atelier");
+    assert.deepEqual(notice.actions, ["default", "Open in Atelier"]);
+    const hints = Object.fromEntries(notice.hints);
+    assert.equal(hints["desktop-entry"], "Atelier");
+    assert.match(hints["image-path"] ?? "", /\.(png|jpe?g|webp)$/i, JSON.stringify(notice.hints));
+
+    await (await s.testid("nav-gallery")).click();
+    // The app listens for the click on a thread of its own: click until it is heard.
+    await waitUntil(s, "the click on the notification shows the task's card in Create", async () => {
+      standIn.click(notice.id);
+      return s.execute(
+        `const nav = document.querySelector('[data-testid="nav-create"]');
+         const c = document.querySelector('[data-testid="task-card"][data-task-id="' + arguments[0] + '"]');
+         return nav?.getAttribute('aria-current') === 'page' && !!c && document.activeElement === c;`,
+        [id],
+      );
+    });
+    await shot(s, `lane-${lane}-notification-clicked`);
+    return id;
+  } finally {
+    standIn.stop();
+  }
 }

@@ -3,8 +3,8 @@
 #   lints (rustfmt, clippy of every crate and of the app itself, with and without its test hooks,
 #   the UI's eslint/prettier/svelte-check), UI unit tests, Rust unit and integration tests
 #   (against the simulator over real HTTP), a check that the generated TypeScript types are up to
-#   date, the real Secret Service test, ONE debug build of the real app with its UI embedded and
-#   its `test-hooks` feature on, the app crate's own tests, the end-to-end tests that drive that
+#   date, the real Secret Service test, the desktop-notification test on a real D-Bus, ONE debug
+#   build of the real app with its UI embedded and its `test-hooks` feature on, the app crate's own tests, the end-to-end tests that drive that
 #   app under Xvfb over WebDriver, and the release packages (the ones users get: no test hooks)
 #   built, inspected, installed and launched. Each step prints how long it took.
 set -euo pipefail
@@ -55,6 +55,12 @@ fi
 
 step "real Secret Service"
 bash scripts/test-secret-service.sh
+
+step "desktop notifications over a real D-Bus (a stand-in notification service)"
+# The same package selection as the workspace tests above, so their build is reused.
+cargo test --workspace --exclude atelier --exclude atelier-reference --test click --no-run
+dbus-run-session --config-file="$PWD/scripts/session-bus.conf" -- \
+  cargo test --workspace --exclude atelier --exclude atelier-reference --test click -- --ignored
 
 step "build the app (debug, UI embedded, test hooks on) and the standalone simulator"
 npx tauri build --debug --no-bundle --features test-hooks

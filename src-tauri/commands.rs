@@ -4,7 +4,8 @@
 
 use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
 use atelier_core::{
-    AppError, AppState, ErrorCode, GalleryQuery, Settings, SubmitRequest, TaskView,
+    AppError, AppState, ErrorCode, GalleryQuery, QueuedView, Settings, SubmitRequest, Submitted,
+    TaskView,
 };
 use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
 use tauri::{AppHandle, State};
@@ -54,30 +55,65 @@ pub async fn test_key(core: State<'_, CoreSlot>, provider: ProviderKind) -> Resu
     app.test_key(provider).await
 }
 
-/// Submits a new prompt.
+/// Submits a new prompt: sent at once while its provider has a free slot, else queued.
 #[tauri::command]
-pub async fn submit_imagine(core: State<'_, CoreSlot>, request: SubmitRequest) -> Result<TaskView> {
+pub async fn submit_imagine(
+    core: State<'_, CoreSlot>,
+    request: SubmitRequest,
+) -> Result<Submitted> {
     let app = core.get().await?;
-    app.submit(request).await
+    app.submit_or_queue(request).await
 }
 
-/// Runs one of a finished task's buttons.
+/// Runs one of a finished task's buttons (through the queue like a prompt).
 #[tauri::command]
 pub async fn run_action(
     core: State<'_, CoreSlot>,
     parent_id: String,
     action_id: String,
     input: ActionInput,
-) -> Result<TaskView> {
+) -> Result<Submitted> {
     let app = core.get().await?;
-    app.run_action(&parent_id, &action_id, input).await
+    app.run_action_or_queue(&parent_id, &action_id, input).await
 }
 
-/// "Retry" on a failed task: sends exactly what created it again, as a new task.
+/// "Retry" on a failed task: sends exactly what created it again, as a new task (through
+/// the queue like a prompt).
 #[tauri::command]
-pub async fn retry_task(core: State<'_, CoreSlot>, task_id: String) -> Result<TaskView> {
+pub async fn retry_task(core: State<'_, CoreSlot>, task_id: String) -> Result<Submitted> {
     let app = core.get().await?;
-    app.retry(&task_id).await
+    app.retry_or_queue(&task_id).await
+}
+
+/// The jobs waiting in the local queue, first in line first.
+#[tauri::command]
+pub async fn list_queue(core: State<'_, CoreSlot>) -> Result<Vec<QueuedView>> {
+    Ok(core.get().await?.queue())
+}
+
+/// Moves a waiting job `by` places among its provider's waiting jobs (negative: forward).
+#[tauri::command]
+pub async fn move_queued(
+    core: State<'_, CoreSlot>,
+    job_id: String,
+    by: i32,
+) -> Result<Vec<QueuedView>> {
+    let app = core.get().await?;
+    app.move_queued(&job_id, by).await
+}
+
+/// Takes a waiting job out of the queue without sending it.
+#[tauri::command]
+pub async fn cancel_queued(core: State<'_, CoreSlot>, job_id: String) -> Result<Vec<QueuedView>> {
+    let app = core.get().await?;
+    app.cancel_queued(&job_id).await
+}
+
+/// Sends a waiting job now, whatever the free slots.
+#[tauri::command]
+pub async fn send_queued_now(core: State<'_, CoreSlot>, job_id: String) -> Result<Submitted> {
+    let app = core.get().await?;
+    app.send_queued_now(&job_id).await
 }
 
 /// Every task of this session, newest first.

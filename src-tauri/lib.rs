@@ -20,6 +20,12 @@ pub const TASK_EVENT: &str = "task-update";
 pub const PROGRESS_EVENT: &str = "task-progress";
 /// The event that tells the gallery new images of a task are in the library.
 pub const GALLERY_EVENT: &str = "gallery-changed";
+/// The event with the jobs waiting in the local queue, whenever they change.
+pub const QUEUE_EVENT: &str = "queue-changed";
+/// The event that asks the UI to show a task's card (its OS notification was clicked).
+pub const SHOW_TASK_EVENT: &str = "show-task";
+/// The window's title; with tasks running it says how many.
+const TITLE: &str = "Atelier";
 
 /// `tauri::generate_handler!` over the app's commands, plus `ui_ready` in builds with the
 /// `test-hooks` feature (the startup benchmark's; the shipped app does not have it).
@@ -77,7 +83,7 @@ pub fn run() {
                 );
                 match started {
                     Ok(core) => {
-                        forward_events(handle, core.subscribe());
+                        forward_events(handle, core.clone());
                         filler.fill(Ok(core));
                     }
                     Err(e) => {
@@ -106,6 +112,10 @@ pub fn run() {
             commands::cancel_task,
             commands::check_again,
             commands::retry_task,
+            commands::list_queue,
+            commands::move_queued,
+            commands::cancel_queued,
+            commands::send_queued_now,
             commands::gallery_search,
             commands::image_detail,
             commands::set_favorite,
@@ -122,8 +132,8 @@ pub fn run() {
     }
 }
 
-/// Brings the main window to the front (shown, unminimized, focused) when Atelier is launched
-/// again while it runs.
+/// Brings the main window to the front (shown, unminimized, focused): when Atelier is launched
+/// again while it runs, and when one of its notifications is clicked.
 fn focus_main_window(app: &tauri::AppHandle) {
     tracing::info!(target: "atelier::instance", "launched again: focusing the running window");
     let Some(window) = app.get_webview_window("main") else {
@@ -141,17 +151,23 @@ fn focus_main_window(app: &tauri::AppHandle) {
 }
 
 /// Sends every task change to the window as a [`TASK_EVENT`], progress as a
-/// [`PROGRESS_EVENT`], and a [`GALLERY_EVENT`] when a task's images have reached the library.
-fn forward_events(
-    emitter: tauri::AppHandle,
-    mut events: tokio::sync::broadcast::Receiver<UiEvent>,
-) {
+/// [`PROGRESS_EVENT`], and a [`GALLERY_EVENT`] when a task's images have reached the library;
+/// after each change, the running count goes into the title and badge, and a finished or
+/// failed task is told in an OS notification while the window is not focused.
+fn forward_events(emitter: tauri::AppHandle, core: Atelier) {
+    let mut events = core.subscribe();
     tauri::async_runtime::spawn(async move {
+        let mut running = None;
         loop {
             match events.recv().await {
                 Ok(UiEvent::Progress(p)) => {
                     if let Err(e) = emitter.emit(PROGRESS_EVENT, &p) {
                         tracing::warn!("could not send task progress to the window: {e}");
+                    }
+                }
+                Ok(UiEvent::Queue(waiting)) => {
+                    if let Err(e) = emitter.emit(QUEUE_EVENT, &waiting) {
+                        tracing::warn!("could not send the queue to the window: {e}");
                     }
                 }
                 Ok(UiEvent::Update(ev)) => {
@@ -164,10 +180,85 @@ fn forward_events(
                             tracing::warn!("could not tell the gallery about new images: {e}");
                         }
                     }
+                    let now = core.running_count();
+                    if running != Some(now) {
+                        running = Some(now);
+                        show_running_count(&emitter, now);
+                    }
+                    if window_is_focused(&emitter) {
+                        if atelier_core::notice::outcome(&ev).is_some() {
+                            tracing::debug!(task = %ev.task.task.id, "no notification: the window has the focus");
+                        }
+                    } else if let Some(notice) = core.notice(&ev) {
+                        tracing::debug!(task = %notice.task_id, "notifying: {}", notice.title);
+                        notify(&emitter, notice);
+                    }
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
+        }
+    });
+}
+
+/// The title for `running` tasks: "Atelier", or "Atelier (2 running)".
+fn title_for(running: usize) -> String {
+    if running == 0 {
+        TITLE.to_string()
+    } else {
+        format!("{TITLE} ({running} running)")
+    }
+}
+
+/// Puts how many tasks run into the window title and, where the desktop has one, the
+/// dock/taskbar badge (macOS, and Linux desktops with the Unity launcher API).
+fn show_running_count(app: &tauri::AppHandle, running: usize) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    if let Err(e) = window.set_title(&title_for(running)) {
+        tracing::warn!("could not set the window title: {e}");
+    }
+    let badge = (running > 0).then(|| i64::try_from(running).unwrap_or(i64::MAX));
+    if let Err(e) = window.set_badge_count(badge) {
+        tracing::debug!("no dock/taskbar badge here: {e}");
+    }
+}
+
+/// True when the main window has the keyboard focus (then a notification would only repeat
+/// what the person sees).
+fn window_is_focused(app: &tauri::AppHandle) -> bool {
+    app.get_webview_window("main")
+        .and_then(|w| w.is_focused().ok())
+        .unwrap_or(false)
+}
+
+/// Shows `notice` as an OS notification; a click brings the window to the front on the
+/// task's card.
+fn notify(app: &tauri::AppHandle, notice: atelier_core::TaskNotice) {
+    let app = app.clone();
+    // Showing talks to the desktop over D-Bus (blocking): off the async threads.
+    tauri::async_runtime::spawn_blocking(move || {
+        let task_id = notice.task_id.clone();
+        let shown = atelier_notify::show(
+            &atelier_notify::Notice {
+                title: notice.title,
+                body: notice.body,
+                image: notice.image,
+            },
+            {
+                let app = app.clone();
+                move || {
+                    focus_main_window(&app);
+                    let payload = serde_json::json!({ "taskId": task_id });
+                    if let Err(e) = app.emit(SHOW_TASK_EVENT, payload) {
+                        tracing::warn!("could not show the notification's task: {e}");
+                    }
+                }
+            },
+        );
+        if let Err(e) = shown {
+            tracing::info!("no notification shown: {e}");
         }
     });
 }
@@ -251,6 +342,13 @@ async fn start_core(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_says_how_many_tasks_run() {
+        assert_eq!(title_for(0), "Atelier");
+        assert_eq!(title_for(1), "Atelier (1 running)");
+        assert_eq!(title_for(12), "Atelier (12 running)");
+    }
 
     /// One test touches the environment, so no other test races it.
     #[test]

@@ -11,6 +11,8 @@
 //! - [`media`]: downloading results into the image cache and naming them for the webview;
 //! - [`app`]: [`Atelier`] itself, tying the two lanes' engines, the keyring, the simulator and
 //!   the library together;
+//! - [`notice`]: which task changes deserve an OS notification, and what it says;
+//! - [`queue`]: the local job queue's rules (jobs at once, busy providers);
 //! - `retry`: what Retry sends again for a failed task;
 //! - `recorder`: the one writer of task rows, off the async threads;
 //! - [`rendering`]: how the Linux webview draws on a machine without a GPU.
@@ -22,6 +24,8 @@ pub mod endpoints;
 pub mod error;
 pub mod gallery;
 pub mod media;
+pub mod notice;
+pub mod queue;
 mod recorder;
 pub mod rendering;
 mod retry;
@@ -32,6 +36,8 @@ pub use app::{Atelier, AtelierConfig, ClipboardImage, LaneKind, LiveLimits};
 /// The gallery query the UI sends, re-exported so the shell needs no library crate.
 pub use atelier_library::GalleryQuery;
 pub use error::{AppError, ErrorCode};
+pub use notice::TaskNotice;
+pub use queue::{QueuedView, Submitted};
 pub use settings::{MemorySettingsStore, Settings, SettingsStore, Theme};
 pub use view::{
     AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskProgress,

@@ -13,12 +13,13 @@ use ts_rs::TS;
 pub const LINKR_DEFAULT_BASE_URL: &str = "https://linkrapi.com/api";
 /// JourneyAPI's public base URL.
 pub const JOURNEY_DEFAULT_BASE_URL: &str = "https://api.journeyapi.com/api/v1";
-/// The fewest seconds between two polls of one task that the providers ask for.
-pub const MIN_POLL_SECS: u32 = 5;
-/// The most seconds between two polls of one task that the providers ask for.
-pub const MAX_POLL_SECS: u32 = 10;
-/// The aspect ratios every provider accepts.
-pub const ASPECT_RATIOS: [&str; 7] = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
+pub use atelier_providers::rules::{ASPECT_RATIOS, MAX_POLL_SECS, MIN_POLL_SECS};
+
+/// How many jobs run at once at a provider unless the person says otherwise: Midjourney's
+/// number on most plans.
+pub const DEFAULT_JOBS_AT_ONCE: u32 = 3;
+/// The most jobs Midjourney runs at once on any plan (Pro and Mega).
+pub const MAX_JOBS_AT_ONCE: u32 = 12;
 
 /// Light, dark, or whatever the OS says.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default, TS)]
@@ -57,6 +58,14 @@ pub struct Settings {
     /// say `--relax` / `--fast` / `--turbo`; it sets how long Atelier waits for a job (relax
     /// jobs may take an hour).
     pub midjourney_mode: MidjourneyMode,
+    /// Whether a task that finishes or fails while the window is not focused is told in an
+    /// OS notification (on by default).
+    pub notifications: bool,
+    /// How many LinkrAPI jobs run at once (the person's Midjourney plan: 3 on most, 12 on
+    /// Pro); more wait in Atelier's local queue.
+    pub linkr_jobs_at_once: u32,
+    /// How many JourneyAPI jobs run at once; more wait in the local queue.
+    pub journey_jobs_at_once: u32,
 }
 
 impl Default for Settings {
@@ -70,11 +79,22 @@ impl Default for Settings {
             default_model: "midjourney".into(),
             theme: Theme::System,
             midjourney_mode: MidjourneyMode::Fast,
+            notifications: true,
+            linkr_jobs_at_once: DEFAULT_JOBS_AT_ONCE,
+            journey_jobs_at_once: DEFAULT_JOBS_AT_ONCE,
         }
     }
 }
 
 impl Settings {
+    /// How many `provider` jobs run at once before more wait in the local queue.
+    pub fn jobs_at_once(&self, provider: ProviderKind) -> u32 {
+        match provider {
+            ProviderKind::Linkr => self.linkr_jobs_at_once,
+            ProviderKind::Journey => self.journey_jobs_at_once,
+        }
+    }
+
     /// Checks settings the person typed; the error says which field and why.
     pub fn validate(&self) -> Result<(), String> {
         for (name, url) in [
@@ -94,6 +114,17 @@ impl Settings {
                 "The poll interval must be between {MIN_POLL_SECS} and {MAX_POLL_SECS} seconds."
             ));
         }
+        for (name, n) in [
+            ("LinkrAPI", self.linkr_jobs_at_once),
+            ("JourneyAPI", self.journey_jobs_at_once),
+        ] {
+            if !(1..=MAX_JOBS_AT_ONCE).contains(&n) {
+                return Err(format!(
+                    "{name} jobs at once must be a whole number from 1 to {MAX_JOBS_AT_ONCE} \
+                     (3 on most Midjourney plans, 12 on Pro)."
+                ));
+            }
+        }
         if !ASPECT_RATIOS.contains(&self.default_aspect_ratio.as_str()) {
             return Err(format!(
                 "The default aspect ratio must be one of {}.",
@@ -111,6 +142,8 @@ impl Settings {
     pub fn mended(mut self) -> Self {
         let d = Settings::default();
         self.poll_interval_secs = self.poll_interval_secs.clamp(MIN_POLL_SECS, MAX_POLL_SECS);
+        self.linkr_jobs_at_once = self.linkr_jobs_at_once.clamp(1, MAX_JOBS_AT_ONCE);
+        self.journey_jobs_at_once = self.journey_jobs_at_once.clamp(1, MAX_JOBS_AT_ONCE);
         if !ASPECT_RATIOS.contains(&self.default_aspect_ratio.as_str()) {
             self.default_aspect_ratio = d.default_aspect_ratio;
         }
@@ -187,6 +220,14 @@ mod tests {
         };
         assert!(s.validate().unwrap_err().contains("LinkrAPI"));
         let s = Settings {
+            journey_jobs_at_once: 13,
+            ..Settings::default()
+        };
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .contains("JourneyAPI jobs at once"));
+        let s = Settings {
             default_aspect_ratio: "5:1".into(),
             ..Settings::default()
         };
@@ -203,6 +244,15 @@ mod tests {
         assert_eq!(s.poll_interval_secs, MAX_POLL_SECS);
         assert_eq!(s.linkr_base_url, LINKR_DEFAULT_BASE_URL);
         assert_eq!(s.theme, Theme::Dark);
+        assert_eq!(
+            s.linkr_jobs_at_once, DEFAULT_JOBS_AT_ONCE,
+            "absent: the default"
+        );
+        store
+            .save(serde_json::json!({"linkrJobsAtOnce": 0, "journeyJobsAtOnce": 50}))
+            .unwrap();
+        let s = load_settings(&store);
+        assert_eq!((s.linkr_jobs_at_once, s.journey_jobs_at_once), (1, 12));
         store.save(serde_json::json!("garbage")).unwrap();
         assert_eq!(load_settings(&store), Settings::default());
     }

@@ -3,7 +3,7 @@
 
 use crate::settings::Settings;
 pub use atelier_engine::TaskChange;
-use atelier_providers::{Action, ModelInfo, ProviderKind, Task, TaskKind, TaskStatus};
+use atelier_providers::{Action, ModelInfo, ProviderKind, Rules, Task, TaskKind, TaskStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -21,6 +21,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Whether keys can be stored at all.
     pub keyring: KeyringStatus,
+    /// What the providers take (aspect ratios, the poll range): the UI offers exactly this.
+    pub rules: Rules,
     /// True only in builds made for tests and benchmarks (the `test-hooks` feature): the UI
     /// then tells the shell when it is interactive (`ui_ready`, which only such builds have).
     pub reports_startup: bool,
@@ -135,6 +137,9 @@ pub struct TaskSummary {
     pub provider: ProviderKind,
     /// What created it.
     pub kind: TaskKind,
+    /// `kind` in words for the card ("Upscale 2", "Vary (Strong)"): `TaskKind::label`, the
+    /// one copy of those words.
+    pub kind_label: String,
     /// The task whose button created this one, when known.
     pub parent_id: Option<String>,
     /// The app's status.
@@ -174,6 +179,7 @@ impl From<Task> for TaskSummary {
         TaskSummary {
             id: t.id,
             provider: t.provider,
+            kind_label: t.kind.label(),
             kind: t.kind,
             parent_id: t.parent_id,
             status: t.status,
@@ -222,6 +228,8 @@ pub enum UiEvent {
     Update(Box<TaskEvent>),
     /// `task-progress`: progress, and "saving the images".
     Progress(TaskProgress),
+    /// `queue-changed`: the jobs waiting in the local queue now, first in line first.
+    Queue(Vec<crate::queue::QueuedView>),
 }
 
 /// The `task-update` event: one change of one task.

@@ -616,10 +616,21 @@ async fn progress_events_are_small(lane: Lane, provider: ProviderKind) {
     let home = Home::new().await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
+    // The rules and words the UI shows come from the core, in both lanes (the UI keeps no copy).
+    let state = app.app_state();
+    assert_eq!(state.rules, atelier_providers::Rules::current());
+    let status = state
+        .providers
+        .iter()
+        .find(|p| p.provider == provider)
+        .expect("the provider is listed");
+    assert_eq!(status.name, provider.display_name());
+    assert!(status.models.iter().all(|m| !m.name.is_empty()));
     let view = app
         .submit(imagine(provider, "a lighthouse in a storm, long exposure"))
         .await
         .expect("submit");
+    assert_eq!(view.task.kind_label, "Imagine");
     let mut progress_sizes = Vec::new();
     let mut update_sizes = Vec::new();
     let mut successes = 0;
@@ -685,4 +696,341 @@ async fn live_journey_progress_events_are_small() {
 #[tokio::test]
 async fn demo_journey_progress_events_are_small() {
     progress_events_are_small(Lane::Demo, ProviderKind::Journey).await;
+}
+
+/// Waits for the `task-update` of `id` with `change`, and returns it.
+async fn next_update(
+    rx: &mut broadcast::Receiver<UiEvent>,
+    id: &str,
+    change: TaskChange,
+) -> atelier_core::TaskEvent {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match rx.recv().await.expect("events") {
+                UiEvent::Update(u) if u.task.task.id == id && u.change == change => return *u,
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the change arrives")
+}
+
+/// The OS notification of a finished and of a failed task: what it says, its thumbnail, once
+/// per outcome, none when the person turned them off; and the running count the window title
+/// shows.
+async fn finished_and_failed_tasks_make_one_notice_each(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    assert!(app.settings().notifications, "on by default");
+    let mut rx = app.subscribe();
+    let done = app
+        .submit(imagine(provider, "a paper boat on a puddle"))
+        .await
+        .expect("submit");
+    let failing = app
+        .submit(imagine(provider, "a boat that sinks [[fault:failed]]"))
+        .await
+        .expect("submit");
+    assert_eq!(app.running_count(), 2, "both are running");
+
+    // Both outcomes, in whichever order they come.
+    let (mut finished, mut failed) = (None, None);
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while finished.is_none() || failed.is_none() {
+            if let UiEvent::Update(u) = rx.recv().await.expect("events") {
+                if u.task.task.id == done.task.id && u.change == TaskChange::Results {
+                    finished = Some(*u);
+                } else if u.task.task.id == failing.task.id && u.change == TaskChange::Failed {
+                    failed = Some(*u);
+                }
+            }
+        }
+    })
+    .await
+    .expect("both outcomes arrive");
+    let (finished, failed) = (finished.expect("finished"), failed.expect("failed"));
+    let notice = app
+        .notice(&finished)
+        .expect("a notice for the finished task");
+    assert_eq!(notice.task_id, done.task.id);
+    assert_eq!(notice.title, "Done: Imagine");
+    assert_eq!(notice.body, "a paper boat on a puddle");
+    let image = notice.image.expect("a thumbnail of the result");
+    assert!(image.is_file(), "{image:?}");
+    assert_eq!(app.notice(&finished), None, "told once");
+
+    let notice = app.notice(&failed).expect("a notice for the failed task");
+    assert_eq!(notice.title, "Failed: Imagine");
+    assert!(
+        notice.body.starts_with("a boat that sinks"),
+        "{}",
+        notice.body
+    );
+    assert_eq!(notice.image, None);
+    assert_eq!(app.running_count(), 0, "nothing runs any more");
+
+    // Turned off in Settings: nothing is told.
+    app.save_settings(Settings {
+        notifications: false,
+        ..app.settings()
+    })
+    .await
+    .expect("settings saved");
+    let quiet = app
+        .submit(imagine(provider, "a quiet pond"))
+        .await
+        .expect("submit");
+    let finished = next_update(&mut rx, &quiet.task.id, TaskChange::Results).await;
+    assert_eq!(app.notice(&finished), None, "notifications are off");
+}
+
+#[tokio::test]
+async fn demo_linkr_notices() {
+    finished_and_failed_tasks_make_one_notice_each(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_notices() {
+    finished_and_failed_tasks_make_one_notice_each(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_notices() {
+    finished_and_failed_tasks_make_one_notice_each(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_notices() {
+    finished_and_failed_tasks_make_one_notice_each(Lane::Live, ProviderKind::Journey).await;
+}
+
+/// Starts the app in `lane` with `n` jobs at once for both providers.
+async fn start_with_jobs_at_once(home: &Home, lane: Lane, n: u32) -> Atelier {
+    let app = home.start_in(lane).await;
+    app.save_settings(Settings {
+        linkr_jobs_at_once: n,
+        journey_jobs_at_once: n,
+        ..app.settings()
+    })
+    .await
+    .expect("settings saved");
+    app
+}
+
+fn sent(outcome: atelier_core::Submitted) -> TaskView {
+    match outcome {
+        atelier_core::Submitted::Sent { task } => *task,
+        other => panic!("expected it sent at once, got {other:?}"),
+    }
+}
+
+fn queued(outcome: atelier_core::Submitted) -> atelier_core::QueuedView {
+    match outcome {
+        atelier_core::Submitted::Queued { job } => job,
+        other => panic!("expected it queued, got {other:?}"),
+    }
+}
+
+/// Waits until the queue is empty (its `queue-changed` event says so).
+async fn queue_empties(rx: &mut broadcast::Receiver<UiEvent>) {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let UiEvent::Queue(q) = rx.recv().await.expect("events") {
+                if q.is_empty() {
+                    return;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the queue empties");
+}
+
+/// Waits until the task with `prompt` is created (returning its id and the app's tasks at
+/// that moment) .
+async fn created_with_prompt(
+    app: &Atelier,
+    rx: &mut broadcast::Receiver<UiEvent>,
+    prompt: &str,
+) -> (String, Vec<TaskView>) {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let UiEvent::Update(u) = rx.recv().await.expect("events") {
+                if u.change == TaskChange::Created && u.task.task.prompt.as_deref() == Some(prompt)
+                {
+                    return (u.task.task.id.clone(), app.list_tasks());
+                }
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the task {prompt:?} was never sent"))
+}
+
+/// Jobs beyond "jobs at once" wait in the local queue, numbered per provider; they can be
+/// moved, cancelled (never sent) or sent now; the rest go out by themselves, in order, only
+/// when a slot is free.
+async fn jobs_beyond_the_limit_wait_their_turn(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = start_with_jobs_at_once(&home, lane, 1).await;
+    let mut rx = app.subscribe();
+    let a = sent(
+        app.submit_or_queue(imagine(provider, "queue a: a lighthouse"))
+            .await
+            .expect("a"),
+    );
+    let b = queued(
+        app.submit_or_queue(imagine(provider, "queue b: a barn"))
+            .await
+            .expect("b"),
+    );
+    let c = queued(
+        app.submit_or_queue(imagine(provider, "queue c: a castle"))
+            .await
+            .expect("c"),
+    );
+    let d = queued(
+        app.submit_or_queue(imagine(provider, "queue d: a dock"))
+            .await
+            .expect("d"),
+    );
+    assert_eq!((b.position, b.of), (1, 1));
+    assert_eq!((d.position, d.of), (3, 3));
+    assert_eq!(
+        d.demo,
+        lane == Lane::Demo,
+        "it goes to the lane it was asked in"
+    );
+
+    // d to the front, b cancelled: d, c.
+    app.move_queued(&d.id, -5).await.expect("moved");
+    app.cancel_queued(&b.id).await.expect("cancelled");
+    let order: Vec<String> = app.queue().into_iter().map(|v| v.id).collect();
+    assert_eq!(order, [d.id.clone(), c.id.clone()]);
+
+    // c now, whatever the limit: two run.
+    let c_task = sent(app.send_queued_now(&c.id).await.expect("sent now"));
+    assert_eq!(app.running_count(), 2);
+    assert_eq!(app.queue().len(), 1);
+
+    // d goes by itself once both a and c are done (one at once).
+    let (_, tasks_then) = created_with_prompt(&app, &mut rx, "queue d: a dock").await;
+    for id in [&a.task.id, &c_task.task.id] {
+        let t = tasks_then
+            .iter()
+            .find(|v| &v.task.id == id)
+            .expect("listed");
+        assert!(
+            t.task.status.is_final(),
+            "{id} was done before d went: {:?}",
+            t.task.status
+        );
+    }
+    queue_empties(&mut rx).await;
+    assert!(app.queue().is_empty(), "nothing waits any more");
+    let stored = app.library().recent_tasks(50).expect("library");
+    assert!(
+        stored
+            .iter()
+            .all(|s| s.task.prompt.as_deref() != Some("queue b: a barn")),
+        "a cancelled job is never sent"
+    );
+    app.shutdown();
+}
+
+#[tokio::test]
+async fn demo_linkr_jobs_beyond_the_limit_wait_their_turn() {
+    jobs_beyond_the_limit_wait_their_turn(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_jobs_beyond_the_limit_wait_their_turn() {
+    jobs_beyond_the_limit_wait_their_turn(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_jobs_beyond_the_limit_wait_their_turn() {
+    jobs_beyond_the_limit_wait_their_turn(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_jobs_beyond_the_limit_wait_their_turn() {
+    jobs_beyond_the_limit_wait_their_turn(Lane::Live, ProviderKind::Journey).await;
+}
+
+/// The queue lives in the library: a job waiting when the app stops (or crashes) is there
+/// after the restart and goes out by itself.
+async fn the_queue_survives_a_restart(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = start_with_jobs_at_once(&home, lane, 1).await;
+    sent(
+        app.submit_or_queue(imagine(provider, "restart a: a windmill"))
+            .await
+            .expect("a"),
+    );
+    let waiting = queued(
+        app.submit_or_queue(imagine(provider, "restart b: a watermill"))
+            .await
+            .expect("b"),
+    );
+    app.shutdown();
+    drop(app);
+
+    let app = home.start().await;
+    let mut rx = app.subscribe();
+    let after: Vec<String> = app.queue().into_iter().map(|v| v.id).collect();
+    assert_eq!(after, [waiting.id], "the waiting job is back");
+    let (id, _) = created_with_prompt(&app, &mut rx, "restart b: a watermill").await;
+    let done = next_update(&mut rx, &id, TaskChange::Results).await;
+    assert_eq!(done.task.task.status, TaskStatus::Succeeded);
+    assert!(app.queue().is_empty());
+    app.shutdown();
+}
+
+#[tokio::test]
+async fn demo_queue_survives_a_restart() {
+    the_queue_survives_a_restart(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_queue_survives_a_restart() {
+    the_queue_survives_a_restart(Lane::Live, ProviderKind::Linkr).await;
+}
+
+/// A provider that answers "busy" (429) does not fail the job: it goes back into the queue
+/// with the provider's wait and a sentence, and out again by itself when the wait is over.
+async fn a_busy_provider_puts_the_job_back(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    // The first submit with this marker is answered 429 with Retry-After: 1.
+    let prompt = "a busy harbour [[fault:429:1*1]]";
+    let job = queued(
+        app.submit_or_queue(imagine(provider, prompt))
+            .await
+            .expect("queued, not failed"),
+    );
+    let note = job.note.clone().unwrap_or_default();
+    assert!(
+        note.contains(provider.display_name()) && note.contains("busy"),
+        "{note}"
+    );
+    assert!(job.not_before.is_some());
+    assert_eq!(job.error, None);
+    let (id, _) = created_with_prompt(&app, &mut rx, prompt).await;
+    let done = next_update(&mut rx, &id, TaskChange::Results).await;
+    assert_eq!(done.task.task.status, TaskStatus::Succeeded);
+    assert!(app.queue().is_empty());
+    app.shutdown();
+}
+
+#[tokio::test]
+async fn demo_busy_provider_puts_the_job_back() {
+    a_busy_provider_puts_the_job_back(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_busy_provider_puts_the_job_back() {
+    a_busy_provider_puts_the_job_back(Lane::Live, ProviderKind::Journey).await;
 }

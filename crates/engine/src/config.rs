@@ -103,8 +103,8 @@ impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             poll_interval: Duration::from_secs(5),
-            min_interval: Duration::from_secs(5),
-            max_interval: Duration::from_secs(10),
+            min_interval: Duration::from_secs(u64::from(atelier_providers::rules::MIN_POLL_SECS)),
+            max_interval: Duration::from_secs(u64::from(atelier_providers::rules::MAX_POLL_SECS)),
             jitter: 0.1,
             max_backoff: Duration::from_secs(60),
             default_mode: MidjourneyMode::Fast,

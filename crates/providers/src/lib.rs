@@ -29,6 +29,7 @@ pub mod parse;
 /// Log redaction: [`redact::redact`] blanks out `Authorization` values and key-shaped tokens,
 /// and [`redact::RedactingWriter`] applies it to everything written through it.
 pub mod redact;
+pub mod rules;
 pub mod status;
 pub mod validate;
 
@@ -42,7 +43,8 @@ pub use http::{DEFAULT_TIMEOUT, MAX_BODY_BYTES};
 pub use journey::JourneyClient;
 pub use linkr::LinkrClient;
 pub use model::*;
-pub use models::{available_models, model_group, model_info};
+pub use models::{available_models, model_group, model_info, model_name};
 pub use redact::{redact, RedactingWriter};
+pub use rules::Rules;
 /// The key type the clients take, re-exported so callers need no `secrecy` dependency.
 pub use secrecy::SecretString;

@@ -472,6 +472,9 @@ pub enum ModelGroup {
 pub struct ModelInfo {
     /// The name sent as `model`: "midjourney", "flux-pro", "nano-banana"...
     pub id: String,
+    /// The name shown to people ("Flux Pro", "GPT Image 1"): [`crate::models::model_name`],
+    /// the one copy of those words.
+    pub name: String,
     /// What it makes.
     pub group: ModelGroup,
     /// True when a reference image (`ImagineRequest::reference_image`) is required.

@@ -65,10 +65,33 @@ pub fn model_group(id: &str) -> ModelGroup {
     }
 }
 
+/// A model's name as people read it, from the name sent: words split at `-` and `_`, each
+/// capitalised, with the makers' own spellings for acronyms and versions ("gpt-image-1" ->
+/// "GPT Image 1", "ideogram-v3-edit" -> "Ideogram V3 Edit", "nano-banana-hd" -> "Nano Banana
+/// HD"). Works for names the app does not know too; an empty name stays empty.
+pub fn model_name(id: &str) -> String {
+    id.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|word| match word.to_ascii_lowercase().as_str() {
+            "gpt" | "hd" => word.to_ascii_uppercase(),
+            "4o" => "4o".to_string(),
+            _ => {
+                let mut chars = word.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn info(id: &str) -> ModelInfo {
     let group = model_group(id);
     ModelInfo {
         id: id.to_string(),
+        name: model_name(id),
         group,
         needs_image: group == ModelGroup::Edit,
         synchronous: group != ModelGroup::MidjourneyGrid,
@@ -98,6 +121,21 @@ pub fn model_info(provider: ProviderKind, id: &str) -> Option<ModelInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_names_read_as_the_makers_write_them() {
+        assert_eq!(model_name("midjourney"), "Midjourney");
+        assert_eq!(model_name("flux-pro"), "Flux Pro");
+        assert_eq!(model_name("gpt-image-1.5"), "GPT Image 1.5");
+        assert_eq!(model_name("gpt-4o-image"), "GPT 4o Image");
+        assert_eq!(model_name("nano-banana-hd"), "Nano Banana HD");
+        assert_eq!(model_name("ideogram-v3-edit"), "Ideogram V3 Edit");
+        assert_eq!(model_name("my_new  model"), "My New Model");
+        assert_eq!(model_name(""), "");
+        for m in available_models(ProviderKind::Journey) {
+            assert!(!m.name.trim().is_empty(), "{} has a name", m.id);
+        }
+    }
 
     #[test]
     fn journey_lists_every_documented_model_once() {
@@ -169,7 +207,7 @@ mod tests {
             .expect("serializes");
         assert_eq!(
             v,
-            serde_json::json!({"id": "seededit", "group": "edit", "needsImage": true, "synchronous": true})
+            serde_json::json!({"id": "seededit", "name": "Seededit", "group": "edit", "needsImage": true, "synchronous": true})
         );
         let v = serde_json::to_value(ModelGroup::MidjourneyGrid).expect("serializes");
         assert_eq!(v, "midjourneyGrid");

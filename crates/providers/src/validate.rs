@@ -12,8 +12,7 @@ pub const MAX_PROMPT_CHARS: usize = 6000;
 pub const MAX_TASK_ID_LEN: usize = 128;
 /// The longest URL accepted as an input.
 pub const MAX_URL_LEN: usize = 4096;
-/// The aspect ratios both providers understand.
-pub const ASPECT_RATIOS: [&str; 7] = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
+pub use crate::rules::ASPECT_RATIOS;
 /// The longest model name sent.
 pub const MAX_MODEL_CHARS: usize = 100;
 /// A prompt must have visible text and at most [`MAX_PROMPT_CHARS`] characters.

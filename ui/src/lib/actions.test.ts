@@ -69,8 +69,9 @@ describe('names and test ids', () => {
     ]);
   });
 
-  it('names emoji-only buttons readably', () => {
-    const reroll = makeAction({ label: '', emoji: '🔄', kind: { type: 'reroll' } });
+  it('names buttons by the label the core words (never empty), else by their emoji', () => {
+    // The core words an emoji-only LinkrAPI button from its kind ("Reroll"): the UI keeps no copy.
+    const reroll = makeAction({ label: 'Reroll', emoji: '🔄', kind: { type: 'reroll' } });
     expect(actionText(reroll)).toBe('Reroll');
     expect(actionTestId(reroll)).toBe('action-Reroll');
     const mystery = makeAction({ id: 'MJ::Odd::1', label: '', emoji: '✨', kind: null });

@@ -2,7 +2,6 @@
 import type { Action } from './bindings/Action';
 import type { PanDirection } from './bindings/PanDirection';
 import type { IconName } from './components/Icon.svelte';
-import { kindLabel } from './tasks';
 
 export interface ActionRows {
   /** U1..U4 in quadrant order. */
@@ -30,11 +29,13 @@ export function groupActions(actions: readonly Action[]): ActionRows {
   return rows;
 }
 
-/** The readable name of a button (its accessible name): the label, else its kind, else its emoji. */
-export function actionText(action: Pick<Action, 'label' | 'emoji' | 'kind'>): string {
+/**
+ * The readable name of a button (its accessible name): its label, which the core never leaves
+ * empty (it words the kind itself, `TaskKind::label`), else its emoji.
+ */
+export function actionText(action: Pick<Action, 'label' | 'emoji'>): string {
   const label = action.label?.trim();
   if (label) return label;
-  if (action.kind) return kindLabel(action.kind);
   return action.emoji?.trim() || 'Button';
 }
 

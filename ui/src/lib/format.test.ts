@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cssUrl,
-  formatCredits,
-  keyStatusText,
-  modelName,
-  providerName,
-  validateHttpUrl,
-} from './format';
+import { cssUrl, formatCredits, keyStatusText, validateHttpUrl } from './format';
 
 describe('format', () => {
   it('formats credits, number or bigint', () => {
@@ -34,13 +27,6 @@ describe('format', () => {
     expect(validateHttpUrl('ftp://example.com/cat.png')).toMatch(/http/);
     expect(validateHttpUrl('example.com/cat.png')).toMatch(/http/);
     expect(validateHttpUrl('javascript:alert(1)')).toMatch(/http/);
-  });
-
-  it('names providers and models', () => {
-    expect(providerName('linkr')).toBe('LinkrAPI');
-    expect(providerName('journey')).toBe('JourneyAPI');
-    expect(modelName('flux-pro')).toBe('Flux Pro');
-    expect(modelName('midjourney')).toBe('Midjourney');
   });
 
   it('quotes CSS urls safely', () => {

@@ -2,16 +2,8 @@
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { ProviderStatus } from './bindings/ProviderStatus';
 
-export const PROVIDER_NAMES: Record<ProviderKind, string> = {
-  linkr: 'LinkrAPI',
-  journey: 'JourneyAPI',
-};
-
+/** The providers, in the order the core lists them (their names come with the app state). */
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['linkr', 'journey'];
-
-export function providerName(kind: ProviderKind | string): string {
-  return PROVIDER_NAMES[kind as ProviderKind] ?? String(kind);
-}
 
 /** "1,240 credits"; '' when unknown. ts-rs may type an i64 as bigint, so accept both. */
 export function formatCredits(credits: number | bigint | null | undefined): string {
@@ -42,15 +34,6 @@ export function validateHttpUrl(raw: string): string | null {
   }
   if (!url.hostname) return 'That address has no host name.';
   return null;
-}
-
-/** "flux-pro" -> "Flux Pro", "midjourney" -> "Midjourney". */
-export function modelName(model: string): string {
-  return model
-    .split(/[-_\s]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join(' ');
 }
 
 /** A CSS url("…") for a style attribute, with quotes, backslashes and newlines made harmless. */

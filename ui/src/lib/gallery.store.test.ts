@@ -64,7 +64,10 @@ describe('GalleryStore: the lightbox calls', () => {
   });
 
   it('presses a button of the task and hands back the new task', async () => {
-    const made = makeView({ id: 'child', parentId: 'parent', status: 'queued' });
+    const made = {
+      type: 'sent',
+      task: makeView({ id: 'child', parentId: 'parent', status: 'queued' }),
+    };
     ipcMock.runAction.mockResolvedValue(made);
     await expect(new GalleryStore().runAction('parent', 'U2', null)).resolves.toBe(made);
     expect(ipcMock.runAction).toHaveBeenCalledWith('parent', 'U2', { prompt: null });

@@ -6,7 +6,7 @@
  */
 import type { GalleryImage } from './bindings/GalleryImage';
 import type { ImageDetail } from './bindings/ImageDetail';
-import type { TaskView } from './bindings/TaskView';
+import type { Submitted } from './bindings/Submitted';
 import { errorMessage } from './errors';
 import {
   appendPage,
@@ -278,10 +278,10 @@ export class GalleryStore {
   }
 
   /**
-   * Presses a button of an image's task; resolves to the new task (for the Create feed).
-   * Rejects with an AppError.
+   * Presses a button of an image's task; resolves to what the core did with it: the new task
+   * sent (for the Create feed), or the job waiting in the local queue. Rejects with an AppError.
    */
-  runAction(taskId: string, actionId: string, prompt: string | null): Promise<TaskView> {
+  runAction(taskId: string, actionId: string, prompt: string | null): Promise<Submitted> {
     return ipc.runAction(taskId, actionId, { prompt });
   }
 }

@@ -6,7 +6,7 @@ vi.mock('@tauri-apps/api/core', () => core);
 vi.mock('@tauri-apps/api/event', () => events);
 
 import * as ipc from './ipc';
-import { makeView } from './testing/fixtures';
+import { makeQueued, makeView } from './testing/fixtures';
 
 beforeEach(() => {
   core.invoke.mockReset();
@@ -87,6 +87,56 @@ describe('ipc', () => {
       ['copy_text', { text: 'a red fox' }],
       ['show_in_folder', { imageId: 7 }],
     ]);
+  });
+
+  it('calls the queue commands with camelCase arguments and hands back their answers', async () => {
+    const queue = [makeQueued({ id: 'q-7' })];
+    core.invoke.mockResolvedValue(queue);
+    expect(await ipc.listQueue()).toBe(queue);
+    await ipc.moveQueued('q-7', -1);
+    await ipc.moveQueued('q-7', 1);
+    await ipc.cancelQueued('q-7');
+    const answer = { type: 'sent', task: makeView({ id: 't-7' }) };
+    core.invoke.mockResolvedValue(answer);
+    expect(await ipc.sendQueuedNow('q-7')).toBe(answer);
+    await ipc.retryTask('t-1');
+    expect(core.invoke.mock.calls).toEqual([
+      ['list_queue', undefined],
+      ['move_queued', { jobId: 'q-7', by: -1 }],
+      ['move_queued', { jobId: 'q-7', by: 1 }],
+      ['cancel_queued', { jobId: 'q-7' }],
+      ['send_queued_now', { jobId: 'q-7' }],
+      ['retry_task', { taskId: 't-1' }],
+    ]);
+  });
+
+  it('hands back what a submit became: sent or queued', async () => {
+    const job = makeQueued({ id: 'q-1', position: 2, of: 2 });
+    core.invoke.mockResolvedValue({ type: 'queued', job });
+    const request = {
+      provider: 'linkr' as const,
+      prompt: 'a cat',
+      model: null,
+      aspectRatio: null,
+      referenceImage: null,
+    };
+    const answer = await ipc.submitImagine(request);
+    expect(answer.type === 'queued' && answer.job).toEqual(job);
+  });
+
+  it('delivers queue-changed payloads (the whole queue)', async () => {
+    let handler: ((e: { payload: unknown }) => void) | undefined;
+    events.listen.mockImplementation(async (name: string, cb: typeof handler) => {
+      expect(name).toBe('queue-changed');
+      handler = cb;
+      return () => {};
+    });
+    const seen: unknown[] = [];
+    await ipc.onQueueChanged((q) => seen.push(q));
+    const queue = [makeQueued({ id: 'q-1' }), makeQueued({ id: 'q-2', position: 2, of: 2 })];
+    handler?.({ payload: queue });
+    handler?.({ payload: [] });
+    expect(seen).toEqual([queue, []]);
   });
 
   it('delivers gallery-changed payloads', async () => {

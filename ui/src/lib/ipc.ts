@@ -13,7 +13,9 @@ import type { GalleryResults } from './bindings/GalleryResults';
 import type { ImageDetail } from './bindings/ImageDetail';
 import type { KeyCheck } from './bindings/KeyCheck';
 import type { ProviderKind } from './bindings/ProviderKind';
+import type { QueuedView } from './bindings/QueuedView';
 import type { Settings } from './bindings/Settings';
+import type { Submitted } from './bindings/Submitted';
 import type { SubmitRequest } from './bindings/SubmitRequest';
 import type { TaskEvent } from './bindings/TaskEvent';
 import type { TaskProgress } from './bindings/TaskProgress';
@@ -53,14 +55,19 @@ export const deleteKey = (provider: ProviderKind): Promise<AppState> =>
 export const testKey = (provider: ProviderKind): Promise<KeyCheck> =>
   call('test_key', { provider });
 
-export const submitImagine = (request: SubmitRequest): Promise<TaskView> =>
+/**
+ * A new prompt: sent at once while its provider has a free slot (`sent`, with the new task),
+ * else put in Atelier's local queue (`queued`, with the waiting job).
+ */
+export const submitImagine = (request: SubmitRequest): Promise<Submitted> =>
   call('submit_imagine', { request });
 
+/** Presses a button of a finished task; sent at once or queued, like a prompt. */
 export const runAction = (
   parentId: string,
   actionId: string,
   input: ActionInput = { prompt: null },
-): Promise<TaskView> => call('run_action', { parentId, actionId, input });
+): Promise<Submitted> => call('run_action', { parentId, actionId, input });
 
 /** Newest first. */
 export const listTasks = (): Promise<TaskView[]> => call('list_tasks');
@@ -70,8 +77,34 @@ export const cancelTask = (taskId: string): Promise<TaskView> => call('cancel_ta
 /** Asks the provider once, now, for a task Atelier stopped waiting for (free; never resubmits). */
 export const checkAgain = (taskId: string): Promise<TaskView> => call('check_again', { taskId });
 
-/** "Retry": the core sends exactly what made the failed task again, as a new task. */
-export const retryTask = (taskId: string): Promise<TaskView> => call('retry_task', { taskId });
+/**
+ * "Retry": the core sends exactly what made the failed task again, as a new task (or queues
+ * it when the provider has no free slot).
+ */
+export const retryTask = (taskId: string): Promise<Submitted> => call('retry_task', { taskId });
+
+// The local queue: jobs waiting for a free slot at their provider ("jobs at once").
+
+/** The jobs waiting in the local queue, first in line first. */
+export const listQueue = (): Promise<QueuedView[]> => call('list_queue');
+
+/**
+ * Moves a waiting job `by` places among its provider's waiting jobs (-1: one place forward,
+ * +1: one back); resolves to the whole queue.
+ */
+export const moveQueued = (jobId: string, by: number): Promise<QueuedView[]> =>
+  call('move_queued', { jobId, by });
+
+/** Takes a waiting job out of the queue without sending it; resolves to the whole queue. */
+export const cancelQueued = (jobId: string): Promise<QueuedView[]> =>
+  call('cancel_queued', { jobId });
+
+/**
+ * Sends a waiting job now, whatever the free slots. On a refusal it rejects with the AppError
+ * and the job stays queued with its `error`.
+ */
+export const sendQueuedNow = (jobId: string): Promise<Submitted> =>
+  call('send_queued_now', { jobId });
 
 /**
  * Tells the shell the interface is interactive, with where the time went (startup benchmark).
@@ -130,6 +163,19 @@ export const onTaskUpdate = (callback: (event: TaskEvent) => void): Promise<Unli
 /** Subscribes to `task-progress` (progress and "saving the images" of a running task). */
 export const onTaskProgress = (callback: (progress: TaskProgress) => void): Promise<UnlistenFn> =>
   subscribe<TaskProgress>('task-progress', callback);
+
+/** Payload of `show-task`: the person clicked the OS notification about this task. */
+export interface ShowTask {
+  taskId: string;
+}
+
+/** Subscribes to `show-task` (a click on a task's OS notification): the card is to be shown. */
+export const onShowTask = (callback: (show: ShowTask) => void): Promise<UnlistenFn> =>
+  subscribe<ShowTask>('show-task', callback);
+
+/** Subscribes to `queue-changed` (the whole local queue, first in line first, on each change). */
+export const onQueueChanged = (callback: (queue: QueuedView[]) => void): Promise<UnlistenFn> =>
+  subscribe<QueuedView[]>('queue-changed', callback);
 
 /** Subscribes to `gallery-changed`; resolves to the function that unsubscribes. */
 export const onGalleryChanged = (callback: (change: GalleryChange) => void): Promise<UnlistenFn> =>

@@ -8,7 +8,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ASPECT_PRESETS,
   QUALITIES,
   VERSIONS,
   getParam,
@@ -84,9 +83,11 @@ const prompt = fc.oneof(
     ),
   fc.string({ maxLength: 300 }),
 );
+/** The aspect ratios the core sends in `AppState.rules` (test data). */
+const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3'];
 /** A parameter the editor can set, with a value it accepts. */
 const validSetting = fc.oneof(
-  fc.constantFrom(...ASPECT_PRESETS).map((v) => ['ar', v] as const),
+  fc.constantFrom(...ASPECT_RATIOS).map((v) => ['ar', v] as const),
   fc.constantFrom(...VERSIONS).map((v) => ['v', v] as const),
   fc.constantFrom(...QUALITIES).map((v) => ['quality', v] as const),
   fc.integer({ min: 0, max: 1000 }).map((n) => ['stylize', String(n)] as const),

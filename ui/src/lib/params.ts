@@ -44,7 +44,6 @@ export interface ParamDef {
   hint: string;
 }
 
-export const ASPECT_PRESETS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3'] as const;
 export const VERSIONS = ['5', '5.1', '5.2', '6', '6.1', '7'] as const;
 export const QUALITIES = ['.25', '.5', '1', '2', '4'] as const;
 const SEED_MAX = 4294967295;

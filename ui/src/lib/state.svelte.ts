@@ -8,13 +8,15 @@ import type { KeyCheck } from './bindings/KeyCheck';
 import type { ModelInfo } from './bindings/ModelInfo';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { ProviderStatus } from './bindings/ProviderStatus';
+import type { QueuedView } from './bindings/QueuedView';
 import type { Settings } from './bindings/Settings';
+import type { Submitted } from './bindings/Submitted';
 import type { TaskView } from './bindings/TaskView';
 import { errorMessage, NO_BACKEND_MESSAGE } from './errors';
-import { PROVIDER_KINDS, providerName, validateHttpUrl } from './format';
+import { PROVIDER_KINDS, validateHttpUrl } from './format';
 import * as ipc from './ipc';
 import { markStartup } from './startup';
-import { getParam, parsePrompt, validatePrompt, ASPECT_PRESETS } from './params';
+import { getParam, parsePrompt, validatePrompt } from './params';
 import type { View } from './shortcuts';
 import { applyProgress, mergeTasks, upsertTask } from './tasks';
 import { loadPlace } from './place';
@@ -23,6 +25,7 @@ import { loadPlace } from './place';
 /** Midjourney, the one model every provider runs (before the core has said more). */
 const MIDJOURNEY: ModelInfo = {
   id: 'midjourney',
+  name: 'Midjourney',
   group: 'midjourneyGrid',
   needsImage: false,
   synchronous: false,
@@ -31,7 +34,8 @@ const MIDJOURNEY: ModelInfo = {
 function placeholderProviders(): ProviderStatus[] {
   return PROVIDER_KINDS.map((provider) => ({
     provider,
-    name: providerName(provider),
+    // Until the core answers (a few milliseconds at start): its names come with the state.
+    name: provider,
     demo: false,
     keySet: false,
     keyLast4: null,
@@ -43,6 +47,9 @@ function placeholderProviders(): ProviderStatus[] {
     credits: null,
   }));
 }
+
+/** What is being done to a waiting job: moved up or down, sent now, or cancelled. */
+export type QueueWork = 'up' | 'down' | 'send' | 'cancel';
 
 export class AppStore {
   /** The view on screen: where the person left it (see place.ts), else Create. */
@@ -76,7 +83,44 @@ export class AppStore {
   /** A card to scroll to and highlight briefly (the "from …" link). */
   flashTaskId = $state<string | null>(null);
 
+  /**
+   * The jobs waiting in Atelier's local queue for a free slot at their provider ("jobs at
+   * once"), first in line first. Shown as "Waiting" cards above the tasks.
+   */
+  queue = $state<QueuedView[]>([]);
+  /** Why the waiting jobs could not be listed (null when they were). */
+  queueError = $state<string | null>(null);
+  /** Per waiting job: what is being done to it ('up', 'down', 'send' or 'cancel'). */
+  queueBusy = $state<Record<string, QueueWork>>({});
+  /** Per waiting job: the sentence of the last Move / Send now / Cancel that failed. */
+  queueErrors = $state<Record<string, string>>({});
+
   providers = $derived<ProviderStatus[]>(this.appState?.providers ?? placeholderProviders());
+  /** The aspect ratios the providers take (the core's one list), in the order to offer them. */
+  aspectRatios = $derived<readonly string[]>(this.appState?.rules.aspectRatios ?? []);
+  /** The seconds between polls the providers ask for (the core's rule). */
+  pollRange = $derived({
+    min: this.appState?.rules.minPollSecs ?? 5,
+    max: this.appState?.rules.maxPollSecs ?? 10,
+  });
+
+  /** A provider's product name ("LinkrAPI"), as the core words it. */
+  providerName(kind: string): string {
+    return this.providers.find((p) => p.provider === kind)?.name ?? kind;
+  }
+
+  /**
+   * A model's name as people read it ("Flux Pro"), as the core words it; a name the core does
+   * not list (typed through "Other model...") shows as it was typed.
+   */
+  modelName(model: string, provider?: string): string {
+    const lists = provider ? this.providers.filter((p) => p.provider === provider) : this.providers;
+    for (const p of lists) {
+      const info = p.models.find((m) => m.id === model);
+      if (info) return info.name;
+    }
+    return model;
+  }
   currentProvider = $derived<ProviderStatus | undefined>(
     this.providers.find((p) => p.provider === this.provider),
   );
@@ -93,6 +137,11 @@ export class AppStore {
   otherModel = $state(false);
 
   #composerTouched = false;
+  /**
+   * How many `queue-changed` events came in. An answer that carries the queue (or a job) is
+   * only applied when no event came in since it was asked: the event is the newer word.
+   */
+  #queueEvents = 0;
   #unlisten: (() => void) | null = null;
   #starting: Promise<void> | null = null;
 
@@ -124,11 +173,20 @@ export class AppStore {
           ipc.onTaskProgress((progress) => {
             this.tasks = applyProgress(this.tasks, progress);
           }),
+          // A click on a task's OS notification: its card, in Create.
+          ipc.onShowTask(({ taskId }) => this.showTask(taskId)),
+          // The whole local queue, whenever it changes.
+          ipc.onQueueChanged((queue) => {
+            this.#queueEvents++;
+            this.#setQueue(queue);
+          }),
         ]).then(
-          ([unlistenUpdates, unlistenProgress]) => {
+          ([unlistenUpdates, unlistenProgress, unlistenShowTask, unlistenQueue]) => {
             this.#unlisten = () => {
               unlistenUpdates();
               unlistenProgress();
+              unlistenShowTask();
+              unlistenQueue();
             };
             listening = true;
             markStartup('listening');
@@ -138,8 +196,15 @@ export class AppStore {
           },
         );
     const tasks = this.loadTasks().then(() => listening);
-    const [, , tasksAfterListen] = await Promise.all([listen, this.loadState(), tasks]);
+    const queue = this.loadQueue().then(() => listening);
+    const [, , tasksAfterListen, queueAfterListen] = await Promise.all([
+      listen,
+      this.loadState(),
+      tasks,
+      queue,
+    ]);
     if (!tasksAfterListen && this.#unlisten) void this.loadTasks();
+    if (!queueAfterListen && this.#unlisten) void this.loadQueue();
     markStartup('loaded');
   }
 
@@ -167,6 +232,17 @@ export class AppStore {
       this.tasksError = errorMessage(error);
     } finally {
       this.tasksLoaded = true;
+    }
+  }
+
+  /** Reads the local queue (at start; afterwards `queue-changed` keeps it current). */
+  async loadQueue(): Promise<void> {
+    const mark = this.#queueEvents;
+    try {
+      this.#applyQueue(await ipc.listQueue(), mark);
+      this.queueError = null;
+    } catch (error) {
+      this.queueError = `The waiting jobs could not be listed: ${errorMessage(error)}`;
     }
   }
 
@@ -214,6 +290,97 @@ export class AppStore {
     this.tasks = upsertTask(this.tasks, view);
   }
 
+  /**
+   * Takes in what the core answered to a prompt, a button or a retry: a task sent goes to the
+   * feed; a job queued goes to the queue, unless a `queue-changed` event came in since `mark`
+   * (the event is newer; by then the job may even be sent). Without a mark only the event
+   * updates the queue.
+   */
+  accept(answer: Submitted, mark: number | null = null): void {
+    if (answer.type === 'sent') {
+      this.upsert(answer.task);
+    } else if (mark !== null && mark === this.#queueEvents) {
+      const job = answer.job;
+      const at = this.queue.findIndex((j) => j.id === job.id);
+      this.#setQueue(
+        at >= 0 ? this.queue.map((j) => (j.id === job.id ? job : j)) : [...this.queue, job],
+      );
+    }
+  }
+
+  #setQueue(queue: QueuedView[]): void {
+    this.queue = queue;
+    // Sentences about jobs that are no longer waiting go with them.
+    const waiting = (id: string) => queue.some((j) => j.id === id);
+    if (!Object.keys(this.queueErrors).every(waiting)) {
+      this.queueErrors = Object.fromEntries(
+        Object.entries(this.queueErrors).filter(([id]) => waiting(id)),
+      );
+    }
+  }
+
+  /** Sets the queue from an answer asked at `mark`, unless a newer event came in since. */
+  #applyQueue(queue: QueuedView[], mark: number): void {
+    if (mark === this.#queueEvents) this.#setQueue(queue);
+  }
+
+  #setQueueError(jobId: string, message: string | null): void {
+    const next = { ...this.queueErrors };
+    if (message) next[jobId] = message;
+    else delete next[jobId];
+    this.queueErrors = next;
+  }
+
+  #setQueueBusy(jobId: string, what: QueueWork | null): void {
+    const next = { ...this.queueBusy };
+    if (what) next[jobId] = what;
+    else delete next[jobId];
+    this.queueBusy = next;
+  }
+
+  /** Runs `work` on a waiting job: one thing at a time per job; a failure shows on its card. */
+  async #onJob(job: QueuedView, what: QueueWork, work: (mark: number) => Promise<void>) {
+    const id = job.id;
+    if (this.queueBusy[id]) return;
+    this.#setQueueError(id, null);
+    this.#setQueueBusy(id, what);
+    try {
+      await work(this.#queueEvents);
+    } catch (error) {
+      this.#setQueueError(id, errorMessage(error));
+    } finally {
+      this.#setQueueBusy(id, null);
+    }
+  }
+
+  /** "Move up" (-1) / "Move down" (+1): a waiting job's place among its provider's jobs. */
+  moveQueued(job: QueuedView, by: number): Promise<void> {
+    return this.#onJob(job, by < 0 ? 'up' : 'down', async (mark) => {
+      this.#applyQueue(await ipc.moveQueued(job.id, by), mark);
+    });
+  }
+
+  /** "Cancel" on a waiting job: out of the queue, nothing sent. */
+  cancelQueued(job: QueuedView): Promise<void> {
+    return this.#onJob(job, 'cancel', async (mark) => {
+      this.#applyQueue(await ipc.cancelQueued(job.id), mark);
+    });
+  }
+
+  /**
+   * "Send now": the job goes out at once whatever the free slots. On a refusal the card says
+   * why (the core keeps the job waiting with the reason).
+   */
+  sendQueuedNow(job: QueuedView): Promise<void> {
+    return this.#onJob(job, 'send', async (mark) => {
+      const answer = await ipc.sendQueuedNow(job.id);
+      this.accept(answer, mark);
+      if (answer.type === 'sent' && mark === this.#queueEvents) {
+        this.#setQueue(this.queue.filter((j) => j.id !== job.id));
+      }
+    });
+  }
+
   findTask(id: string | null | undefined): TaskView | undefined {
     return id ? this.tasks.find((v) => v.task.id === id) : undefined;
   }
@@ -252,20 +419,21 @@ export class AppStore {
     const fallbackRatio = this.appState?.settings.defaultAspectRatio ?? '';
     // The prompt carries --ar when the person set one; otherwise the default from Settings.
     const aspectRatio =
-      getParam(prompt, 'ar') === undefined &&
-      (ASPECT_PRESETS as readonly string[]).includes(fallbackRatio)
+      getParam(prompt, 'ar') === undefined && this.aspectRatios.includes(fallbackRatio)
         ? fallbackRatio
         : null;
     this.submitting = true;
+    const mark = this.#queueEvents;
     try {
-      const view = await ipc.submitImagine({
+      const answer = await ipc.submitImagine({
         provider: this.provider,
         prompt,
         model: this.model || null,
         aspectRatio,
         referenceImage: this.referenceUrl.trim() || null,
       });
-      this.upsert(view);
+      // Sent or queued, the composer is left as it is after a send.
+      this.accept(answer, mark);
     } catch (error) {
       this.composerError = errorMessage(error);
     } finally {
@@ -278,8 +446,9 @@ export class AppStore {
     if (this.busy[id]) return;
     this.#setCardError(id, null);
     this.#setBusy(id, action.id);
+    const mark = this.#queueEvents;
     try {
-      this.upsert(await ipc.runAction(id, action.id, { prompt }));
+      this.accept(await ipc.runAction(id, action.id, { prompt }), mark);
     } catch (error) {
       this.#setCardError(id, errorMessage(error));
     } finally {
@@ -297,9 +466,9 @@ export class AppStore {
     if (!view.canRetry || this.busy[id]) return;
     this.#setCardError(id, null);
     this.#setBusy(id, 'retry');
+    const mark = this.#queueEvents;
     try {
-      const next = await ipc.retryTask(id);
-      this.upsert(next);
+      this.accept(await ipc.retryTask(id), mark);
     } catch (error) {
       this.#setCardError(id, errorMessage(error));
     } finally {
@@ -322,7 +491,7 @@ export class AppStore {
       this.upsert(now);
       if (now.task.status === 'timed_out') {
         const p = now.task.progress;
-        const where = now.task.provider === 'journey' ? 'JourneyAPI' : 'LinkrAPI';
+        const where = this.providerName(now.task.provider);
         this.#setCardNote(
           id,
           `Still not finished at ${where}${p !== null ? ` (${p}%)` : ''}. Atelier keeps checking quietly.`,

@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeView } from './testing/fixtures';
+import { makeQueued, makeView } from './testing/fixtures';
 import type { AppState } from './bindings/AppState';
 import type { ModelInfo } from './bindings/ModelInfo';
+import type { QueuedView } from './bindings/QueuedView';
+import type { Submitted } from './bindings/Submitted';
+import type { TaskView } from './bindings/TaskView';
 
 const ipcMock = vi.hoisted(() => ({
   hasBackend: vi.fn(() => true),
@@ -9,6 +12,12 @@ const ipcMock = vi.hoisted(() => ({
   listTasks: vi.fn(),
   onTaskUpdate: vi.fn(),
   onTaskProgress: vi.fn(),
+  onShowTask: vi.fn(),
+  onQueueChanged: vi.fn(),
+  listQueue: vi.fn(),
+  moveQueued: vi.fn(),
+  cancelQueued: vi.fn(),
+  sendQueuedNow: vi.fn(),
   submitImagine: vi.fn(),
   retryTask: vi.fn(),
   runAction: vi.fn(),
@@ -23,8 +32,19 @@ vi.mock('./ipc', () => ipcMock);
 
 import { AppStore } from './state.svelte';
 
+/** The core's answer for something sent at once. */
+function sent(task: TaskView): Submitted {
+  return { type: 'sent', task };
+}
+
+/** The core's answer for something put in the local queue. */
+function queued(job: QueuedView): Submitted {
+  return { type: 'queued', job };
+}
+
 function model(id: string, group: ModelInfo['group']): ModelInfo {
-  return { id, group, needsImage: group === 'edit', synchronous: group !== 'midjourneyGrid' };
+  const name = `Name of ${id}`;
+  return { id, name, group, needsImage: group === 'edit', synchronous: group !== 'midjourneyGrid' };
 }
 
 function appState(): AppState {
@@ -67,8 +87,12 @@ function appState(): AppState {
       defaultModel: 'flux-pro',
       theme: 'system',
       midjourneyMode: 'fast',
+      notifications: true,
+      linkrJobsAtOnce: 3,
+      journeyJobsAtOnce: 12,
     },
     keyring: { available: true, message: null },
+    rules: { aspectRatios: ['1:1', '3:2', '21:9'], minPollSecs: 5, maxPollSecs: 10 },
     reportsStartup: false,
   };
 }
@@ -80,9 +104,28 @@ beforeEach(() => {
   ipcMock.listTasks.mockResolvedValue([]);
   ipcMock.onTaskUpdate.mockResolvedValue(() => {});
   ipcMock.onTaskProgress.mockResolvedValue(() => {});
+  ipcMock.onShowTask.mockResolvedValue(() => {});
+  ipcMock.onQueueChanged.mockResolvedValue(() => {});
+  ipcMock.listQueue.mockResolvedValue([]);
 });
 
 describe('AppStore', () => {
+  it("takes the providers' names and rules from the core, and keeps no copy", async () => {
+    const store = new AppStore();
+    expect(store.aspectRatios).toEqual([]);
+    expect(store.providerName('journey')).toBe('journey');
+    await store.init();
+    expect(store.providerName('journey')).toBe('JourneyAPI');
+    expect(store.providerName('linkr')).toBe('LinkrAPI');
+    expect(store.aspectRatios).toEqual(['1:1', '3:2', '21:9']);
+    expect(store.pollRange).toEqual({ min: 5, max: 10 });
+    expect(store.modelName('midjourney', 'linkr')).toBe('Name of midjourney');
+    expect(store.modelName('flux-pro')).toBe('Name of flux-pro');
+    // A name the core does not list (typed through "Other model...") shows as typed.
+    expect(store.modelName('brand-new-model', 'journey')).toBe('brand-new-model');
+    store.destroy();
+  });
+
   it('starts: subscribes, loads state and tasks', async () => {
     const store = new AppStore();
     ipcMock.listTasks.mockResolvedValue([makeView({ id: 'old' })]);
@@ -92,6 +135,21 @@ describe('AppStore', () => {
     expect(store.model).toBe('flux-pro');
     expect(store.tasks.map((t) => t.task.id)).toEqual(['old']);
     expect(store.tasksLoaded).toBe(true);
+  });
+
+  it('shows the card of a task whose OS notification was clicked', async () => {
+    let click: ((show: { taskId: string }) => void) | undefined;
+    ipcMock.onShowTask.mockImplementation(async (cb: (show: { taskId: string }) => void) => {
+      click = cb;
+      return () => {};
+    });
+    const store = new AppStore();
+    await store.init();
+    store.view = 'gallery';
+    click?.({ taskId: 'from-a-notification' });
+    expect(store.view).toBe('create');
+    await vi.waitFor(() => expect(store.flashTaskId).toBe('from-a-notification'));
+    store.destroy();
   });
 
   it('is idempotent, and reads the tasks again when they came back before the listener', async () => {
@@ -106,7 +164,9 @@ describe('AppStore', () => {
     release?.();
     await first;
     await vi.waitFor(() => expect(ipcMock.listTasks).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(ipcMock.listQueue).toHaveBeenCalledTimes(2));
     expect(ipcMock.onTaskUpdate).toHaveBeenCalledOnce();
+    expect(ipcMock.onQueueChanged).toHaveBeenCalledOnce();
   });
 
   it('upserts live updates', async () => {
@@ -142,7 +202,7 @@ describe('AppStore', () => {
   it('retries through the core, which sends exactly what made the task, and shows a refusal on the card', async () => {
     const failed = makeView({ id: 'f', status: 'failed' }, { canRetry: true });
     ipcMock.listTasks.mockResolvedValue([failed]);
-    ipcMock.retryTask.mockResolvedValue(makeView({ id: 'g', status: 'queued' }));
+    ipcMock.retryTask.mockResolvedValue(sent(makeView({ id: 'g', status: 'queued' })));
     const store = new AppStore();
     await store.init();
     expect(store.canRetry(store.tasks[0])).toBe(true);
@@ -157,6 +217,181 @@ describe('AppStore', () => {
     expect(store.canRetry(cannot)).toBe(false);
     await store.retry(cannot);
     expect(ipcMock.retryTask).toHaveBeenCalledTimes(2);
+  });
+
+  it('loads the waiting jobs at start and follows queue-changed', async () => {
+    let push: ((queue: QueuedView[]) => void) | undefined;
+    const unlisten = vi.fn();
+    ipcMock.onQueueChanged.mockImplementation(async (cb: (queue: QueuedView[]) => void) => {
+      push = cb;
+      return unlisten;
+    });
+    ipcMock.listQueue.mockResolvedValue([makeQueued({ id: 'q-a' })]);
+    const store = new AppStore();
+    await store.init();
+    expect(store.queue.map((j) => j.id)).toEqual(['q-a']);
+    push?.([
+      makeQueued({ id: 'q-a', position: 1, of: 2 }),
+      makeQueued({ id: 'q-b', position: 2, of: 2 }),
+    ]);
+    expect(store.queue.map((j) => [j.id, j.position, j.of])).toEqual([
+      ['q-a', 1, 2],
+      ['q-b', 2, 2],
+    ]);
+    push?.([]);
+    expect(store.queue).toEqual([]);
+    store.destroy();
+    expect(unlisten).toHaveBeenCalledOnce();
+  });
+
+  it('says so when the waiting jobs cannot be listed', async () => {
+    ipcMock.listQueue.mockRejectedValue({ code: 'internal', message: 'The library is locked.' });
+    const store = new AppStore();
+    await store.init();
+    expect(store.queueError).toBe('The waiting jobs could not be listed: The library is locked.');
+    expect(store.tasksLoaded).toBe(true);
+  });
+
+  it('a prompt beyond the jobs at once waits in the queue: no task, the queue shows it, the composer as after a send', async () => {
+    const store = new AppStore();
+    await store.init();
+    const job = makeQueued({
+      id: 'q-new',
+      provider: 'journey',
+      prompt: 'a fox',
+      position: 2,
+      of: 2,
+    });
+    ipcMock.submitImagine.mockResolvedValueOnce(queued(job));
+    store.prompt = 'a fox';
+    await store.submit();
+    expect(store.tasks).toEqual([]);
+    expect(store.queue).toEqual([job]);
+    expect(store.composerError).toBeNull();
+    expect(store.submitting).toBe(false);
+    // Exactly what a sent prompt leaves in the composer.
+    const afterQueued = { prompt: store.prompt, provider: store.provider, model: store.model };
+    ipcMock.submitImagine.mockResolvedValueOnce(sent(makeView({ id: 'now' })));
+    await store.submit();
+    expect({ prompt: store.prompt, provider: store.provider, model: store.model }).toEqual(
+      afterQueued,
+    );
+    expect(store.tasks.map((t) => t.task.id)).toEqual(['now']);
+  });
+
+  it('never brings back a queued job that a newer queue-changed already took out', async () => {
+    let push: ((queue: QueuedView[]) => void) | undefined;
+    ipcMock.onQueueChanged.mockImplementation(async (cb: (queue: QueuedView[]) => void) => {
+      push = cb;
+      return () => {};
+    });
+    const store = new AppStore();
+    await store.init();
+    const job = makeQueued({ id: 'q-fast' });
+    ipcMock.submitImagine.mockImplementationOnce(async () => {
+      // The job was queued and sent already before the answer came back.
+      push?.([job]);
+      push?.([]);
+      return queued(job);
+    });
+    store.prompt = 'a fox';
+    await store.submit();
+    expect(store.queue).toEqual([]);
+  });
+
+  it('a button or a retry that waits in the queue adds no task and no error', async () => {
+    const store = new AppStore();
+    await store.init();
+    const parent = makeView({ id: 'p', status: 'succeeded' });
+    const failed = makeView({ id: 'f', status: 'failed' }, { canRetry: true });
+    store.upsert(parent);
+    store.upsert(failed);
+    const u2 = makeQueued({ id: 'q-u2', kindLabel: 'Upscale 2', position: 1, of: 2 });
+    const again = makeQueued({ id: 'q-retry', position: 2, of: 2 });
+    ipcMock.runAction.mockResolvedValueOnce(queued(u2));
+    ipcMock.retryTask.mockResolvedValueOnce(queued(again));
+    await store.runAction(parent, { id: 'upscale:2', label: 'U2' } as never);
+    await store.retry(failed);
+    expect(store.tasks.map((t) => t.task.id).sort()).toEqual(['f', 'p']);
+    expect(store.queue.map((j) => j.id)).toEqual(['q-u2', 'q-retry']);
+    expect(store.cardErrors).toEqual({});
+    expect(store.busy).toEqual({});
+  });
+
+  it('moves, cancels and sends a waiting job through the core, one thing at a time', async () => {
+    const a = makeQueued({ id: 'q-a', position: 1, of: 2 });
+    const b = makeQueued({ id: 'q-b', position: 2, of: 2 });
+    ipcMock.listQueue.mockResolvedValue([a, b]);
+    const store = new AppStore();
+    await store.init();
+
+    let release: ((queue: QueuedView[]) => void) | undefined;
+    ipcMock.moveQueued.mockImplementationOnce(
+      () => new Promise<QueuedView[]>((res) => (release = res)),
+    );
+    const moving = store.moveQueued(b, -1);
+    expect(store.queueBusy['q-b']).toBe('up');
+    await store.moveQueued(b, -1); // a second press while the first is on its way: ignored
+    expect(ipcMock.moveQueued).toHaveBeenCalledOnce();
+    release?.([
+      { ...b, position: 1 },
+      { ...a, position: 2 },
+    ]);
+    await moving;
+    expect(ipcMock.moveQueued).toHaveBeenCalledWith('q-b', -1);
+    expect(store.queue.map((j) => j.id)).toEqual(['q-b', 'q-a']);
+    expect(store.queueBusy).toEqual({});
+
+    ipcMock.moveQueued.mockResolvedValueOnce([
+      { ...a, position: 1 },
+      { ...b, position: 2 },
+    ]);
+    await store.moveQueued(b, 1);
+    expect(ipcMock.moveQueued).toHaveBeenLastCalledWith('q-b', 1);
+    expect(store.queue.map((j) => j.id)).toEqual(['q-a', 'q-b']);
+
+    ipcMock.cancelQueued.mockResolvedValueOnce([{ ...b, position: 1, of: 1 }]);
+    await store.cancelQueued(a);
+    expect(ipcMock.cancelQueued).toHaveBeenCalledWith('q-a');
+    expect(store.queue.map((j) => j.id)).toEqual(['q-b']);
+
+    ipcMock.sendQueuedNow.mockResolvedValueOnce(sent(makeView({ id: 'went', status: 'queued' })));
+    await store.sendQueuedNow(b);
+    expect(ipcMock.sendQueuedNow).toHaveBeenCalledWith('q-b');
+    expect(store.tasks.map((t) => t.task.id)).toEqual(['went']);
+    expect(store.queue).toEqual([]);
+    expect(store.queueErrors).toEqual({});
+  });
+
+  it("shows why a Move, Send now or Cancel failed on that job's card", async () => {
+    const job = makeQueued({ id: 'q-held' });
+    const other = makeQueued({ id: 'q-other', provider: 'journey' });
+    ipcMock.listQueue.mockResolvedValue([job, other]);
+    const store = new AppStore();
+    await store.init();
+
+    ipcMock.sendQueuedNow.mockRejectedValueOnce({
+      code: 'rejected',
+      message: 'LinkrAPI refused the job: your plan is full.',
+    });
+    await store.sendQueuedNow(job);
+    expect(store.queueErrors).toEqual({ 'q-held': 'LinkrAPI refused the job: your plan is full.' });
+    expect(store.queue.map((j) => j.id)).toEqual(['q-held', 'q-other']);
+    expect(store.tasks).toEqual([]);
+    expect(store.queueBusy).toEqual({});
+
+    ipcMock.moveQueued.mockRejectedValueOnce({ code: 'not_found', message: 'That job is gone.' });
+    await store.moveQueued(job, 1);
+    expect(store.queueErrors['q-held']).toBe('That job is gone.');
+
+    ipcMock.cancelQueued.mockRejectedValueOnce({ code: 'internal', message: 'Could not cancel.' });
+    await store.cancelQueued(job);
+    expect(store.queueErrors['q-held']).toBe('Could not cancel.');
+
+    // A new try clears the sentence; a job that left the queue takes its sentence with it.
+    ipcMock.cancelQueued.mockResolvedValueOnce([other]);
+    await store.cancelQueued(job);
+    expect(store.queueErrors).toEqual({});
   });
 
   it('explains the missing core instead of failing silently', async () => {
@@ -194,7 +429,7 @@ describe('AppStore', () => {
   it('submits the prompt as typed, with the default aspect ratio only when --ar is absent', async () => {
     const store = new AppStore();
     await store.init();
-    ipcMock.submitImagine.mockResolvedValue(makeView({ id: 'new' }));
+    ipcMock.submitImagine.mockResolvedValue(sent(makeView({ id: 'new' })));
     store.prompt = '  a fox  ';
     await store.submit();
     expect(ipcMock.submitImagine).toHaveBeenLastCalledWith({
@@ -264,7 +499,7 @@ describe('AppStore', () => {
     expect(store.otherModel).toBe(true);
     expect(store.modelInfo).toBeNull();
     store.setModel('flux-9-ultra');
-    ipcMock.submitImagine.mockResolvedValue(makeView({ id: 'new' }));
+    ipcMock.submitImagine.mockResolvedValue(sent(makeView({ id: 'new' })));
     store.prompt = 'a fox';
     await store.submit();
     expect(ipcMock.submitImagine).toHaveBeenLastCalledWith(
@@ -287,7 +522,7 @@ describe('AppStore', () => {
     await store.runAction(parent, action);
     expect(store.cardErrors.p).toBe('That task is gone.');
     ipcMock.runAction.mockResolvedValueOnce(
-      makeView({ id: 'child', parentId: 'p', createdAt: null }),
+      sent(makeView({ id: 'child', parentId: 'p', createdAt: null })),
     );
     await store.runAction(parent, action);
     expect(ipcMock.runAction).toHaveBeenLastCalledWith('p', 'upscale:2', { prompt: null });

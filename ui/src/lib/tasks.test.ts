@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskKind } from './bindings/TaskKind';
 import { makeTask, makeView } from './testing/fixtures';
 import {
   applyProgress,
   formatTime,
-  kindLabel,
   mergeTasks,
   quadrantPosition,
   rawStateWord,
@@ -65,29 +63,6 @@ describe('taskStateText', () => {
     expect(taskProgress(makeTask({ status: 'running', progress: 45 }))).toBe(45);
     expect(taskProgress(makeTask({ status: 'running', progress: null }))).toBeNull();
     expect(taskProgress(makeTask({ status: 'succeeded', progress: null }))).toBe(100);
-  });
-});
-
-describe('kindLabel', () => {
-  it.each<[TaskKind, string]>([
-    [{ type: 'imagine' }, 'Imagine'],
-    [{ type: 'upscale', index: 2 }, 'Upscale 2'],
-    [{ type: 'upscale', index: 0 }, 'Upscale'],
-    [{ type: 'variation', index: 4 }, 'Variation 4'],
-    [{ type: 'varyStrong' }, 'Vary (Strong)'],
-    [{ type: 'zoomOut', factor: '2' }, 'Zoom Out 2x'],
-    [{ type: 'zoomOut', factor: '1.5' }, 'Zoom Out 1.5x'],
-    [{ type: 'zoomOut', factor: 'square' }, 'Make Square'],
-    [{ type: 'pan', direction: 'left' }, 'Pan left'],
-    [{ type: 'other', raw: 'blend' }, 'blend'],
-    [{ type: 'other', raw: '' }, 'Other'],
-  ])('%j -> %s', (kind, label) => {
-    expect(kindLabel(kind)).toBe(label);
-  });
-
-  it('tolerates a kind it does not know', () => {
-    expect(kindLabel({ type: 'hologram' } as never)).toBe('Task');
-    expect(kindLabel(null)).toBe('Task');
   });
 });
 

@@ -1,6 +1,5 @@
 /** Words and list logic for tasks. Pure functions, no DOM. */
 import type { TaskSummary } from './bindings/TaskSummary';
-import type { TaskKind } from './bindings/TaskKind';
 import type { TaskProgress } from './bindings/TaskProgress';
 import type { TaskView } from './bindings/TaskView';
 
@@ -12,63 +11,6 @@ export function isFinal(task: Pick<TaskSummary, 'status'>): boolean {
 
 export function isLive(task: Pick<TaskSummary, 'status'>): boolean {
   return task.status === 'queued' || task.status === 'running';
-}
-
-/** Same words as the Rust side's TaskKind::label(). */
-export function kindLabel(kind: TaskKind | null | undefined): string {
-  if (!kind || typeof kind !== 'object') return 'Task';
-  const quad = (word: string, index: number) =>
-    index >= 1 && index <= 4 ? `${word} ${index}` : word;
-  switch (kind.type) {
-    case 'imagine':
-      return 'Imagine';
-    case 'upscale':
-      return quad('Upscale', kind.index);
-    case 'variation':
-      return quad('Variation', kind.index);
-    case 'reroll':
-      return 'Reroll';
-    case 'upscaleSubtle':
-      return 'Upscale (Subtle)';
-    case 'upscaleCreative':
-      return 'Upscale (Creative)';
-    case 'upscale2x':
-      return 'Upscale 2x';
-    case 'upscale4x':
-      return 'Upscale 4x';
-    case 'varySubtle':
-      return 'Vary (Subtle)';
-    case 'varyStrong':
-      return 'Vary (Strong)';
-    case 'varyRegion':
-      return 'Vary (Region)';
-    case 'zoomOut':
-      return kind.factor === 'square'
-        ? 'Make Square'
-        : kind.factor === '1.5'
-          ? 'Zoom Out 1.5x'
-          : 'Zoom Out 2x';
-    case 'customZoom':
-      return 'Custom Zoom';
-    case 'pan':
-      return `Pan ${kind.direction}`;
-    case 'blend':
-      return 'Blend';
-    case 'describe':
-      return 'Describe';
-    case 'shorten':
-      return 'Shorten';
-    case 'faceSwap':
-      return 'Face swap';
-    case 'video':
-      return 'Video';
-    case 'seed':
-      return 'Seed';
-    case 'other':
-      return kind.raw?.trim() ? kind.raw : 'Other';
-    default:
-      return 'Task';
-  }
 }
 
 function clampProgress(p: number | null | undefined): number | null {
@@ -130,12 +72,13 @@ export const TIMED_OUT_HINT =
  * so the person need not pay for the job twice.
  */
 export function timedOutHint(
-  task: Pick<TaskSummary, 'recheckUntil' | 'provider'>,
+  task: Pick<TaskSummary, 'recheckUntil'>,
+  providerName: string,
   now: Date = new Date(),
 ): string {
   const until = task.recheckUntil ? new Date(task.recheckUntil) : null;
   if (!until || !Number.isFinite(until.getTime()) || until <= now) return TIMED_OUT_HINT;
-  const name = task.provider === 'journey' ? 'JourneyAPI' : 'LinkrAPI';
+  const name = providerName;
   const when = until.toLocaleString(undefined, {
     weekday: 'short',
     hour: '2-digit',

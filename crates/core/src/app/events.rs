@@ -52,6 +52,10 @@ impl Atelier {
                     Err(broadcast::error::RecvError::Closed) => break,
                 };
                 app.record(&task, lane);
+                if task.status.is_final() || change == TaskChange::Cancelled {
+                    // A slot may have freed: the queue's next job can go.
+                    app.wake_queue();
+                }
                 if change == TaskChange::Results && task.status == TaskStatus::Succeeded {
                     app.set_media(
                         &task.id,

@@ -23,6 +23,8 @@ impl Atelier {
         if provider == ProviderKind::Journey {
             self.refresh_credits().await;
         }
+        // Jobs asked with this key that waited for it can go.
+        self.wake_queue();
         Ok(self.app_state())
     }
 

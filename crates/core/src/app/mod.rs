@@ -104,6 +104,14 @@ struct Inner {
     /// Engine events the forwarder missed because it fell behind (0 when healthy).
     missed_events: AtomicU64,
     media: Mutex<HashMap<String, TaskMedia>>,
+    /// One turn at a time at the local queue: asking, moving, sending (see `queue`).
+    dispatch: tokio::sync::Mutex<()>,
+    /// Wakes the queue's dispatcher.
+    queue_wake: tokio::sync::Notify,
+    /// Set by [`Atelier::shutdown`]: the dispatcher stops.
+    shut_down: std::sync::atomic::AtomicBool,
+    /// The outcomes already told in an OS notification (task id, status): one each.
+    notified: Mutex<std::collections::HashSet<(String, atelier_providers::TaskStatus)>>,
     credits: Mutex<Option<i64>>,
     events: broadcast::Sender<UiEvent>,
     live_poll_override: Option<Duration>,
@@ -115,6 +123,8 @@ mod events;
 mod gallery;
 mod keys;
 mod lane;
+mod notices;
+mod queue;
 
 pub use gallery::ClipboardImage;
 pub use lane::LaneKind;
@@ -219,6 +229,10 @@ impl Atelier {
                 engine: live,
             },
             media: Mutex::new(HashMap::new()),
+            notified: Mutex::new(std::collections::HashSet::new()),
+            dispatch: tokio::sync::Mutex::new(()),
+            queue_wake: tokio::sync::Notify::new(),
+            shut_down: std::sync::atomic::AtomicBool::new(false),
             credits: Mutex::new(None),
             events,
             live_poll_override: cfg.live_poll_interval_override,
@@ -234,6 +248,7 @@ impl Atelier {
         app.forward_events(LaneKind::Demo);
         app.forward_events(LaneKind::Live);
         app.resume_unfinished().await;
+        app.start_dispatcher();
         app.rearchive_in_background();
         // Credits are a nicety: fetch them without holding up the window.
         let credits = app.clone();
@@ -245,6 +260,9 @@ impl Atelier {
     /// so no poll, re-check or action goes out any more. For the end of the app's life, and
     /// for tests that start a second core on the same library (a restart in one process).
     pub fn shutdown(&self) {
+        // The queue stays in the library for the next start; nothing more is sent from it.
+        self.inner.shut_down.store(true, Ordering::Relaxed);
+        self.wake_queue();
         for provider in PROVIDERS {
             self.inner.live.engine.remove_client(provider);
             self.inner.demo.engine.remove_client(provider);
@@ -331,7 +349,8 @@ fn not_found(task_id: &str) -> AppError {
     )
 }
 
-fn shorten(s: &str, max: usize) -> String {
+/// `s` trimmed, and cut to `max` characters with an ellipsis when longer.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     let s = s.trim();
     if s.chars().count() <= max {
         s.to_string()

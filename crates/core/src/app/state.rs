@@ -48,6 +48,7 @@ impl Atelier {
             providers,
             settings,
             keyring: self.inner.keyring.clone(),
+            rules: atelier_providers::Rules::current(),
             reports_startup: cfg!(feature = "test-hooks"),
         }
     }
@@ -93,6 +94,8 @@ impl Atelier {
                 self.install_live_client(provider, key.as_ref())?;
             }
         }
+        // "Jobs at once" may have grown.
+        self.wake_queue();
         Ok(self.app_state())
     }
 }

@@ -2,12 +2,16 @@
 //! task; and picking up, after a restart, what an earlier run left unfinished.
 
 use super::lane::{Lane, LaneKind};
+use super::queue::SendFailure;
 use super::{library_error, no_key_for_live_task, not_found, Atelier, RECENT_TASKS};
 use crate::archive::archive_images;
 use crate::error::{AppError, ErrorCode};
+use crate::queue::JobRequest;
 use crate::retry::{is_retryable_status, needs_parent, retry_plan, RetryPlan};
 use crate::view::{SubmitRequest, TaskChange, TaskView};
-use atelier_providers::{ActionInput, ImagineRequest, ProviderKind, Task, TaskStatus};
+use atelier_providers::{
+    ActionInput, ImagineRequest, ProviderError, ProviderKind, Task, TaskStatus,
+};
 use std::collections::HashMap;
 
 impl Atelier {
@@ -31,7 +35,19 @@ impl Atelier {
         provider: ProviderKind,
         request: ImagineRequest,
     ) -> Result<TaskView, AppError> {
-        let lane = self.lane_for(provider);
+        let lane = self.lane_for(provider).kind;
+        Ok(self.send_imagine(lane, provider, request).await?)
+    }
+
+    /// Sends a new prompt to `provider` in `lane` and starts watching it; the provider's own
+    /// error comes back as it is (the queue tells "busy" from the rest).
+    pub(super) async fn send_imagine(
+        &self,
+        lane: LaneKind,
+        provider: ProviderKind,
+        request: ImagineRequest,
+    ) -> Result<TaskView, ProviderError> {
+        let lane = self.lane(lane);
         let task = lane.engine.submit(provider, request).await?;
         self.record_durably(&task, lane.kind).await;
         Ok(self.view(task, lane.kind))
@@ -44,6 +60,16 @@ impl Atelier {
         action_id: &str,
         input: ActionInput,
     ) -> Result<TaskView, AppError> {
+        Ok(self.send_action(parent_id, action_id, input).await?)
+    }
+
+    /// [`Atelier::run_action`], telling the provider's own refusals apart from the app's.
+    pub(super) async fn send_action(
+        &self,
+        parent_id: &str,
+        action_id: &str,
+        input: ActionInput,
+    ) -> Result<TaskView, SendFailure> {
         let lane = self.lane_holding(parent_id)?;
         if lane.kind == LaneKind::Live {
             let provider = lane
@@ -52,7 +78,7 @@ impl Atelier {
                 .ok_or_else(|| not_found(parent_id))?
                 .provider;
             if !self.has_key(provider) {
-                return Err(no_key_for_live_task(provider));
+                return Err(no_key_for_live_task(provider).into());
             }
         }
         let task = lane.engine.action(parent_id, action_id, input).await?;
@@ -65,6 +91,20 @@ impl Atelier {
     /// same input on the same parent) as a new task. An imagine goes to whichever lane serves
     /// its provider now, like a new prompt; a button goes to the parent's lane.
     pub async fn retry(&self, task_id: &str) -> Result<TaskView, AppError> {
+        match self.retry_request(task_id)? {
+            JobRequest::Imagine { provider, request } => {
+                self.submit_imagine(provider, request).await
+            }
+            JobRequest::Action {
+                parent_id,
+                action_id,
+                input,
+            } => self.run_action(&parent_id, &action_id, input).await,
+        }
+    }
+
+    /// What Retry on `task_id` sends: exactly what created it (see [`Atelier::retry`]).
+    pub(super) fn retry_request(&self, task_id: &str) -> Result<JobRequest, AppError> {
         let lane = self.lane_holding(task_id)?;
         let task = lane.engine.get(task_id).ok_or_else(|| not_found(task_id))?;
         if !is_retryable_status(task.status) {
@@ -76,13 +116,17 @@ impl Atelier {
         let parent = self.retry_parent(&task);
         match retry_plan(&task, parent.as_ref()) {
             Some(RetryPlan::Imagine { provider, request }) => {
-                self.submit_imagine(provider, request).await
+                Ok(JobRequest::Imagine { provider, request })
             }
             Some(RetryPlan::Action {
                 parent_id,
                 action_id,
                 input,
-            }) => self.run_action(&parent_id, &action_id, input).await,
+            }) => Ok(JobRequest::Action {
+                parent_id,
+                action_id,
+                input,
+            }),
             None => Err(AppError::invalid(
                 "Atelier does not know what made this task, so it cannot send it again. Use \
                  Edit prompt to start it afresh.",

@@ -10,6 +10,11 @@ export type ModelInfo = {
  */
 id: string, 
 /**
+ * The name shown to people ("Flux Pro", "GPT Image 1"): [`crate::models::model_name`],
+ * the one copy of those words.
+ */
+name: string, 
+/**
  * What it makes.
  */
 group: ModelGroup, 

@@ -40,4 +40,18 @@ theme: Theme,
  * say `--relax` / `--fast` / `--turbo`; it sets how long Atelier waits for a job (relax
  * jobs may take an hour).
  */
-midjourneyMode: MidjourneyMode, };
+midjourneyMode: MidjourneyMode, 
+/**
+ * Whether a task that finishes or fails while the window is not focused is told in an
+ * OS notification (on by default).
+ */
+notifications: boolean, 
+/**
+ * How many LinkrAPI jobs run at once (the person's Midjourney plan: 3 on most, 12 on
+ * Pro); more wait in Atelier's local queue.
+ */
+linkrJobsAtOnce: number, 
+/**
+ * How many JourneyAPI jobs run at once; more wait in the local queue.
+ */
+journeyJobsAtOnce: number, };

@@ -22,6 +22,11 @@ provider: ProviderKind,
  */
 kind: TaskKind, 
 /**
+ * `kind` in words for the card ("Upscale 2", "Vary (Strong)"): `TaskKind::label`, the
+ * one copy of those words.
+ */
+kindLabel: string, 
+/**
  * The task whose button created this one, when known.
  */
 parentId: string | null, 

@@ -5,7 +5,7 @@ import type { GalleryImage } from '../bindings/GalleryImage';
 import type { GalleryQuery } from '../bindings/GalleryQuery';
 import type { GalleryResults } from '../bindings/GalleryResults';
 import type { ImageDetail } from '../bindings/ImageDetail';
-import { gridActions, makeImage, makeImages, makeView } from '../testing/fixtures';
+import { gridActions, makeImage, makeImages, makeQueued, makeView } from '../testing/fixtures';
 
 const ipcMock = vi.hoisted(() => ({
   hasBackend: vi.fn(() => true),
@@ -264,8 +264,15 @@ describe('GalleryView', () => {
     await waitFor(() => expect(document.activeElement).toBe(cell(2)!.querySelector('button.open')));
   });
 
-  it('runs U2 with the 2 key and the buttons from the panel', async () => {
-    ipcMock.runAction.mockResolvedValue(makeView({ id: 'child', status: 'queued' }));
+  it('runs U2 with the 2 key and the buttons from the panel; a queued one says it waits', async () => {
+    ipcMock.runAction.mockResolvedValueOnce({
+      type: 'sent',
+      task: makeView({ id: 'child', status: 'queued' }),
+    });
+    ipcMock.runAction.mockResolvedValueOnce({
+      type: 'queued',
+      job: makeQueued({ id: 'q-v1', kindLabel: 'Variation 1', position: 2, of: 3 }),
+    });
     await renderGallery();
     await fireEvent.click(cell(3)!.querySelector<HTMLElement>('button.open')!);
     const box = await screen.findByTestId('lightbox');
@@ -283,8 +290,14 @@ describe('GalleryView', () => {
     await waitFor(() =>
       expect(screen.getByTestId('lightbox-message').textContent).toContain('Started — see Create'),
     );
+    expect(app.findTask('child')).toBeDefined();
     await fireEvent.click(screen.getByTestId('lightbox-action-V1'));
     await waitFor(() => expect(ipcMock.runAction).toHaveBeenCalledTimes(2));
+    await waitFor(() =>
+      expect(screen.getByTestId('lightbox-message').textContent?.trim()).toBe(
+        'Waiting in the queue (2 of 3) — see Create',
+      ),
+    );
   });
 
   it('asks before deleting, then shows the next image and drops the cell', async () => {

@@ -1,7 +1,20 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AppState } from '../bindings/AppState';
+import { app } from '../state.svelte';
 import ParamChips from './ParamChips.svelte';
+
+// The aspect presets come from the core's rules, with the app state.
+beforeEach(() => {
+  app.appState = {
+    rules: {
+      aspectRatios: ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3'],
+      minPollSecs: 5,
+      maxPollSecs: 10,
+    },
+  } as AppState;
+});
 
 describe('ParamChips', () => {
   it('shows one chip per parameter in the prompt', () => {

@@ -105,6 +105,7 @@ describe('TaskCard', () => {
         {
           status: 'succeeded',
           kind: { type: 'upscale', index: 2 },
+          kindLabel: 'Upscale 2',
           parentId: 'g1',
           actions: singleActions(),
         },

@@ -2,6 +2,8 @@
 import type { Action } from '../bindings/Action';
 import type { GalleryImage } from '../bindings/GalleryImage';
 import type { GalleryItem } from '../bindings/GalleryItem';
+import type { QueuedView } from '../bindings/QueuedView';
+import type { Settings } from '../bindings/Settings';
 import type { TaskSummary } from '../bindings/TaskSummary';
 import type { TaskMedia } from '../bindings/TaskMedia';
 import type { TaskView } from '../bindings/TaskView';
@@ -11,6 +13,7 @@ export function makeTask(over: Partial<TaskSummary> = {}): TaskSummary {
     id: 'task-1',
     provider: 'linkr',
     kind: { type: 'imagine' },
+    kindLabel: 'Imagine',
     parentId: null,
     status: 'queued',
     rawStatus: 'queued',
@@ -50,6 +53,42 @@ export function makeView(task: Partial<TaskSummary> = {}, over: Partial<TaskView
     demo: false,
     parentLabel: null,
     canRetry: false,
+    ...over,
+  };
+}
+
+/** A job waiting in the local queue (first of one LinkrAPI job unless told otherwise). */
+export function makeQueued(over: Partial<QueuedView> = {}): QueuedView {
+  return {
+    id: 'q-1',
+    provider: 'linkr',
+    demo: false,
+    kindLabel: 'Imagine',
+    prompt: 'a lantern in the fog --ar 3:2',
+    position: 1,
+    of: 1,
+    createdAt: '2026-03-01T10:00:00Z',
+    notBefore: null,
+    note: null,
+    error: null,
+    ...over,
+  };
+}
+
+/** Settings as the core answers them by default. */
+export function makeSettings(over: Partial<Settings> = {}): Settings {
+  return {
+    defaultProvider: 'linkr',
+    linkrBaseUrl: 'http://127.0.0.1:9/linkr/api',
+    journeyBaseUrl: 'http://127.0.0.1:9/journey/api/v1',
+    pollIntervalSecs: 5,
+    defaultAspectRatio: '1:1',
+    defaultModel: 'midjourney',
+    theme: 'system',
+    midjourneyMode: 'fast',
+    notifications: true,
+    linkrJobsAtOnce: 3,
+    journeyJobsAtOnce: 3,
     ...over,
   };
 }
