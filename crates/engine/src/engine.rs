@@ -370,6 +370,13 @@ impl Engine {
         self.inner.registry.list()
     }
 
+    /// How many tasks (of `provider`, or of any) the engine polls at the regular interval now:
+    /// the jobs that run (the local queue's slots, the window title's count). Cheap: no task
+    /// is copied.
+    pub fn running(&self, provider: Option<ProviderKind>) -> usize {
+        self.inner.registry.live_count(provider)
+    }
+
     /// True while the engine is polling this task at the regular interval (not after its
     /// deadline: see [`Engine::is_rechecking`]).
     pub fn is_watching(&self, id: &str) -> bool {

@@ -99,6 +99,16 @@ impl Registry {
         self.lock().get(id).map(|r| r.tracking)
     }
 
+    /// How many tasks are polled at the regular interval (of `provider`, or of any): counted in
+    /// place, without copying a task.
+    pub(crate) fn live_count(&self, provider: Option<ProviderKind>) -> usize {
+        self.lock()
+            .values()
+            .filter(|r| r.tracking == Tracking::Live)
+            .filter(|r| provider.is_none_or(|p| r.task.provider == p))
+            .count()
+    }
+
     /// A copy of the task with this id.
     pub(crate) fn get(&self, id: &str) -> Option<Task> {
         self.lock().get(id).map(|r| r.task.clone())

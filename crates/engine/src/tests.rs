@@ -239,6 +239,9 @@ async fn polls_at_the_interval_and_emits_only_real_changes() {
         !engine.watch(live_task("a", ProviderKind::Linkr)),
         "already watched"
     );
+    assert_eq!(engine.running(None), 1);
+    assert_eq!(engine.running(Some(ProviderKind::Linkr)), 1);
+    assert_eq!(engine.running(Some(ProviderKind::Journey)), 0);
 
     let mut changes = Vec::new();
     loop {
@@ -269,6 +272,7 @@ async fn polls_at_the_interval_and_emits_only_real_changes() {
     assert_eq!(times[1] - times[0], 5 * SEC + Duration::from_millis(10));
     assert_eq!(times[2] - times[1], 5 * SEC + Duration::from_millis(10));
     assert!(!engine.is_watching("a"));
+    assert_eq!(engine.running(None), 0, "a finished task no longer runs");
     assert_eq!(
         engine.get("a").map(|t| t.status),
         Some(TaskStatus::Succeeded)

@@ -48,15 +48,6 @@ impl Atelier {
     /// either lane; not those cancelled or re-checked after their deadline): the window title
     /// and the dock/taskbar badge show it.
     pub fn running_count(&self) -> usize {
-        [&self.inner.demo, &self.inner.live]
-            .iter()
-            .map(|lane| {
-                lane.engine
-                    .list()
-                    .iter()
-                    .filter(|t| !t.status.is_final() && lane.engine.is_watching(&t.id))
-                    .count()
-            })
-            .sum()
+        self.inner.demo.engine.running(None) + self.inner.live.engine.running(None)
     }
 }

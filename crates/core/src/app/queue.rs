@@ -253,15 +253,10 @@ impl Atelier {
             .read()
             .map(|s| s.jobs_at_once(provider))
             .unwrap_or(crate::settings::DEFAULT_JOBS_AT_ONCE);
-        let lane = self.lane(LaneKind::from_demo(demo));
-        let running = lane
+        let running = self
+            .lane(LaneKind::from_demo(demo))
             .engine
-            .list()
-            .iter()
-            .filter(|t| {
-                t.provider == provider && !t.status.is_final() && lane.engine.is_watching(&t.id)
-            })
-            .count();
+            .running(Some(provider));
         limit.saturating_sub(u32::try_from(running).unwrap_or(u32::MAX))
     }
 
