@@ -177,7 +177,8 @@ test("after a restart the gallery is back where it was left: view, search and th
   const src = await (await s.testid("lightbox-image")).attr("src");
   await restart(undefined, { stay: true });
   await waitUntil("the Gallery view again", async () => (await (await s.testid("nav-gallery")).attr("aria-current")) === "page");
-  assert.equal(await (await s.testid("gallery-search")).prop("value"), "glacier", "the search is back");
+  // The view comes back first, then its search (read back with the rest of the place).
+  await waitUntil("the search is back", async () => (await (await s.testid("gallery-search")).prop("value")) === "glacier");
   await waitUntil("the same image in the lightbox", async () => {
     const img = await s.findAll('[data-testid="lightbox-image"]');
     return img.length === 1 && (await img[0].attr("src")) === src;

@@ -2,7 +2,7 @@
 // real services), and the real app through tauri-driver with its own data folders, and takes
 // screenshots into e2e/screenshots/.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
@@ -143,7 +143,16 @@ export async function startApp(env = {}) {
   );
   const base = `http://127.0.0.1:${port}`;
   await waitHttp(`${base}/status`);
-  const session = await Session.start(base, APP);
+  let session;
+  try {
+    session = await Session.start(base, APP);
+  } catch (error) {
+    // Say what the app and its drivers printed: a launch that never opens a window is
+    // otherwise a bare timeout.
+    console.error(`the app did not open a window; its output:\n${logs.join("").slice(-6000)}`);
+    driver.kill("SIGKILL");
+    throw error;
+  }
   return {
     session,
     logs,
@@ -171,6 +180,13 @@ export async function startApp(env = {}) {
           // already gone
         }
       }
+      // Wait until they are gone and the bus has let go of the app's single-instance name: while
+      // it is held, the next launch hands over to the dying app ("Message recipient
+      // disconnected") and exits instead of opening a window (seen on a loaded machine).
+      for (let i = 0; i < 200; i++) {
+        if (!pidsWithEnv("ATELIER_E2E_INSTANCE", instance).some(isAlive) && !singleInstanceHeld()) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       driver.stdout?.destroy();
       driver.stderr?.destroy();
     },
@@ -180,6 +196,37 @@ export async function startApp(env = {}) {
 /** Saves a screenshot of the app window as e2e/screenshots/<name>.png. */
 export async function shot(session, name) {
   await session.screenshot(join(SHOTS, `${name}.png`));
+}
+
+/**
+ * The D-Bus name tauri-plugin-single-instance owns while Atelier runs: the app's identifier
+ * and ".SingleInstance" (with a version suffix when the plugin's `semver` feature is on).
+ */
+const SINGLE_INSTANCE_NAME = "dev.atelier.app.SingleInstance";
+
+/** True while some process owns Atelier's single-instance name on this session bus. */
+function singleInstanceHeld() {
+  try {
+    const out = execFileSync(
+      "dbus-send",
+      ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+       "org.freedesktop.DBus.ListNames"],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
+    return out.includes(`"${SINGLE_INSTANCE_NAME}`);
+  } catch {
+    return false;
+  }
+}
+
+/** True while `pid` runs (a zombie, already dead and only waiting to be reaped, does not). */
+function isAlive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
 }
 
 /** Pids of processes whose environment has `name=value`. */
