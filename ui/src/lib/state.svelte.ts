@@ -51,6 +51,14 @@ function placeholderProviders(): ProviderStatus[] {
 /** What is being done to a waiting job: moved up or down, sent now, or cancelled. */
 export type QueueWork = 'up' | 'down' | 'send' | 'cancel';
 
+/** `record` with `key` set to `value`, or without `key` when `value` is null (a new object). */
+function withEntry<T>(record: Record<string, T>, key: string, value: T | null): Record<string, T> {
+  const next = { ...record };
+  if (value) next[key] = value;
+  else delete next[key];
+  return next;
+}
+
 export class AppStore {
   /** The view on screen: where the person left it (see place.ts), else Create. */
   view = $state<View>(loadPlace().view);
@@ -325,17 +333,11 @@ export class AppStore {
   }
 
   #setQueueError(jobId: string, message: string | null): void {
-    const next = { ...this.queueErrors };
-    if (message) next[jobId] = message;
-    else delete next[jobId];
-    this.queueErrors = next;
+    this.queueErrors = withEntry(this.queueErrors, jobId, message);
   }
 
   #setQueueBusy(jobId: string, what: QueueWork | null): void {
-    const next = { ...this.queueBusy };
-    if (what) next[jobId] = what;
-    else delete next[jobId];
-    this.queueBusy = next;
+    this.queueBusy = withEntry(this.queueBusy, jobId, what);
   }
 
   /** Runs `work` on a waiting job: one thing at a time per job; a failure shows on its card. */
@@ -386,17 +388,11 @@ export class AppStore {
   }
 
   #setCardError(taskId: string, message: string | null): void {
-    const next = { ...this.cardErrors };
-    if (message) next[taskId] = message;
-    else delete next[taskId];
-    this.cardErrors = next;
+    this.cardErrors = withEntry(this.cardErrors, taskId, message);
   }
 
   #setBusy(taskId: string, what: string | null): void {
-    const next = { ...this.busy };
-    if (what) next[taskId] = what;
-    else delete next[taskId];
-    this.busy = next;
+    this.busy = withEntry(this.busy, taskId, what);
   }
 
   /** Checks the composer; the sentence to show, or null when it can be sent. */
@@ -505,10 +501,7 @@ export class AppStore {
   }
 
   #setCardNote(taskId: string, message: string | null): void {
-    const next = { ...this.cardNotes };
-    if (message) next[taskId] = message;
-    else delete next[taskId];
-    this.cardNotes = next;
+    this.cardNotes = withEntry(this.cardNotes, taskId, message);
   }
 
   async cancel(view: TaskView): Promise<void> {

@@ -108,8 +108,7 @@ impl Atelier {
                 blocking(move || library.queue_move(&id, index)).await?;
             }
         }
-        self.queue_changed();
-        Ok(self.queue())
+        Ok(self.queue_changed())
     }
 
     /// Takes a waiting job out of the queue; nothing is sent.
@@ -122,8 +121,7 @@ impl Atelier {
                 return Err(gone(id));
             }
         }
-        self.queue_changed();
-        Ok(self.queue())
+        Ok(self.queue_changed())
     }
 
     /// Sends a waiting job now, whatever its place and the free slots (the person knows their
@@ -135,9 +133,7 @@ impl Atelier {
             .into_iter()
             .find(|j| j.id == id)
             .ok_or_else(|| gone(id))?;
-        let sent = self.send_queued(job).await;
-        self.queue_changed();
-        sent
+        self.send_queued(job).await
     }
 
     /// Wakes the dispatcher: a slot may have freed, or the queue changed.
@@ -231,7 +227,7 @@ impl Atelier {
             }
         };
         Ok(QueuedJob {
-            id: format!("q-{}", uuid_like()),
+            id: format!("q-{}", uuid::Uuid::new_v4()),
             provider,
             demo,
             request,
@@ -286,6 +282,7 @@ impl Atelier {
                 let library = self.inner.library.clone();
                 let id = job.id.clone();
                 blocking(move || library.queue_remove(&id)).await?;
+                self.queue_changed();
                 Ok(Submitted::Sent {
                     task: Box::new(view),
                 })
@@ -324,8 +321,7 @@ impl Atelier {
         let library = self.inner.library.clone();
         let (id, provider) = (job.id.clone(), job.provider);
         blocking(move || library.queue_put(&id, provider, &json)).await?;
-        self.queue_changed();
-        self.queue()
+        self.queue_changed()
             .into_iter()
             .find(|v| v.id == job.id)
             .ok_or_else(|| AppError::internal("the queued job is missing from the queue"))
@@ -375,7 +371,6 @@ impl Atelier {
                 }
             }
         }
-        self.queue_changed();
         soonest.map(|at| (at - Utc::now()).to_std().unwrap_or_default())
     }
 
@@ -401,9 +396,11 @@ impl Atelier {
         }
     }
 
-    /// Tells the UI what waits now.
-    fn queue_changed(&self) {
-        let _ = self.inner.events.send(UiEvent::Queue(self.queue()));
+    /// Tells the UI what waits now, and returns it.
+    fn queue_changed(&self) -> Vec<QueuedView> {
+        let waiting = self.queue();
+        let _ = self.inner.events.send(UiEvent::Queue(waiting.clone()));
+        waiting
     }
 }
 
@@ -413,13 +410,4 @@ fn gone(id: &str) -> AppError {
         crate::error::ErrorCode::NotFound,
         format!("The waiting job {id} is not in the queue any more: it was sent or cancelled."),
     )
-}
-
-/// A unique enough id for a queued job: the time in nanoseconds and a counter.
-fn uuid_like() -> String {
-    use std::sync::atomic::AtomicU64;
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let t = Utc::now().timestamp_nanos_opt().unwrap_or_default();
-    format!("{t:x}-{n:x}")
 }
