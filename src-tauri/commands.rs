@@ -3,6 +3,7 @@
 //! `{code, message}` ([`AppError`]).
 
 use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
+use atelier_core::group::{ContactSheet, PromptPlan};
 use atelier_core::{
     AppError, AppState, ErrorCode, GalleryQuery, QueuedView, Settings, SubmitRequest, Submitted,
     TaskView,
@@ -63,6 +64,25 @@ pub async fn submit_imagine(
 ) -> Result<Submitted> {
     let app = core.get().await?;
     app.submit_or_queue(request).await
+}
+
+/// What sending a prompt will do (its prompts, their count and cost), before it is sent.
+#[tauri::command]
+pub async fn plan_prompt(
+    core: State<'_, CoreSlot>,
+    provider: ProviderKind,
+    prompt: String,
+    model: Option<String>,
+) -> Result<PromptPlan> {
+    let app = core.get().await?;
+    Ok(app.plan_prompt(provider, &prompt, model.as_deref()))
+}
+
+/// A permutation group as a labelled contact sheet.
+#[tauri::command]
+pub async fn contact_sheet(core: State<'_, CoreSlot>, group_id: String) -> Result<ContactSheet> {
+    let app = core.get().await?;
+    app.contact_sheet(&group_id).await
 }
 
 /// Runs one of a finished task's buttons (through the queue like a prompt).

@@ -107,6 +107,8 @@ pub fn run() {
             commands::delete_key,
             commands::test_key,
             commands::submit_imagine,
+            commands::plan_prompt,
+            commands::contact_sheet,
             commands::run_action,
             commands::list_tasks,
             commands::cancel_task,

@@ -117,6 +117,7 @@ mod tests {
                 demo: false,
                 parent_label: None,
                 can_retry: false,
+                group: None,
             },
         }
     }

@@ -6,6 +6,7 @@
 //! the rest wait here, in the library database (so they survive restarts and crashes), and
 //! go out in order as slots free up (see `app::queue`).
 
+use crate::group::GroupRef;
 use crate::view::TaskView;
 use atelier_providers::{ActionInput, ImagineRequest, ProviderError, ProviderKind};
 use chrono::{DateTime, Utc};
@@ -70,6 +71,9 @@ pub struct QueuedJob {
     /// Why it could not be sent (a sentence): it stays in the queue, held, until the person
     /// sends it again or cancels it; nothing is lost.
     pub error: Option<String>,
+    /// Its place in a permutation group, when a `{a, b}` prompt made it.
+    #[serde(default)]
+    pub group: Option<GroupRef>,
 }
 
 /// A waiting job as its "Waiting" card shows it.
@@ -99,6 +103,8 @@ pub struct QueuedView {
     pub note: Option<String>,
     /// Why it could not be sent; held until "Send now" or "Cancel".
     pub error: Option<String>,
+    /// Its place in a permutation group, when a `{a, b}` prompt made it.
+    pub group: Option<GroupRef>,
 }
 
 /// What happened to something the person asked for: sent at once, or waiting in the queue.
@@ -115,6 +121,15 @@ pub enum Submitted {
     Queued {
         /// The waiting job.
         job: QueuedView,
+    },
+    /// A permutation prompt: its prompts wait in the local queue, in order, and go out as
+    /// slots free up.
+    #[serde(rename_all = "camelCase")]
+    Group {
+        /// The group's id (for its contact sheet).
+        group_id: String,
+        /// Its jobs as queued.
+        queued: Vec<QueuedView>,
     },
 }
 
@@ -137,6 +152,7 @@ pub fn queue_views(jobs: &[QueuedJob]) -> Vec<QueuedView> {
                 not_before: job.not_before,
                 note: job.note.clone(),
                 error: job.error.clone(),
+                group: job.group.clone(),
             }
         })
         .collect()
@@ -240,6 +256,7 @@ mod tests {
             not_before: None,
             note: None,
             error: None,
+            group: None,
         }
     }
 

@@ -123,6 +123,8 @@ pub struct TaskView {
     /// True when the task failed or timed out and Atelier knows what to send again, so
     /// the card offers Retry (which calls `retry_task`).
     pub can_retry: bool,
+    /// Its place in a permutation group, when a `{a, b}` prompt made it.
+    pub group: Option<crate::group::GroupRef>,
 }
 
 /// A task as the UI needs it: everything of a provider [`Task`] but its raw JSON (which the

@@ -1034,3 +1034,153 @@ async fn demo_busy_provider_puts_the_job_back() {
 async fn live_busy_provider_puts_the_job_back() {
     a_busy_provider_puts_the_job_back(Lane::Live, ProviderKind::Journey).await;
 }
+
+/// Waits until every cell of `group_id`'s contact sheet is done (its task finished and its
+/// image archived), checking after each task event.
+async fn sheet_done(
+    app: &Atelier,
+    rx: &mut broadcast::Receiver<UiEvent>,
+    group_id: &str,
+) -> atelier_core::group::ContactSheet {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let sheet = app.contact_sheet(group_id).await.expect("the sheet reads");
+            if sheet.cells.iter().all(|c| c.image.is_some()) {
+                return sheet;
+            }
+            loop {
+                match rx.recv().await {
+                    Ok(UiEvent::Update(_)) => break,
+                    Err(broadcast::error::RecvError::Closed) => panic!("the app stopped"),
+                    _ => {}
+                }
+            }
+        }
+    })
+    .await
+    .expect("every prompt of the group finishes")
+}
+
+/// A permutation prompt: planned (count and cost) before it is sent, then each of its prompts
+/// goes through the local queue in order as one group; every task knows its place, and the
+/// group reads back as a labelled contact sheet, also after a restart.
+async fn a_permutation_prompt_becomes_a_group(lane: Lane, provider: ProviderKind) {
+    let home = Home::new().await;
+    let app = start_with_jobs_at_once(&home, lane, 2).await;
+    let mut rx = app.subscribe();
+    let template = r"perm a {red, blue\, white} bird --ar {1:1, 16:9}";
+
+    let plan = app.plan_prompt(provider, template, None);
+    assert_eq!(plan.problem, None);
+    assert_eq!(plan.prompts.len(), 4);
+    let cost = match (lane, provider) {
+        (Lane::Demo, _) => "4 prompts · free in the demo",
+        (Lane::Live, ProviderKind::Journey) => "4 prompts · 16 credits",
+        (Lane::Live, ProviderKind::Linkr) => {
+            "4 prompts · no credits: each uses your Midjourney plan's time"
+        }
+    };
+    assert_eq!(plan.summary, cost);
+    let broken = app
+        .submit_or_queue(imagine(provider, "a {red, blue bird"))
+        .await
+        .expect_err("broken braces are refused");
+    assert!(
+        broken.message.contains("never closed"),
+        "{}",
+        broken.message
+    );
+    assert!(app.queue().is_empty(), "nothing was queued for it");
+
+    let (group_id, queued) = match app
+        .submit_or_queue(imagine(provider, template))
+        .await
+        .expect("the group is queued")
+    {
+        atelier_core::Submitted::Group { group_id, queued } => (group_id, queued),
+        other => panic!("expected a group, got {other:?}"),
+    };
+    assert_eq!(queued.len(), 4);
+    let places: Vec<(u32, u32)> = queued
+        .iter()
+        .map(|j| {
+            j.group
+                .as_ref()
+                .map(|g| (g.position, g.count))
+                .expect("grouped")
+        })
+        .collect();
+    assert_eq!(places, [(1, 4), (2, 4), (3, 4), (4, 4)]);
+    assert!(queued.iter().all(|j| j.demo == (lane == Lane::Demo)));
+
+    let sheet = sheet_done(&app, &mut rx, &group_id).await;
+    assert_eq!(sheet.template, template);
+    assert_eq!(sheet.rows, ["red", "blue, white"]);
+    assert_eq!(sheet.columns, ["1:1", "16:9"]);
+    let last = &sheet.cells[3];
+    assert_eq!((last.row, last.column), (1, 1));
+    assert_eq!(last.prompt, "perm a blue, white bird --ar 16:9");
+    assert_eq!(last.state, atelier_core::group::CellState::Done);
+
+    // Sent in order, each exactly as expanded.
+    let sent: Vec<String> = match lane {
+        Lane::Live => imagine_bodies(&home.real)
+            .iter()
+            .filter_map(|b| b["prompt"].as_str().map(str::to_string))
+            .collect(),
+        Lane::Demo => {
+            let mut stored = app.library().recent_tasks(10).expect("library");
+            stored.reverse();
+            stored.into_iter().filter_map(|s| s.task.prompt).collect()
+        }
+    };
+    let expected: Vec<&str> = sheet.cells.iter().map(|c| c.prompt.as_str()).collect();
+    assert_eq!(
+        sent.iter()
+            .filter(|p| p.starts_with("perm"))
+            .collect::<Vec<_>>(),
+        expected
+    );
+
+    // Each task knows its place and choices, also after a restart.
+    app.shutdown();
+    drop(app);
+    let app = home.start().await;
+    for cell in &sheet.cells {
+        let id = cell.task_id.as_deref().expect("sent");
+        let group = listed(&app, id).group.expect("in the group");
+        assert_eq!(
+            (group.id.as_str(), group.position),
+            (group_id.as_str(), cell.position)
+        );
+    }
+    assert_eq!(
+        listed(&app, sheet.cells[1].task_id.as_deref().expect("sent"))
+            .group
+            .map(|g| g.choices),
+        Some(vec!["red".to_string(), "16:9".into()])
+    );
+    let again = app.contact_sheet(&group_id).await.expect("after a restart");
+    assert_eq!(again.cells, sheet.cells);
+    app.shutdown();
+}
+
+#[tokio::test]
+async fn demo_linkr_permutation_prompt_becomes_a_group() {
+    a_permutation_prompt_becomes_a_group(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_permutation_prompt_becomes_a_group() {
+    a_permutation_prompt_becomes_a_group(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_permutation_prompt_becomes_a_group() {
+    a_permutation_prompt_becomes_a_group(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_permutation_prompt_becomes_a_group() {
+    a_permutation_prompt_becomes_a_group(Lane::Live, ProviderKind::Journey).await;
+}

@@ -15,6 +15,7 @@
 
 mod batch;
 mod derived;
+mod groups;
 mod images;
 mod queue;
 mod rows;
@@ -22,6 +23,7 @@ mod search;
 mod tasks;
 
 pub use batch::Batch;
+pub use groups::{GroupMember, GroupPlace, NewGroup, StoredGroup};
 pub use images::FavoriteTarget;
 pub use queue::QueueRow;
 pub use tasks::StoredTask;

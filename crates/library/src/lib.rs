@@ -38,7 +38,10 @@ pub use check::{
     check_image_bytes, check_source_url, ip_allowed, is_loopback_base_url, ImageCheckError,
     MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
 };
-pub use db::{Batch, FavoriteTarget, Library, QueueRow, StoredTask, DB_FILE};
+pub use db::{
+    Batch, FavoriteTarget, GroupMember, GroupPlace, Library, NewGroup, QueueRow, StoredGroup,
+    StoredTask, DB_FILE,
+};
 pub use query::{
     GalleryItem, GalleryPage, GalleryQuery, ImageKind, SortOrder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };

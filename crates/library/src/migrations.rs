@@ -126,6 +126,26 @@ CREATE TABLE queue (
 CREATE INDEX queue_position ON queue(position);
 "#;
 
+/// Version 4: permutation groups (the prompts one `{a, b}` prompt made, and their tasks).
+const V4: &str = r#"
+CREATE TABLE prompt_groups (
+    id          TEXT    PRIMARY KEY,
+    template    TEXT    NOT NULL,
+    sets_json   TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE group_members (
+    group_id     TEXT    NOT NULL REFERENCES prompt_groups(id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,
+    prompt       TEXT    NOT NULL,
+    choices_json TEXT    NOT NULL,
+    task_id      TEXT,
+    PRIMARY KEY (group_id, position)
+);
+-- A task card asks which group its task belongs to.
+CREATE INDEX group_members_task ON group_members(task_id) WHERE task_id IS NOT NULL;
+"#;
+
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -142,6 +162,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 3,
         name: "the local job queue",
         sql: V3,
+    },
+    Migration {
+        version: 4,
+        name: "permutation groups",
+        sql: V4,
     },
 ];
 

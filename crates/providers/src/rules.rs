@@ -15,6 +15,24 @@ pub const MIN_POLL_SECS: u32 = 5;
 /// The most seconds between two polls of one task that the providers ask for.
 pub const MAX_POLL_SECS: u32 = 10;
 
+/// What one Midjourney imagine costs on JourneyAPI, in its credits (its documented price).
+pub const JOURNEY_IMAGINE_CREDITS: u32 = 4;
+
+/// The credits one `/imagine` of `model` costs at `provider`, when its price is documented:
+/// JourneyAPI's Midjourney costs [`JOURNEY_IMAGINE_CREDITS`]; its other models cost 1-8 each
+/// ("varies"); LinkrAPI runs on the person's own Midjourney plan and charges no credits.
+pub fn imagine_credits(provider: crate::ProviderKind, model: Option<&str>) -> Option<u32> {
+    let model = model.map(str::trim).filter(|m| !m.is_empty());
+    match provider {
+        crate::ProviderKind::Journey
+            if model.is_none_or(|m| m.eq_ignore_ascii_case(crate::models::MIDJOURNEY)) =>
+        {
+            Some(JOURNEY_IMAGINE_CREDITS)
+        }
+        _ => None,
+    }
+}
+
 /// The rules as the UI receives them (in `AppState`), so that it offers exactly what the
 /// providers take.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
@@ -43,6 +61,21 @@ impl Rules {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ProviderKind;
+
+    #[test]
+    fn only_documented_prices_are_given() {
+        assert_eq!(imagine_credits(ProviderKind::Journey, None), Some(4));
+        assert_eq!(
+            imagine_credits(ProviderKind::Journey, Some(" Midjourney ")),
+            Some(4)
+        );
+        assert_eq!(
+            imagine_credits(ProviderKind::Journey, Some("flux-pro")),
+            None
+        );
+        assert_eq!(imagine_credits(ProviderKind::Linkr, None), None);
+    }
 
     #[test]
     fn the_rules_the_ui_gets_are_the_constants() {

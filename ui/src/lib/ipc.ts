@@ -16,6 +16,8 @@ import type { ProviderKind } from './bindings/ProviderKind';
 import type { QueuedView } from './bindings/QueuedView';
 import type { Settings } from './bindings/Settings';
 import type { Submitted } from './bindings/Submitted';
+import type { PromptPlan } from './bindings/PromptPlan';
+import type { ContactSheet } from './bindings/ContactSheet';
 import type { SubmitRequest } from './bindings/SubmitRequest';
 import type { TaskEvent } from './bindings/TaskEvent';
 import type { TaskProgress } from './bindings/TaskProgress';
@@ -57,10 +59,25 @@ export const testKey = (provider: ProviderKind): Promise<KeyCheck> =>
 
 /**
  * A new prompt: sent at once while its provider has a free slot (`sent`, with the new task),
- * else put in Atelier's local queue (`queued`, with the waiting job).
+ * else put in Atelier's local queue (`queued`, with the waiting job). A permutation prompt
+ * (`a {red, blue} bird`) puts all its prompts in the queue as one group (`group`).
  */
 export const submitImagine = (request: SubmitRequest): Promise<Submitted> =>
   call('submit_imagine', { request });
+
+/**
+ * What sending `prompt` will do, before it is sent: the prompts a `{a, b}` permutation makes,
+ * their count and cost, or why it cannot be sent.
+ */
+export const planPrompt = (
+  provider: ProviderKind,
+  prompt: string,
+  model: string | null,
+): Promise<PromptPlan> => call('plan_prompt', { provider, prompt, model });
+
+/** A permutation group as a contact sheet: labelled rows and columns of its prompts. */
+export const contactSheet = (groupId: string): Promise<ContactSheet> =>
+  call('contact_sheet', { groupId });
 
 /** Presses a button of a finished task; sent at once or queued, like a prompt. */
 export const runAction = (

@@ -130,12 +130,14 @@ impl Atelier {
             .parent_id
             .as_deref()
             .map(|pid| shorten(&self.parent_prompt(pid).unwrap_or_default(), 60));
+        let group = self.group_of(&task.id);
         TaskView {
             task: TaskSummary::from(task),
             media,
             demo: lane.is_demo(),
             parent_label,
             can_retry,
+            group,
         }
     }
 

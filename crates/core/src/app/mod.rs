@@ -112,6 +112,9 @@ struct Inner {
     shut_down: std::sync::atomic::AtomicBool,
     /// The outcomes already told in an OS notification (task id, status): one each.
     notified: Mutex<std::collections::HashSet<(String, atelier_providers::TaskStatus)>>,
+    /// Each task's place in its permutation group (None: not in one), read from the library
+    /// once per task.
+    groups: Mutex<HashMap<String, Option<crate::group::GroupRef>>>,
     credits: Mutex<Option<i64>>,
     events: broadcast::Sender<UiEvent>,
     live_poll_override: Option<Duration>,
@@ -121,6 +124,7 @@ struct Inner {
 
 mod events;
 mod gallery;
+mod groups;
 mod keys;
 mod lane;
 mod notices;
@@ -230,6 +234,7 @@ impl Atelier {
             },
             media: Mutex::new(HashMap::new()),
             notified: Mutex::new(std::collections::HashSet::new()),
+            groups: Mutex::new(HashMap::new()),
             dispatch: tokio::sync::Mutex::new(()),
             queue_wake: tokio::sync::Notify::new(),
             shut_down: std::sync::atomic::AtomicBool::new(false),

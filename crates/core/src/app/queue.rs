@@ -51,7 +51,8 @@ impl From<SendFailure> for AppError {
 
 impl Atelier {
     /// A new prompt from the Create view: sent at once while its provider has a free slot,
-    /// else queued.
+    /// else queued. A permutation prompt (`a {red, blue} bird`) queues each of its prompts
+    /// as one group.
     pub async fn submit_or_queue(&self, request: SubmitRequest) -> Result<Submitted, AppError> {
         let provider = request.provider;
         let request = ImagineRequest {
@@ -60,6 +61,12 @@ impl Atelier {
             aspect_ratio: request.aspect_ratio.filter(|a| !a.trim().is_empty()),
             reference_image: request.reference_image.filter(|r| !r.trim().is_empty()),
         };
+        // `{a, b}` makes a group of prompts; without braces the prompt goes as written.
+        let expansion = crate::permute::expand(&request.prompt)
+            .map_err(|e| AppError::invalid(e.to_string()))?;
+        if expansion.is_group() {
+            return self.ask_group(provider, request, expansion).await;
+        }
         self.ask(JobRequest::Imagine { provider, request }).await
     }
 
@@ -195,7 +202,7 @@ impl Atelier {
 
     /// A job for `request`, in the lane it belongs to now (a prompt: the lane serving its
     /// provider; a button: its parent's lane).
-    fn new_job(&self, request: JobRequest) -> Result<QueuedJob, AppError> {
+    pub(super) fn new_job(&self, request: JobRequest) -> Result<QueuedJob, AppError> {
         let (provider, demo, kind_label, prompt) = match &request {
             JobRequest::Imagine { provider, request } => (
                 *provider,
@@ -238,6 +245,7 @@ impl Atelier {
             not_before: None,
             note: None,
             error: None,
+            group: None,
         })
     }
 
@@ -282,6 +290,9 @@ impl Atelier {
                 let library = self.inner.library.clone();
                 let id = job.id.clone();
                 blocking(move || library.queue_remove(&id)).await?;
+                if let Some(group) = &job.group {
+                    self.attach_to_group(group, &view.task.id, job.demo).await;
+                }
                 self.queue_changed();
                 Ok(Submitted::Sent {
                     task: Box::new(view),
@@ -364,6 +375,7 @@ impl Atelier {
                             }
                             break;
                         }
+                        Ok(Submitted::Group { .. }) => {}
                         Err(e) => {
                             tracing::info!(job = %job.id, "a queued job is held: {e}");
                         }
@@ -375,7 +387,7 @@ impl Atelier {
     }
 
     /// Every waiting job, first in line first (unreadable rows are skipped with a warning).
-    fn queued_jobs(&self) -> Vec<QueuedJob> {
+    pub(super) fn queued_jobs(&self) -> Vec<QueuedJob> {
         match self.inner.library.queue_list() {
             Ok(rows) => rows
                 .into_iter()
@@ -397,7 +409,7 @@ impl Atelier {
     }
 
     /// Tells the UI what waits now, and returns it.
-    fn queue_changed(&self) -> Vec<QueuedView> {
+    pub(super) fn queue_changed(&self) -> Vec<QueuedView> {
         let waiting = self.queue();
         let _ = self.inner.events.send(UiEvent::Queue(waiting.clone()));
         waiting

@@ -13,4 +13,12 @@ task: TaskView, } | { "type": "queued",
 /**
  * The waiting job.
  */
-job: QueuedView, };
+job: QueuedView, } | { "type": "group", 
+/**
+ * The group's id (for its contact sheet).
+ */
+groupId: string, 
+/**
+ * Its jobs as queued.
+ */
+queued: Array<QueuedView>, };
