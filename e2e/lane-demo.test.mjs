@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
-import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, notificationFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
+import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -41,6 +41,10 @@ test("demo journey: a single-image model from the grouped picker shows its image
 
 test("demo linkr: beyond jobs at once a prompt waits in the queue and goes by itself", async () => {
   await queueFlow(s, { lane: "demo", provider: "linkr" });
+});
+
+test("demo linkr: a {a, b} prompt shows its count and cost, goes as 4 prompts through the queue and reads back as a contact sheet", async () => {
+  await permutationFlow(s, { lane: "demo", provider: "linkr" });
 });
 
 test("demo: a task that finishes while the window is in the background is told in an OS notification; its click shows the card", async () => {

@@ -13,7 +13,7 @@ import {
   createFlow,
   shortcutsFlow,
   synchronousModelFlow,
-  queueFlow,
+  queueFlow, permutationFlow,
   notificationFlow,
   afterRestart,
   saveKey,
@@ -108,6 +108,10 @@ test("live journey: a single-image model from the grouped picker shows its image
 
 test("live journey: beyond jobs at once a prompt waits in the queue and goes by itself", async () => {
   await queueFlow(s, { lane: "live", provider: "journey" });
+});
+
+test("live journey: a {a, b} prompt shows its count and cost, goes as 4 prompts through the queue and reads back as a contact sheet", async () => {
+  await permutationFlow(s, { lane: "live", provider: "journey" });
 });
 
 test("live: a task that finishes while the window is in the background is told in an OS notification; its click shows the card", async () => {

@@ -631,3 +631,105 @@ export async function notificationFlow(s, { lane }) {
     standIn.stop();
   }
 }
+
+/** Every task card whose prompt has `marker`: its id, status and group chip. */
+async function cardsWith(s, marker) {
+  return s.execute(
+    `return [...document.querySelectorAll('[data-testid="task-card"]')]
+       .filter((c) => c.textContent.includes(arguments[0]))
+       .map((c) => ({
+         id: c.dataset.taskId,
+         status: c.dataset.status,
+         group: c.querySelector('[data-testid="task-group"]')?.textContent?.trim() ?? null,
+       }));`,
+    [marker],
+  );
+}
+
+/**
+ * A permutation prompt (issue 14, item 2): `a {red, blue} kite --ar {1:1, 16:9}` shows its
+ * count and cost before anything is sent and lists its four prompts; Imagine sends all four
+ * through the local queue; each card names its place in the group; the contact sheet lays
+ * the four images out in labelled rows and columns, and a cell opens its card.
+ */
+export async function permutationFlow(s, { lane, provider }) {
+  await chooseProvider(s, provider);
+  const marker = `${lane}${provider}perm`;
+  const template = `a {red, blue} kite over the dunes ${marker} --ar {1:1, 16:9}`;
+  const input = await s.testid("prompt-input");
+  await input.clear();
+  await input.type(template);
+  const cost = lane === "demo" ? "free in the demo" : provider === "journey" ? "16 credits" : "no credits";
+  const summary = await waitUntil(s, "the permutation's count and cost", async () => {
+    const t = await s.execute(
+      `return document.querySelector('[data-testid="permutation-summary"]')?.textContent?.trim() ?? null;`,
+    );
+    return t && t.startsWith("4 prompts") ? t : null;
+  });
+  assert.ok(summary.includes(cost), `${summary} names the cost (${cost})`);
+  assert.equal((await (await s.testid("submit-button")).text()).trim(), "Imagine 4");
+  await (await s.testid("permutation-toggle")).click();
+  const listed = await s.execute(
+    `return [...document.querySelectorAll('[data-testid="permutation-prompt"]')].map((li) => li.textContent.trim());`,
+  );
+  assert.deepEqual(listed, [
+    `a red kite over the dunes ${marker} --ar 1:1`,
+    `a red kite over the dunes ${marker} --ar 16:9`,
+    `a blue kite over the dunes ${marker} --ar 1:1`,
+    `a blue kite over the dunes ${marker} --ar 16:9`,
+  ]);
+  await shot(s, `lane-${lane}-permutation-plan`);
+
+  await (await s.testid("submit-button")).click();
+  const cards = await waitUntil(
+    s,
+    "four task cards of the group",
+    async () => {
+      const found = await cardsWith(s, marker);
+      return found.length === 4 && found.every((c) => c.group) ? found : null;
+    },
+    120_000,
+  );
+  const chips = cards.map((c) => c.group).sort();
+  assert.deepEqual(chips, ["1 of 4 · red · 1:1", "2 of 4 · red · 16:9", "3 of 4 · blue · 1:1", "4 of 4 · blue · 16:9"]);
+  for (const c of cards) {
+    const done = await finished(s, c.id, 120_000);
+    assert.equal(done.demo, lane === "demo", "every prompt of the group stays in the lane");
+  }
+
+  const first = cards.find((c) => c.group.startsWith("1 of 4"));
+  const firstCard = await s.waitFor(`[data-testid="task-card"][data-task-id="${first.id}"]`);
+  const open = await firstCard.find('[data-testid="open-contact-sheet"]');
+  await s.execute("arguments[0].scrollIntoView({ block: 'center' });", [{ [EL]: open.id }]);
+  await open.click();
+  const sheet = await waitUntil(s, "the contact sheet with four images", async () => {
+    const v = await s.execute(
+      `const sheet = document.querySelector('[data-testid="contact-sheet"]');
+       if (!sheet) return null;
+       const text = (t) => [...sheet.querySelectorAll('[data-testid="' + t + '"]')].map((e) => e.textContent.trim());
+       const cells = [...sheet.querySelectorAll('[data-testid="contact-sheet-cell"]')].map((c) => ({
+         row: c.dataset.row, column: c.dataset.column, state: c.dataset.state,
+         loaded: [...c.querySelectorAll('img')].some((i) => i.complete && i.naturalWidth > 0),
+       }));
+       return { rows: text('contact-sheet-row-label'), columns: text('contact-sheet-column-label'),
+                title: text('contact-sheet-title')[0], cells };`,
+    );
+    return v && v.cells.length === 4 && v.cells.every((c) => c.state === "done" && c.loaded) ? v : null;
+  });
+  assert.deepEqual(sheet.rows, ["red", "blue"]);
+  assert.deepEqual(sheet.columns, ["1:1", "16:9"]);
+  assert.equal(sheet.title, template);
+  await shot(s, `lane-${lane}-contact-sheet`);
+
+  // The last cell (blue, 16:9) opens its card.
+  const last = cards.find((c) => c.group.startsWith("4 of 4"));
+  const cell = await s.waitFor('[data-testid="contact-sheet-cell"][data-row="1"][data-column="1"]');
+  await cell.click();
+  await waitUntil(s, "the sheet to close and the cell's card to be shown", async () =>
+    s.execute(
+      `return !document.querySelector('[data-testid="contact-sheet"]')
+         && document.activeElement?.closest('[data-testid="task-card"]')?.dataset.taskId === arguments[0];`,
+      [last.id],
+    ),
+  );
+}

@@ -4,16 +4,20 @@
  */
 import type { Action } from './bindings/Action';
 import type { AppState } from './bindings/AppState';
+import type { GalleryImage } from './bindings/GalleryImage';
 import type { KeyCheck } from './bindings/KeyCheck';
 import type { ModelInfo } from './bindings/ModelInfo';
 import type { ProviderKind } from './bindings/ProviderKind';
+import type { PromptPlan } from './bindings/PromptPlan';
 import type { ProviderStatus } from './bindings/ProviderStatus';
 import type { QueuedView } from './bindings/QueuedView';
 import type { Settings } from './bindings/Settings';
+import type { SheetCell } from './bindings/SheetCell';
 import type { Submitted } from './bindings/Submitted';
 import type { TaskView } from './bindings/TaskView';
 import { errorMessage, NO_BACKEND_MESSAGE } from './errors';
 import { PROVIDER_KINDS, validateHttpUrl } from './format';
+import { hasBraces } from './groups';
 import * as ipc from './ipc';
 import { markStartup } from './startup';
 import { getParam, parsePrompt, validatePrompt } from './params';
@@ -81,6 +85,16 @@ export class AppStore {
   submitting = $state(false);
   /** Bumped to ask the composer to focus the prompt box. */
   focusPromptRequest = $state(0);
+  /**
+   * What the core says a prompt with braces (`a {red, blue} bird`) makes: its prompts, their
+   * cost, or why it cannot be sent. Null for a prompt without braces (see `refreshPlan`).
+   */
+  plan = $state<PromptPlan | null>(null);
+
+  /** The permutation group whose contact sheet is open (null when none is). */
+  sheetGroupId = $state<string | null>(null);
+  /** An image the gallery's lightbox is asked to show (a contact sheet cell was opened). */
+  imageRequest = $state<GalleryImage | null>(null);
 
   /** Per task: the sentence of the last failed action / retry / cancel. */
   cardErrors = $state<Record<string, string>>({});
@@ -145,6 +159,9 @@ export class AppStore {
   otherModel = $state(false);
 
   #composerTouched = false;
+  /** The composer (provider, model, prompt) `plan` answers for, and how many plans were asked. */
+  #planFor = '';
+  #plansAsked = 0;
   /**
    * How many `queue-changed` events came in. An answer that carries the queue (or a job) is
    * only applied when no event came in since it was asked: the event is the newer word.
@@ -308,11 +325,14 @@ export class AppStore {
     if (answer.type === 'sent') {
       this.upsert(answer.task);
     } else if (mark !== null && mark === this.#queueEvents) {
-      const job = answer.job;
-      const at = this.queue.findIndex((j) => j.id === job.id);
-      this.#setQueue(
-        at >= 0 ? this.queue.map((j) => (j.id === job.id ? job : j)) : [...this.queue, job],
-      );
+      // A permutation group's jobs join the queue like one queued job each.
+      const jobs = answer.type === 'group' ? answer.queued : [answer.job];
+      let queue = this.queue;
+      for (const job of jobs) {
+        const at = queue.findIndex((j) => j.id === job.id);
+        queue = at >= 0 ? queue.map((j) => (j.id === job.id ? job : j)) : [...queue, job];
+      }
+      this.#setQueue(queue);
     }
   }
 
@@ -395,19 +415,83 @@ export class AppStore {
     this.busy = withEntry(this.busy, taskId, what);
   }
 
+  /** What the plan is asked for: the composer's provider, model and prompt. */
+  #planKey(): string {
+    return JSON.stringify([this.provider, this.model || null, this.prompt.trim()]);
+  }
+
+  /** The plan when it answers for the composer as it is now, else null. */
+  #currentPlan(): PromptPlan | null {
+    return this.plan && this.#planFor === this.#planKey() ? this.plan : null;
+  }
+
+  /**
+   * Asks the core what the composer's prompt makes (`plan`); without braces there is no plan
+   * and nothing is asked. An answer to an older question is dropped. Rejects when the core
+   * could not answer (the plan is then cleared).
+   */
+  async refreshPlan(): Promise<PromptPlan | null> {
+    const asked = ++this.#plansAsked;
+    const prompt = this.prompt.trim();
+    if (!hasBraces(prompt)) {
+      this.plan = null;
+      this.#planFor = '';
+      return null;
+    }
+    const key = this.#planKey();
+    try {
+      const plan = await ipc.planPrompt(this.provider, prompt, this.model || null);
+      if (asked === this.#plansAsked) {
+        this.plan = plan;
+        this.#planFor = key;
+      }
+      return plan;
+    } catch (error) {
+      if (asked === this.#plansAsked) {
+        this.plan = null;
+        this.#planFor = '';
+      }
+      throw error;
+    }
+  }
+
   /** Checks the composer; the sentence to show, or null when it can be sent. */
   composerProblem(): string | null {
     if (!this.prompt.trim()) return 'The prompt is empty. Type what you want to see.';
+    const plan = hasBraces(this.prompt) ? this.#currentPlan() : null;
+    if (hasBraces(this.prompt) && !plan) {
+      return 'The prompt changed while it was being checked. Press Imagine again.';
+    }
+    if (plan?.problem) return plan.problem;
     if (!parsePrompt(this.prompt).text) {
       return 'Add some words before the parameters: they describe the image.';
     }
-    const problems = validatePrompt(this.prompt);
-    if (problems.length) return `Fix the parameters first: ${problems[0].message}`;
+    // A permutation prompt's template (`--ar {1:1, 16:9}`) is not a prompt by itself: the
+    // prompts it makes are checked instead, each named when there are several.
+    const prompts = plan?.prompts.length ? plan.prompts.map((p) => p.prompt) : [this.prompt];
+    for (const [i, prompt] of prompts.entries()) {
+      const problems = validatePrompt(prompt);
+      if (!problems.length) continue;
+      const which = prompts.length > 1 ? ` of prompt ${i + 1} (“${prompt}”)` : '';
+      return `Fix the parameters${which} first: ${problems[0].message}`;
+    }
     return validateHttpUrl(this.referenceUrl);
   }
 
   async submit(): Promise<void> {
     if (this.submitting) return;
+    if (hasBraces(this.prompt)) {
+      // A fresh plan first: a quick Ctrl+Enter never goes by the plan of an earlier text.
+      this.submitting = true;
+      try {
+        await this.refreshPlan();
+      } catch (error) {
+        this.composerError = `The prompt could not be checked: ${errorMessage(error)}`;
+        return;
+      } finally {
+        this.submitting = false;
+      }
+    }
     const problem = this.composerProblem();
     this.composerError = problem;
     if (problem) return;
@@ -428,7 +512,7 @@ export class AppStore {
         aspectRatio,
         referenceImage: this.referenceUrl.trim() || null,
       });
-      // Sent or queued, the composer is left as it is after a send.
+      // Sent, queued or a whole group queued, the composer is left as it is after a send.
       this.accept(answer, mark);
     } catch (error) {
       this.composerError = errorMessage(error);
@@ -550,6 +634,25 @@ export class AppStore {
     this.view = 'create';
     this.flashTaskId = null;
     queueMicrotask(() => (this.flashTaskId = id));
+  }
+
+  /** Opens the contact sheet of a permutation group (over Create or the Gallery). */
+  openContactSheet(groupId: string): void {
+    this.sheetGroupId = groupId;
+  }
+
+  closeContactSheet(): void {
+    this.sheetGroupId = null;
+  }
+
+  /**
+   * A contact sheet cell was opened: the sheet closes; in the Gallery its image opens in the
+   * lightbox, elsewhere (or without an image yet) its task's card is shown in Create.
+   */
+  openSheetCell(cell: SheetCell): void {
+    this.closeContactSheet();
+    if (this.view === 'gallery' && cell.image) this.imageRequest = cell.image;
+    else if (cell.taskId) this.showTask(cell.taskId);
   }
 
   // Settings. Each returns the new state; callers show their own messages.

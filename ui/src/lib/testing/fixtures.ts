@@ -53,6 +53,7 @@ export function makeView(task: Partial<TaskSummary> = {}, over: Partial<TaskView
     demo: false,
     parentLabel: null,
     canRetry: false,
+    group: null,
     ...over,
   };
 }
@@ -71,6 +72,7 @@ export function makeQueued(over: Partial<QueuedView> = {}): QueuedView {
     notBefore: null,
     note: null,
     error: null,
+    group: null,
     ...over,
   };
 }
