@@ -197,6 +197,13 @@ pub async fn gallery_search(
     app.gallery_search(query).await
 }
 
+/// How many images match a query exactly (after a first page whose count stopped at the cap).
+#[tauri::command]
+pub async fn gallery_count(core: State<'_, CoreSlot>, query: GalleryQuery) -> Result<u64> {
+    let app = core.get().await?;
+    app.gallery_count(query).await
+}
+
 /// What the lightbox shows about one image.
 #[tauri::command]
 pub async fn image_detail(core: State<'_, CoreSlot>, image_id: i64) -> Result<ImageDetail> {

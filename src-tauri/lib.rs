@@ -119,6 +119,7 @@ pub fn run() {
             commands::cancel_queued,
             commands::send_queued_now,
             commands::gallery_search,
+            commands::gallery_count,
             commands::image_detail,
             commands::set_favorite,
             commands::delete_image,

@@ -36,6 +36,9 @@ impl From<GalleryItem> for GalleryImage {
     }
 }
 
+/// The most images a prompt search's first page counts (see [`GalleryResults::total_exact`]).
+pub const COUNT_CAP: u64 = 10_000;
+
 /// One page of gallery results.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
@@ -45,9 +48,15 @@ pub struct GalleryResults {
     pub items: Vec<GalleryImage>,
     /// Pass this back as `cursor` for the next page; none on the last page.
     pub next_cursor: Option<String>,
-    /// How many images match the query in all.
-    #[ts(type = "number")]
-    pub total: u64,
+    /// How many images match the query in all: counted on a query's first page only (no
+    /// cursor), since counting is most of a page's cost; a later page of the same query
+    /// carries none and the first page's total holds.
+    #[ts(type = "number | null")]
+    pub total: Option<u64>,
+    /// False when `total` is a floor: a broad prompt search stops counting at
+    /// [`COUNT_CAP`] images to keep the first page fast; `gallery_count` gives the exact
+    /// number afterwards.
+    pub total_exact: bool,
 }
 
 /// Everything the lightbox shows about one image.

@@ -146,6 +146,13 @@ CREATE TABLE group_members (
 CREATE INDEX group_members_task ON group_members(task_id) WHERE task_id IS NOT NULL;
 "#;
 
+/// Version 5: counting the images of a prompt search with filters reads only an index: for
+/// each matching task, its images' provider, role, favorite mark and time (without it each
+/// image row was read, which made a broad search's count 3-4x slower than its page).
+const V5: &str = r#"
+CREATE INDEX images_task_filters ON images(task_seq, provider, role, favorite, created_at);
+"#;
+
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -167,6 +174,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         name: "permutation groups",
         sql: V4,
+    },
+    Migration {
+        version: 5,
+        name: "an index for counting filtered prompt searches",
+        sql: V5,
     },
 ];
 

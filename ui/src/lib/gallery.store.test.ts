@@ -1,11 +1,12 @@
 /** Tests of the gallery store's calls to the core (gallery.svelte.ts), with the IPC mocked. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImageDetail } from './bindings/ImageDetail';
-import { makeImage, makeView } from './testing/fixtures';
+import { makeImage, makeImages, makeView } from './testing/fixtures';
 
 const ipcMock = vi.hoisted(() => ({
   hasBackend: vi.fn(() => false),
   gallerySearch: vi.fn(),
+  galleryCount: vi.fn(),
   onGalleryChanged: vi.fn(),
   imageDetail: vi.fn(),
   copyText: vi.fn(),
@@ -22,6 +23,106 @@ const failure = { code: 'io', message: 'The disk is full.' };
 
 beforeEach(() => {
   vi.clearAllMocks();
+});
+
+describe('GalleryStore: the count', () => {
+  it("takes the total from a query's first page and keeps it for later pages", async () => {
+    const store = new GalleryStore();
+    ipcMock.gallerySearch
+      .mockResolvedValueOnce({
+        items: makeImages(1, 200),
+        nextCursor: '200',
+        total: 100_000,
+        totalExact: true,
+      })
+      // The core does not count a later page of the same query (no total).
+      .mockResolvedValueOnce({
+        items: makeImages(201, 200),
+        nextCursor: '400',
+        total: null,
+        totalExact: true,
+      });
+    await store.refresh();
+    expect(store.total).toBe(100_000);
+    await store.loadMore();
+    expect(store.items).toHaveLength(400);
+    expect(store.total).toBe(100_000);
+    expect(ipcMock.gallerySearch).toHaveBeenCalledTimes(2);
+    expect(ipcMock.gallerySearch.mock.calls[0][0].cursor ?? null).toBeNull();
+    expect(ipcMock.gallerySearch.mock.calls[1][0].cursor).toBe('200');
+  });
+
+  it('asks for a new count when the query changes', async () => {
+    const store = new GalleryStore();
+    ipcMock.gallerySearch
+      .mockResolvedValueOnce({
+        items: makeImages(1, 200),
+        nextCursor: '200',
+        total: 100_000,
+        totalExact: true,
+      })
+      .mockResolvedValueOnce({
+        items: makeImages(1, 3),
+        nextCursor: null,
+        total: 3,
+        totalExact: true,
+      });
+    await store.refresh();
+    store.filters.text = 'fox';
+    await store.refresh();
+    expect(store.total).toBe(3);
+    expect(ipcMock.gallerySearch.mock.calls[1][0]).toMatchObject({ text: 'fox' });
+    expect(ipcMock.gallerySearch.mock.calls[1][0].cursor ?? null).toBeNull();
+  });
+});
+
+describe('GalleryStore: a capped count', () => {
+  it('shows the floor at once, then asks for the exact count', async () => {
+    const store = new GalleryStore();
+    let answer: (n: number) => void = () => {};
+    ipcMock.galleryCount.mockImplementation(() => new Promise<number>((r) => (answer = r)));
+    ipcMock.gallerySearch.mockResolvedValueOnce({
+      items: makeImages(1, 200),
+      nextCursor: '200',
+      total: 10_000,
+      totalExact: false,
+    });
+    store.filters.text = 'c';
+    await store.refresh();
+    expect([store.total, store.totalExact]).toEqual([10_000, false]);
+    expect(ipcMock.galleryCount).toHaveBeenCalledTimes(1);
+    expect(ipcMock.galleryCount.mock.calls[0][0]).toMatchObject({ text: 'c' });
+    answer(252_109);
+    await vi.waitFor(() => expect(store.totalExact).toBe(true));
+    expect(store.total).toBe(252_109);
+  });
+
+  it('drops an exact count that arrives after the query changed', async () => {
+    const store = new GalleryStore();
+    let answer: (n: number) => void = () => {};
+    ipcMock.galleryCount.mockImplementation(() => new Promise<number>((r) => (answer = r)));
+    ipcMock.gallerySearch
+      .mockResolvedValueOnce({
+        items: makeImages(1, 200),
+        nextCursor: '200',
+        total: 10_000,
+        totalExact: false,
+      })
+      .mockResolvedValueOnce({
+        items: makeImages(1, 3),
+        nextCursor: null,
+        total: 3,
+        totalExact: true,
+      });
+    store.filters.text = 'c';
+    await store.refresh();
+    store.filters.text = 'castle';
+    await store.refresh();
+    answer(252_109);
+    await Promise.resolve();
+    expect([store.total, store.totalExact]).toEqual([3, true]);
+    expect(ipcMock.galleryCount).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('GalleryStore: the lightbox calls', () => {

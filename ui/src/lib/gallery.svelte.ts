@@ -49,6 +49,11 @@ export class GalleryStore {
   items = $state.raw<GalleryImage[]>([]);
   /** How many images match the query in all. */
   total = $state(0);
+  /**
+   * False while `total` is a floor: a broad prompt search's first page stops counting at the
+   * core's cap; the exact count is asked for right after (`#countExactly`).
+   */
+  totalExact = $state(true);
   nextCursor = $state<string | null>(null);
   /** The first page of the current query has answered (or failed). */
   loaded = $state(false);
@@ -143,9 +148,11 @@ export class GalleryStore {
       if (generation !== this.#generation) return;
       this.items = results.items;
       this.nextCursor = results.nextCursor;
-      this.total = results.total;
+      this.total = results.total ?? results.items.length;
+      this.totalExact = results.totalExact;
       this.error = null;
       this.onreset?.();
+      if (!results.totalExact) void this.#countExactly(generation);
     } catch (error) {
       if (generation !== this.#generation) return;
       this.items = [];
@@ -158,6 +165,20 @@ export class GalleryStore {
         this.loaded = true;
         this.loadingMore = false;
       }
+    }
+  }
+
+  /** Asks the core for the exact count of the current query (its first page was capped). */
+  async #countExactly(generation: number): Promise<void> {
+    try {
+      const total = await ipc.galleryCount(
+        buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() }),
+      );
+      if (generation !== this.#generation) return;
+      this.total = Math.max(total, this.items.length);
+      this.totalExact = true;
+    } catch {
+      // The floor stays ("more than 10,000"): the page itself is fine.
     }
   }
 
@@ -174,7 +195,8 @@ export class GalleryStore {
       if (generation !== this.#generation || cursor !== this.nextCursor) return;
       this.items = appendPage(this.items, results.items);
       this.nextCursor = results.nextCursor;
-      this.total = Math.max(results.total, this.items.length);
+      // A later page is not counted again (the core counts when the query changes).
+      this.total = Math.max(results.total ?? this.total, this.items.length);
     } catch (error) {
       if (generation === this.#generation) this.error = errorMessage(error);
     } finally {
@@ -203,7 +225,9 @@ export class GalleryStore {
       );
       if (generation !== this.#generation) return;
       const merged = mergeFirstPage(this.items, results.items);
-      this.total = results.total;
+      this.total = results.total ?? this.total;
+      this.totalExact = results.totalExact;
+      if (!results.totalExact) void this.#countExactly(generation);
       if (merged.replaced) {
         this.#generation++;
         this.loadingMore = false;

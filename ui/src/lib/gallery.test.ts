@@ -71,6 +71,7 @@ describe('words', () => {
   it('counts images', () => {
     expect(countText(12345)).toBe('12,345 images');
     expect(countText(1)).toBe('1 image');
+    expect(countText(10_000, false)).toBe('More than 10,000 images');
     expect(countText(0)).toBe('No images');
   });
 

@@ -101,9 +101,10 @@ export function isFiltered(filters: GalleryFilters): boolean {
   );
 }
 
-/** "12,345 images", "1 image", "No images". */
-export function countText(total: number): string {
+/** "12,345 images", "1 image", "No images"; "More than 10,000 images" when `total` is a floor. */
+export function countText(total: number, exact = true): string {
   if (!Number.isFinite(total) || total <= 0) return 'No images';
+  if (!exact) return `More than ${total.toLocaleString('en-US')} images`;
   return `${total.toLocaleString('en-US')} ${total === 1 ? 'image' : 'images'}`;
 }
 

@@ -136,6 +136,10 @@ export const uiReady = (phases: StartupPhases = {}): Promise<void> => call('ui_r
 export const gallerySearch = (query: GalleryQuery): Promise<GalleryResults> =>
   call('gallery_search', { query });
 
+/** How many images match `query` exactly (after a first page whose count stopped at the cap). */
+export const galleryCount = (query: GalleryQuery): Promise<number> =>
+  call('gallery_count', { query });
+
 /** An image with its task (and buttons), parent, children and siblings. */
 export const imageDetail = (imageId: number): Promise<ImageDetail> =>
   call('image_detail', { imageId });

@@ -3,24 +3,40 @@
 use super::lane::LaneKind;
 use super::{blocking, library_error, Atelier};
 use crate::error::{AppError, ErrorCode};
-use crate::gallery::{GalleryImage, GalleryResults, ImageDetail};
+use crate::gallery::{GalleryImage, GalleryResults, ImageDetail, COUNT_CAP};
 use atelier_library::{FavoriteTarget, GalleryQuery, LibraryError};
 use std::path::PathBuf;
 
 impl Atelier {
-    /// One page of the gallery, with the total number of matches.
+    /// One page of the gallery; a query's first page (no cursor) also says how many images
+    /// match in all. Later pages are not counted again: the count is most of a page's cost
+    /// and does not change between pages of one query.
     pub async fn gallery_search(&self, query: GalleryQuery) -> Result<GalleryResults, AppError> {
         let lib = self.inner.library.clone();
         blocking(move || {
             let page = lib.search(&query)?;
-            let total = lib.count(&query)?;
+            let (total, total_exact) = match query.cursor {
+                None => {
+                    let (n, exact) = lib.count_at_most(&query, COUNT_CAP)?;
+                    (Some(n), exact)
+                }
+                Some(_) => (None, true),
+            };
             Ok(GalleryResults {
                 items: page.items.into_iter().map(GalleryImage::from).collect(),
                 next_cursor: page.next_cursor,
                 total,
+                total_exact,
             })
         })
         .await
+    }
+
+    /// How many images match `query` exactly (its cursor and limit are ignored): asked after
+    /// a first page whose count stopped at the cap.
+    pub async fn gallery_count(&self, query: GalleryQuery) -> Result<u64, AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || lib.count(&query)).await
     }
 
     /// Everything the lightbox shows about one image: its task with buttons, lineage, siblings.

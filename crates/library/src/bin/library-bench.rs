@@ -9,7 +9,8 @@
 //! `library-bench-words.txt` (beside this file), mixed providers, kinds and dates over two
 //! years, and ~10% favorites (image files are not created). Then it prints the time to open the gallery (open + first page + count), the
 //! p50/p95 of first-page prompt searches and of random deep keyset pages (with and without
-//! filters), and the database size. Options: `--searches N`, `--pages N`, `--seed N`,
+//! filters), the first page of each kind of query with its count (what one gallery page
+//! costs in the app), and the database size. Options: `--searches N`, `--pages N`, `--seed N`,
 //! `--keep` (leave the folder and print its path).
 
 use atelier_library::{GalleryQuery, ImageKind, ImageSlot, Library, Result, SortOrder};
@@ -22,6 +23,11 @@ use std::time::{Duration, Instant};
 /// Budgets from the issue (this is a report, not a test: it only prints them).
 const SEARCH_P95_BUDGET_MS: f64 = 20.0;
 const PAGE_P95_BUDGET_MS: f64 = 30.0;
+/// Narrows a query with one filter (given "a year ago").
+type Narrow = fn(&mut GalleryQuery, DateTime<Utc>);
+
+/// The app's cap on a prompt search's first count (`atelier_core::gallery::COUNT_CAP`).
+const COUNT_CAP: u64 = 10_000;
 
 /// The word lists prompts are drawn from, kept in `library-bench-words.txt` beside this file.
 struct Words {
@@ -415,10 +421,103 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         hits as f64 / args.searches.max(1) as f64
     );
 
+    // What one gallery page costs in the app: the first page of a query with its count (the
+    // app counts when the query changes, not for later pages), for each kind of query, with
+    // and without filters.
+    let year_ago = Utc::now() - ChronoDuration::days(365);
+    let filter_sets: [(&str, Narrow); 5] = [
+        ("none", |_, _| {}),
+        ("provider", |q, _| q.provider = Some(ProviderKind::Journey)),
+        ("kind", |q, _| q.kind = Some(ImageKind::Upscale)),
+        ("favorites", |q, _| q.favorites_only = true),
+        ("last 90 days of a year ago", |q, at| {
+            q.from = Some(at);
+            q.to = Some(at + ChronoDuration::days(90));
+        }),
+    ];
+    let (mut with_count, mut by_text, mut filtered, mut plain) =
+        (Vec::new(), vec![Vec::new(); 4], Vec::new(), Vec::new());
+    let (mut search_part, mut count_part, mut exact_after) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..args.searches {
+        let word = rng
+            .pick(&vocabulary)
+            .split(' ')
+            .next()
+            .unwrap_or("fox")
+            .to_string();
+        let kind = i % 4;
+        let text = match kind {
+            0 => None,
+            1 => Some(format!("{word} ")),
+            2 => Some(word.chars().take(1 + rng.below(4)).collect::<String>()),
+            _ => Some(format!(
+                "{} {}",
+                rng.pick(&WORDS.adjectives),
+                rng.pick(&WORDS.subjects)
+            )),
+        };
+        let mut q = GalleryQuery {
+            text,
+            ..Default::default()
+        };
+        let filter = (i / 4) % filter_sets.len();
+        (filter_sets[filter].1)(&mut q, year_ago);
+        let t = Instant::now();
+        let page = lib.search(&q)?;
+        let searched = t.elapsed();
+        let (total, exact) = lib.count_at_most(&q, COUNT_CAP)?;
+        let took = ms(t.elapsed());
+        assert!(total as usize >= page.items.len());
+        if !exact {
+            // The app then asks for the exact count, after the page is on screen.
+            let t = Instant::now();
+            let all = lib.count(&q)?;
+            exact_after.push(ms(t.elapsed()));
+            assert!(all > total);
+        }
+        search_part.push(ms(searched));
+        count_part.push(took - ms(searched));
+        with_count.push(took);
+        by_text[kind].push(took);
+        if filter == 0 {
+            plain.push(took)
+        } else {
+            filtered.push(took)
+        }
+    }
+    report(
+        "first page + its count, as the app runs it (all)",
+        &mut with_count,
+        Some(SEARCH_P95_BUDGET_MS),
+    );
+    for (label, samples) in [
+        "  empty query",
+        "  one word (\"castle \")",
+        "  prefix while typing (\"c\" .. \"cast\")",
+        "  two words (\"misty castle\")",
+    ]
+    .into_iter()
+    .zip(by_text.iter_mut())
+    {
+        report(label, samples, None);
+    }
+    report("  no filter", &mut plain, None);
+    report(
+        "  a filter (provider/kind/favorites/dates)",
+        &mut filtered,
+        None,
+    );
+    report("  of which the page", &mut search_part, None);
+    report("  of which the count", &mut count_part, None);
+    report(
+        &format!("then the exact count, past the {COUNT_CAP} cap"),
+        &mut exact_after,
+        None,
+    );
+
     // Random deep pages: a cursor at a random image, with and without filters.
     let max_id = images as i64;
     let (mut all, mut plain, mut filtered) = (Vec::new(), Vec::new(), Vec::new());
-    let year_ago = Utc::now() - ChronoDuration::days(365);
     let mut filled_pages = 0;
     for i in 0..args.pages {
         let anchor = lib.get_image(1 + (rng.next() % max_id.max(1) as u64) as i64)?;

@@ -54,8 +54,22 @@ impl Library {
     /// How many images match the query's text and filters (its cursor and limit are ignored).
     /// Call it when the query changes, not for every page.
     pub fn count(&self, q: &GalleryQuery) -> Result<u64> {
+        self.count_within(q, None).map(|(n, _)| n)
+    }
+
+    /// [`Library::count`], but a prompt search stops counting past `cap` images: a broad
+    /// search ("c" while typing) matches most of the library, and counting all of it costs
+    /// several pages' time. Returns the count and whether it is exact (false: more than
+    /// `cap` match). Without text the count is always exact (an index count, fast at any
+    /// size).
+    pub fn count_at_most(&self, q: &GalleryQuery, cap: u64) -> Result<(u64, bool)> {
+        self.count_within(q, Some(cap))
+    }
+
+    fn count_within(&self, q: &GalleryQuery, cap: Option<u64>) -> Result<(u64, bool)> {
         let mut params = Vec::new();
         let text = q.text.as_deref().and_then(fts_match);
+        let has_text = text.is_some();
         let sql = match text {
             None => {
                 let filters = filter_sql(q, None, &mut params);
@@ -64,17 +78,31 @@ impl Library {
             Some(m) => {
                 params.push(Value::Text(m));
                 let filters = filter_sql(q, None, &mut params);
-                format!(
-                    "SELECT count(*) FROM prompts_fts CROSS JOIN images i
+                let matches = format!(
+                    "SELECT 1 FROM prompts_fts CROSS JOIN images i
                      WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
-                )
+                );
+                match cap {
+                    Some(cap) => {
+                        // One past the cap says "more than".
+                        params.push(Value::Integer(
+                            i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1,
+                        ));
+                        format!("SELECT count(*) FROM ({matches} LIMIT ?)")
+                    }
+                    None => format!("SELECT count(*) FROM ({matches})"),
+                }
             }
         };
         let conn = lock(&self.reader);
         let n: i64 = conn
             .prepare_cached(&sql)?
             .query_row(params_from_iter(params), |r| r.get(0))?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        let n = u64::try_from(n).unwrap_or(0);
+        Ok(match cap {
+            Some(cap) if has_text && n > cap => (cap, false),
+            _ => (n, true),
+        })
     }
 }
 

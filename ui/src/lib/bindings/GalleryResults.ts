@@ -14,6 +14,14 @@ items: Array<GalleryImage>,
  */
 nextCursor: string | null, 
 /**
- * How many images match the query in all.
+ * How many images match the query in all: counted on a query's first page only (no
+ * cursor), since counting is most of a page's cost; a later page of the same query
+ * carries none and the first page's total holds.
  */
-total: number, };
+total: number | null, 
+/**
+ * False when `total` is a floor: a broad prompt search stops counting at
+ * [`COUNT_CAP`] images to keep the first page fast; `gallery_count` gives the exact
+ * number afterwards.
+ */
+totalExact: boolean, };

@@ -43,7 +43,9 @@ function library(total = TOTAL) {
     return {
       items: makeImages(start + 1, end - start),
       nextCursor: end < total ? String(end) : null,
-      total,
+      // Like the core: counted on a query's first page only.
+      total: query.cursor ? null : total,
+      totalExact: true,
     };
   });
 }
@@ -230,6 +232,7 @@ describe('GalleryView', () => {
       items: [makeImage(0), ...makeImages(1, PAGE - 1)],
       nextCursor: String(PAGE - 1),
       total: TOTAL + 1,
+      totalExact: true,
     });
     changed?.();
     await waitFor(() => expect(cell(0)).toBeTruthy(), { timeout: 2000 });

@@ -232,10 +232,29 @@ fn filters_by_provider_kind_favorite_and_date() {
         count(&GalleryQuery {
             text: Some("hill".into()),
             provider: Some(ProviderKind::Journey),
-            ..all
+            ..all.clone()
         }),
         0
     );
+
+    // A capped count: exact up to the cap; past it, the cap and "not exact". Without text it
+    // is always exact.
+    let clouds = GalleryQuery {
+        text: Some("clouds".into()),
+        ..all.clone()
+    };
+    let exact = lib.count(&clouds).expect("count");
+    assert!(exact > 2, "{exact}");
+    assert_eq!(
+        lib.count_at_most(&clouds, exact).expect("at cap"),
+        (exact, true)
+    );
+    assert_eq!(
+        lib.count_at_most(&clouds, 100).expect("under"),
+        (exact, true)
+    );
+    assert_eq!(lib.count_at_most(&clouds, 2).expect("over"), (2, false));
+    assert_eq!(lib.count_at_most(&all, 2).expect("no text"), (11, true));
 }
 
 #[test]
