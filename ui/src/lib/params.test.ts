@@ -169,6 +169,9 @@ describe('validation', () => {
     ['tile', '', null],
     ['tile', 'extra', 'Tile takes no value'],
     ['sref', 'anything', null],
+    // A permutation: each prompt of its group is checked instead.
+    ['ar', '{1:1, 16:9}', null],
+    ['v', '{6, 7}', null],
   ])('%s %s', (name, value, expected) => {
     const message = validateParam(name, value);
     if (expected === null) expect(message).toBeNull();

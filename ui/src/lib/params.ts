@@ -274,6 +274,9 @@ function wholeIn(value: string, min: number, max: number): boolean {
 export function validateParam(name: string, value: string): string | null {
   const canonical = canonicalName(name);
   const v = value.trim();
+  // A permutation (`--ar {1:1, 16:9}`) is one value per prompt of its group; the composer
+  // checks each prompt the core expands it to, not the braces.
+  if (/[{}]/.test(v)) return null;
   switch (canonical) {
     case 'ar': {
       const m = /^(\d+)\s*:\s*(\d+)$/.exec(v);
