@@ -61,9 +61,25 @@ async function submit(prompt) {
   await (await s.testid("submit-button")).click();
 }
 
+/**
+ * How many task cards have `status`. The feed renders the newest cards first and the rest as
+ * its end comes near: each count first scrolls that end into view, as a person would, and
+ * `allCards` waits until every card is rendered.
+ */
 async function countCards(status) {
   return s.execute(
-    `return document.querySelectorAll('[data-testid="task-card"][data-status="${status}"]').length;`,
+    `document.querySelector('[data-testid="feed-more"]')?.scrollIntoView({ block: 'end' });
+     return document.querySelectorAll('[data-testid="task-card"][data-status="${status}"]').length;`,
+  );
+}
+
+async function allCards() {
+  await waitUntil("every task card rendered", async () =>
+    s.execute(
+      `const more = document.querySelector('[data-testid="feed-more"]');
+       more?.scrollIntoView({ block: 'end' });
+       return !more;`,
+    ),
   );
 }
 
@@ -224,6 +240,7 @@ test("kill -9 with 20 tasks running: after a restart all 20 resume and finish", 
       "arguments[0].value = 'linkr'; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
       [{ [EL]: provider.id }],
     );
+    await allCards();
     const base = await countCards("succeeded");
     for (let i = 1; i <= 20; i++) await submit(`crash test ${i} a lantern in the fog`);
     // Three at once (the default jobs at once): the rest wait in Atelier's queue, in the database.

@@ -13,7 +13,7 @@ import {
   createFlow,
   shortcutsFlow,
   synchronousModelFlow,
-  queueFlow, permutationFlow,
+  queueFlow, permutationFlow, reveal,
   notificationFlow,
   afterRestart,
   saveKey,
@@ -132,6 +132,7 @@ for (const [i, provider] of PROVIDERS.entries()) {
     await removeKey(s, provider);
     const atRemoval = (await authenticated())[provider];
     await (await s.testid("nav-create")).click();
+    await reveal(s, older.gridId);
     const button = await (
       await s.waitFor(`[data-testid="task-card"][data-task-id="${older.gridId}"]`)
     ).find('[data-testid="action-V1"]');

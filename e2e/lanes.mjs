@@ -54,6 +54,21 @@ async function cardIds(s) {
   );
 }
 
+/**
+ * Scrolls the Create feed down, as a person does, until the card of task `id` is rendered (the
+ * feed renders the newest cards first and the rest as the end comes near).
+ */
+export async function reveal(s, id) {
+  await waitUntil(s, `the card of ${id} in the feed`, async () =>
+    s.execute(
+      `if (document.querySelector('[data-testid="task-card"][data-task-id="' + arguments[0] + '"]')) return true;
+       document.querySelector('[data-testid="feed-more"]')?.scrollIntoView({ block: 'end' });
+       return false;`,
+      [id],
+    ),
+  );
+}
+
 /** A snapshot of one card: status, progress, loaded images, button test ids, texts. */
 export async function card(s, id) {
   return s.execute(
@@ -211,6 +226,7 @@ export async function createFlow(s, { provider, lane }) {
 export async function afterRestart(s, { lane, made }) {
   await (await s.testid("nav-create")).click();
   for (const m of made) {
+    for (const id of [m.gridId, m.upscaleId, m.varyId]) await reveal(s, id);
     const grid = await imagesShown(s, m.gridId, 5, `the grid of ${m.prompt} after a restart`);
     assert.equal(grid.grid, 1);
     assert.equal(grid.singles, 4);
@@ -268,6 +284,7 @@ export async function pressKeys(s, keys) {
  */
 export async function shortcutsFlow(s, { lane, gridId }) {
   await (await s.testid("nav-create")).click();
+  await reveal(s, gridId);
   const focusCard = await s.execute(
     `const c = document.querySelector('[data-testid="task-card"][data-task-id="' + arguments[0] + '"]');
      if (!c) return false;

@@ -25,6 +25,11 @@ import type { View } from './shortcuts';
 import { applyProgress, mergeTasks, upsertTask } from './tasks';
 import { loadPlace } from './place';
 
+/** How many task cards the Create feed renders at first (enough to fill a tall screen). */
+export const FEED_FIRST = 8;
+/** How many more it renders each time the person nears its end (or presses "Show more"). */
+export const FEED_BATCH = 12;
+
 /** What the pickers show before the core has answered (names only; nothing is faked). */
 /** Midjourney, the one model every provider runs (before the core has said more). */
 const MIDJOURNEY: ModelInfo = {
@@ -75,6 +80,11 @@ export class AppStore {
   tasks = $state<TaskView[]>([]);
   tasksLoaded = $state(false);
   tasksError = $state<string | null>(null);
+  /**
+   * How many of `tasks` the Create feed renders (the newest first); the rest come as the
+   * person scrolls (TaskFeed), or at once when a card further down is asked for (`showTask`).
+   */
+  feedShown = $state(FEED_FIRST);
 
   // The composer. The prompt string is the one source of truth for parameters.
   prompt = $state('');
@@ -251,7 +261,7 @@ export class AppStore {
   async loadTasks(): Promise<void> {
     try {
       const fresh = await ipc.listTasks();
-      this.tasks = mergeTasks(this.tasks, fresh);
+      this.#setTasks(mergeTasks(this.tasks, fresh));
       this.tasksError = null;
     } catch (error) {
       this.tasksError = errorMessage(error);
@@ -312,7 +322,30 @@ export class AppStore {
   }
 
   upsert(view: TaskView): void {
-    this.tasks = upsertTask(this.tasks, view);
+    this.#setTasks(upsertTask(this.tasks, view));
+  }
+
+  /**
+   * Replaces the task list, keeping the feed's window on the same cards: tasks that arrive
+   * above the last rendered card raise `feedShown` by as many (nothing is pushed out).
+   */
+  #setTasks(next: TaskView[]): void {
+    const shown = Math.min(this.feedShown, this.tasks.length);
+    const last = shown > 0 ? this.tasks[shown - 1].task.id : null;
+    this.tasks = next;
+    if (last === null) return;
+    const at = next.findIndex((v) => v.task.id === last);
+    if (at >= this.feedShown) this.feedShown = at + 1;
+  }
+
+  /** Makes the feed render every card down to `index` (0-based in `tasks`). */
+  showFeedUpTo(index: number): void {
+    if (index >= this.feedShown) this.feedShown = index + 1;
+  }
+
+  /** Makes the feed render the next batch of cards. */
+  showMoreFeed(): void {
+    this.feedShown = Math.min(this.feedShown, this.tasks.length) + FEED_BATCH;
   }
 
   /**
@@ -630,8 +663,14 @@ export class AppStore {
     this.focusPromptRequest++;
   }
 
+  /**
+   * Goes to Create and scrolls to (and focuses) a task's card: the feed first renders down
+   * to it, then the card, once mounted with `flash`, scrolls itself into view (TaskCard).
+   */
   showTask(id: string): void {
     this.view = 'create';
+    const at = this.tasks.findIndex((v) => v.task.id === id);
+    if (at >= 0) this.showFeedUpTo(at);
     this.flashTaskId = null;
     queueMicrotask(() => (this.flashTaskId = id));
   }
