@@ -12,8 +12,8 @@
 // app/reference against the budget. A benchmark, not a test: it always exits 0 once it has
 // measured.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -21,6 +21,8 @@ const args = new Map();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ""), process.argv[i + 1]);
 const RUNS = Number(args.get("runs") ?? 5);
 const IDLE_MS = Number(args.get("idle") ?? 10) * 1000;
+/** A lived-in library to start Atelier with (bench-startup.sh --lived-in), or none. */
+const LIBRARY = args.get("library") || null;
 const APPS = [
   { name: "atelier", bin: args.get("app"), ready: "ATELIER_UI_READY" },
   { name: "reference", bin: args.get("reference"), ready: "REFERENCE_UI_READY" },
@@ -80,8 +82,23 @@ function pss(root) {
   return procs;
 }
 
+/**
+ * Gives a launch of Atelier the lived-in library (`--library DIR`, made by library-bench): the
+ * database copied (the app writes to it), the image and thumbnail files hard-linked.
+ */
+function seedLibrary(home) {
+  const dir = join(home, "data", "dev.atelier.app", "library");
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(LIBRARY)) {
+    const from = join(LIBRARY, name);
+    if (name.startsWith("atelier.db")) copyFileSync(from, join(dir, name));
+    else if (name !== ".drawn") execFileSync("cp", ["-al", from, join(dir, name)]);
+  }
+}
+
 async function launch(app, cold) {
   const home = mkdtempSync(join(tmpdir(), `bench-${app.name}-`));
+  if (LIBRARY && app.name === "atelier") seedLibrary(home);
   const dropped = cold ? dropCaches() : false;
   const env = {
     ...process.env,

@@ -8,18 +8,22 @@
 # and prints the medians and the ratios atelier/reference against the budget
 # (start <= 1.3x, memory <= 1.5x).
 #
-#   bash scripts/bench-startup.sh [--runs 5] [--idle 10] [--no-build]
+#   bash scripts/bench-startup.sh [--runs 5] [--idle 10] [--no-build] [--lived-in]
+#
+# --lived-in starts every Atelier launch with a library of 10,000 tasks / ~40,000 images (made
+# by library-bench, with real files), so the Create feed has 200 recent tasks to show.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-runs=5 idle=10 build=1
+runs=5 idle=10 build=1 lived_in=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    *) echo "usage: bash scripts/bench-startup.sh [--runs N] [--idle SECONDS] [--no-build]" >&2; exit 2 ;;
+    --lived-in) lived_in=1; shift ;;
+    *) echo "usage: bash scripts/bench-startup.sh [--runs N] [--idle SECONDS] [--no-build] [--lived-in]" >&2; exit 2 ;;
   esac
 done
 
@@ -46,6 +50,15 @@ echo "bench: binaries: atelier $(du -h "$app" | cut -f1), reference $(du -h "$re
 
 scratch="$(mktemp -d)"
 chmod 700 "$scratch"
+library=""
+if [ "$lived_in" = 1 ]; then
+  # A lived-in library: 10,000 tasks / ~40,000 images with their files, whose newest 200 tasks
+  # fill the Create feed. Every Atelier launch starts from a copy of it.
+  echo "bench: making a lived-in library (library-bench --tasks 10000 --files)"
+  cargo build --release -p atelier-library --bin library-bench
+  library="$scratch/lived-in"
+  "$target/release/library-bench" --tasks 10000 --files --out "$library" | grep -v '^kept '
+fi
 cleanup() {
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
   # xdg-document-portal (started on the session bus) may still hold $XDG_RUNTIME_DIR/doc.
@@ -68,4 +81,4 @@ DISPLAY="$display" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch" NO_A
       case "$line" in *=*) export "$line" ;; esac
     done < <(printf %s atelier-bench | gnome-keyring-daemon --unlock --components=secrets)
     node bench/startup.mjs "$@"
-  ' bash --app "$app" --reference "$reference" --runs "$runs" --idle "$idle"
+  ' bash --app "$app" --reference "$reference" --runs "$runs" --idle "$idle" --library "$library"

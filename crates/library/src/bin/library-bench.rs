@@ -174,6 +174,11 @@ struct Args {
     pages: usize,
     seed: u64,
     keep: bool,
+    /// Fill this folder and stop (no measurements): a lived-in library for other benches.
+    out: Option<PathBuf>,
+    /// Also write every image and thumbnail file the rows name (hard links to a few drawn
+    /// images), so that the app can show them.
+    files: bool,
 }
 
 fn parse_args() -> std::result::Result<Args, String> {
@@ -183,6 +188,8 @@ fn parse_args() -> std::result::Result<Args, String> {
         pages: 200,
         seed: 42,
         keep: false,
+        out: None,
+        files: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -197,8 +204,14 @@ fn parse_args() -> std::result::Result<Args, String> {
             "--pages" => args.pages = number("--pages")? as usize,
             "--seed" => args.seed = number("--seed")?.max(1),
             "--keep" => args.keep = true,
+            "--files" => args.files = true,
+            "--out" => {
+                args.out = Some(PathBuf::from(
+                    it.next().ok_or("--out needs a folder")?,
+                ))
+            }
             "-h" | "--help" => return Err(
-                "usage: library-bench [--tasks N] [--searches N] [--pages N] [--seed N] [--keep]"
+                "usage: library-bench [--tasks N] [--searches N] [--pages N] [--seed N] [--keep] [--out DIR [--files]]"
                     .into(),
             ),
             other => return Err(format!("unknown option {other}; try --help")),
@@ -325,6 +338,57 @@ fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+/// Writes the file of every image and thumbnail row as a hard link to one of a few drawn
+/// images (a grid, a single, a thumbnail), so a library filled here looks lived-in to the app.
+fn write_files(root: &Path) -> Result<usize> {
+    let drawn = root.join(".drawn");
+    std::fs::create_dir_all(&drawn)?;
+    let draw = |side: u32, name: &str| -> Result<PathBuf> {
+        let img = image::RgbImage::from_fn(side, side, |x, y| {
+            image::Rgb([(x * 255 / side) as u8, (y * 255 / side) as u8, 128])
+        });
+        let path = drawn.join(name);
+        img.save(&path)
+            .map_err(|e| atelier_library::LibraryError::Database(e.to_string()))?;
+        Ok(path)
+    };
+    let grid = draw(1024, "grid.png")?;
+    let single = draw(512, "single.png")?;
+    let thumb = draw(256, "thumb.jpg")?;
+    let lib = Library::open(root)?;
+    let mut written = 0;
+    let mut cursor = None;
+    loop {
+        let page = lib.search(&GalleryQuery {
+            cursor: cursor.take(),
+            limit: Some(1000),
+            ..Default::default()
+        })?;
+        for item in &page.items {
+            let original = if item.path.ends_with("grid.png") {
+                &grid
+            } else {
+                &single
+            };
+            for (from, to) in [(original, &item.path), (&thumb, item.thumb_path.as_ref().unwrap_or(&item.path))] {
+                let to = Path::new(to);
+                if let Some(dir) = to.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                if !to.exists() {
+                    std::fs::hard_link(from, to)?;
+                    written += 1;
+                }
+            }
+        }
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(written)
+}
+
 fn run(args: &Args, root: &Path) -> Result<()> {
     let mut rng = Rng(args.seed);
     let t0 = Instant::now();
@@ -336,6 +400,17 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         "filled {tasks} tasks / {images} images in {:.1} s",
         t0.elapsed().as_secs_f64()
     );
+    if args.files {
+        let t = Instant::now();
+        let written = write_files(root)?;
+        println!(
+            "wrote {written} image and thumbnail files (hard links) in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    if args.out.is_some() {
+        return Ok(());
+    }
 
     // The first open after the bulk fill refreshes the planner statistics (PRAGMA optimize).
     let t = Instant::now();
@@ -593,13 +668,15 @@ fn main() {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let root: PathBuf = std::env::temp_dir().join(format!(
-        "atelier-library-bench-{}-{nanos}",
-        std::process::id()
-    ));
+    let root: PathBuf = args.out.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!(
+            "atelier-library-bench-{}-{nanos}",
+            std::process::id()
+        ))
+    });
     println!("library-bench: {} tasks in {}", args.tasks, root.display());
     let result = run(&args, &root);
-    if args.keep {
+    if args.keep || args.out.is_some() {
         println!("kept {}", root.display());
     } else {
         let _ = std::fs::remove_dir_all(&root);
