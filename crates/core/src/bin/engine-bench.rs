@@ -72,7 +72,8 @@ fn parse_args() -> Result<Args, String> {
             }
         }
     }
-    if args.tasks < 2 || !(args.speed > 0.0) || !(args.spread >= 0.0) {
+    let valid = |x: f64, least: f64| x.is_finite() && x >= least;
+    if args.tasks < 2 || !valid(args.speed, f64::MIN_POSITIVE) || !valid(args.spread, 0.0) {
         return Err("--tasks must be at least 2, --speed above 0 and --spread not negative".into());
     }
     if args.spread >= IMAGINE_SIM_SECS / args.speed {

@@ -370,7 +370,10 @@ fn write_files(root: &Path) -> Result<usize> {
             } else {
                 &single
             };
-            for (from, to) in [(original, &item.path), (&thumb, item.thumb_path.as_ref().unwrap_or(&item.path))] {
+            for (from, to) in [
+                (original, &item.path),
+                (&thumb, item.thumb_path.as_ref().unwrap_or(&item.path)),
+            ] {
                 let to = Path::new(to);
                 if let Some(dir) = to.parent() {
                     std::fs::create_dir_all(dir)?;
