@@ -25,8 +25,11 @@ import type { View } from './shortcuts';
 import { applyProgress, mergeTasks, upsertTask } from './tasks';
 import { loadPlace } from './place';
 
-/** How many task cards the Create feed renders at first (enough to fill a tall screen). */
-export const FEED_FIRST = 8;
+/**
+ * How many task cards the Create feed renders at first: enough to fill a tall screen (a
+ * finished card is ~800 px), few enough that start-up builds little (bench-startup --lived-in).
+ */
+export const FEED_FIRST = 4;
 /** How many more it renders each time the person nears its end (or presses "Show more"). */
 export const FEED_BATCH = 12;
 
