@@ -76,6 +76,13 @@ pub struct QueuedJob {
     pub group: Option<GroupRef>,
 }
 
+impl QueuedJob {
+    /// The job as the library's `queue` table keeps it.
+    pub fn to_json(&self) -> Result<String, crate::error::AppError> {
+        serde_json::to_string(self).map_err(|e| crate::error::AppError::internal(e.to_string()))
+    }
+}
+
 /// A waiting job as its "Waiting" card shows it.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]

@@ -5,6 +5,7 @@
  * component calls the core itself). One instance per mounted Gallery view.
  */
 import type { GalleryImage } from './bindings/GalleryImage';
+import type { GalleryQuery } from './bindings/GalleryQuery';
 import type { ImageDetail } from './bindings/ImageDetail';
 import type { Submitted } from './bindings/Submitted';
 import { errorMessage } from './errors';
@@ -141,10 +142,9 @@ export class GalleryStore {
     const generation = ++this.#generation;
     this.searching = true;
     savePlace({ gallery: { filters: $state.snapshot(this.filters) } });
+    const query = buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() });
     try {
-      const results = await ipc.gallerySearch(
-        buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() }),
-      );
+      const results = await ipc.gallerySearch(query);
       if (generation !== this.#generation) return;
       this.items = results.items;
       this.nextCursor = results.nextCursor;
@@ -152,7 +152,7 @@ export class GalleryStore {
       this.totalExact = results.totalExact;
       this.error = null;
       this.onreset?.();
-      if (!results.totalExact) void this.#countExactly(generation);
+      if (!results.totalExact) void this.#countExactly(query, generation);
     } catch (error) {
       if (generation !== this.#generation) return;
       this.items = [];
@@ -168,12 +168,10 @@ export class GalleryStore {
     }
   }
 
-  /** Asks the core for the exact count of the current query (its first page was capped). */
-  async #countExactly(generation: number): Promise<void> {
+  /** Asks the core for the exact count of `query`, whose first page was capped. */
+  async #countExactly(query: GalleryQuery, generation: number): Promise<void> {
     try {
-      const total = await ipc.galleryCount(
-        buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() }),
-      );
+      const total = await ipc.galleryCount(query);
       if (generation !== this.#generation) return;
       this.total = Math.max(total, this.items.length);
       this.totalExact = true;
@@ -219,15 +217,13 @@ export class GalleryStore {
       return;
     }
     const generation = this.#generation;
+    const query = buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() });
     try {
-      const results = await ipc.gallerySearch(
-        buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() }),
-      );
+      const results = await ipc.gallerySearch(query);
       if (generation !== this.#generation) return;
       const merged = mergeFirstPage(this.items, results.items);
       this.total = results.total ?? this.total;
       this.totalExact = results.totalExact;
-      if (!results.totalExact) void this.#countExactly(generation);
       if (merged.replaced) {
         this.#generation++;
         this.loadingMore = false;
@@ -238,6 +234,8 @@ export class GalleryStore {
         this.items = merged.items;
         if (merged.added > 0) this.onprepend?.(merged.added);
       }
+      // After the window's generation may have moved on, so the exact count is kept.
+      if (!results.totalExact) void this.#countExactly(query, this.#generation);
     } catch (error) {
       if (generation === this.#generation) this.error = errorMessage(error);
     }

@@ -35,7 +35,8 @@ impl Atelier {
         expansion: Expansion,
     ) -> Result<Submitted, AppError> {
         let count = u32::try_from(expansion.prompts.len()).unwrap_or(u32::MAX);
-        let mut requests = Vec::with_capacity(expansion.prompts.len());
+        let id = format!("g-{}", uuid::Uuid::new_v4());
+        let mut jobs = Vec::with_capacity(expansion.prompts.len());
         for (i, planned) in expansion.prompts.iter().enumerate() {
             let one = ImagineRequest {
                 prompt: planned.prompt.clone(),
@@ -49,12 +50,6 @@ impl Atelier {
                     AppError::from(e).message
                 ))
             })?;
-            requests.push(one);
-        }
-        let id = format!("g-{}", uuid::Uuid::new_v4());
-        let _turn = self.inner.dispatch.lock().await;
-        let mut jobs = Vec::with_capacity(requests.len());
-        for (i, (one, planned)) in requests.into_iter().zip(&expansion.prompts).enumerate() {
             let mut job = self.new_job(JobRequest::Imagine {
                 provider,
                 request: one,
@@ -67,6 +62,7 @@ impl Atelier {
             });
             jobs.push(job);
         }
+        let _turn = self.inner.dispatch.lock().await;
         let group = NewGroup {
             id: id.clone(),
             template: request.prompt.trim().to_string(),
@@ -91,11 +87,10 @@ impl Atelier {
         group: NewGroup,
         jobs: Vec<QueuedJob>,
     ) -> Result<Vec<crate::queue::QueuedView>, AppError> {
-        let mut rows = Vec::with_capacity(jobs.len());
-        for job in &jobs {
-            let json = serde_json::to_string(job).map_err(|e| AppError::internal(e.to_string()))?;
-            rows.push((job.id.clone(), job.provider, json));
-        }
+        let rows = jobs
+            .iter()
+            .map(|job| Ok((job.id.clone(), job.provider, job.to_json()?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
         let library = self.inner.library.clone();
         blocking(move || {
             library.group_create(&group)?;

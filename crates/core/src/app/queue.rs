@@ -328,7 +328,7 @@ impl Atelier {
     /// Writes `job` into the queue (at the end if new, in its place if known) and tells the
     /// UI; returns its view.
     async fn enqueue(&self, job: QueuedJob) -> Result<QueuedView, AppError> {
-        let json = serde_json::to_string(&job).map_err(|e| AppError::internal(e.to_string()))?;
+        let json = job.to_json()?;
         let library = self.inner.library.clone();
         let (id, provider) = (job.id.clone(), job.provider);
         blocking(move || library.queue_put(&id, provider, &json)).await?;
