@@ -225,6 +225,10 @@ export async function createFlow(s, { provider, lane }) {
  */
 export async function afterRestart(s, { lane, made }) {
   await (await s.testid("nav-create")).click();
+  // The feed renders the newest cards; the rest come as its end comes near.
+  const end = await s.testid("feed-more");
+  await s.execute("arguments[0].scrollIntoView({ block: 'end' });", [{ [EL]: end.id }]);
+  await shot(s, `lane-${lane}-3-create-feed-end`);
   for (const m of made) {
     for (const id of [m.gridId, m.upscaleId, m.varyId]) await reveal(s, id);
     const grid = await imagesShown(s, m.gridId, 5, `the grid of ${m.prompt} after a restart`);
@@ -737,6 +741,44 @@ export async function permutationFlow(s, { lane, provider }) {
   assert.deepEqual(sheet.columns, ["1:1", "16:9"]);
   assert.equal(sheet.title, template);
   await shot(s, `lane-${lane}-contact-sheet`);
+
+  // The gallery's lightbox offers the same sheet for an image of the group.
+  await (await s.testid("contact-sheet-close")).click();
+  await (await s.testid("nav-gallery")).click();
+  const search = await s.testid("gallery-search");
+  await search.clear();
+  await search.type(marker);
+  const item = await waitUntil(s, "an image of the group in the gallery", async () =>
+    s.execute(
+      `const cells = [...document.querySelectorAll('[data-testid="gallery-item"]')];
+       return cells.length && cells.every((c) => arguments[0].includes(c.dataset.taskId)) ? cells.length : null;`,
+      [cards.map((c) => c.id)],
+    ),
+  );
+  assert.ok(item >= 4, `the group's images are in the gallery (${item})`);
+  await (await (await s.waitFor('[data-testid="gallery-item"]')).find("button")).click();
+  await (await s.testid("lightbox-contact-sheet", { timeout: 15_000 })).click();
+  await s.waitFor('[data-testid="contact-sheet"] [data-testid="contact-sheet-cell"][data-state="done"]');
+  await shot(s, `lane-${lane}-gallery-contact-sheet`);
+  await (await s.testid("contact-sheet-close")).click();
+  await (await s.testid("lightbox-close")).click();
+  // The gallery remembers its search across restarts: leave it empty for the flows after this.
+  await s.execute(
+    "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+    [{ [EL]: search.id }],
+  );
+  await waitUntil(s, "the gallery showing every image again", async () =>
+    s.execute(
+      `return [...document.querySelectorAll('[data-testid="gallery-item"]')].some((c) => !arguments[0].includes(c.dataset.taskId));`,
+      [cards.map((c) => c.id)],
+    ),
+  );
+  await (await s.testid("nav-create")).click();
+  await reveal(s, first.id);
+  const again = await s.waitFor(`[data-testid="task-card"][data-task-id="${first.id}"] [data-testid="open-contact-sheet"]`);
+  await s.execute("arguments[0].scrollIntoView({ block: 'center' });", [{ [EL]: again.id }]);
+  await again.click();
+  await s.waitFor('[data-testid="contact-sheet-cell"][data-row="1"][data-column="1"]');
 
   // The last cell (blue, 16:9) opens its card.
   const last = cards.find((c) => c.group.startsWith("4 of 4"));
