@@ -4,6 +4,8 @@
 
 use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
 use atelier_core::group::{ContactSheet, PromptPlan};
+use atelier_core::selection::{BulkAction, BulkOutcome, Selection};
+use atelier_core::Collection;
 use atelier_core::{
     AppError, AppState, ErrorCode, GalleryQuery, QueuedView, Settings, SubmitRequest, Submitted,
     TaskView,
@@ -227,6 +229,58 @@ pub async fn set_favorite(
 pub async fn delete_image(core: State<'_, CoreSlot>, image_id: i64) -> Result<()> {
     let app = core.get().await?;
     app.delete_image(image_id).await
+}
+
+/// Every collection, by name, with its count.
+#[tauri::command]
+pub async fn collections(core: State<'_, CoreSlot>) -> Result<Vec<Collection>> {
+    let app = core.get().await?;
+    app.collections().await
+}
+
+/// Makes an empty collection.
+#[tauri::command]
+pub async fn create_collection(core: State<'_, CoreSlot>, name: String) -> Result<Collection> {
+    let app = core.get().await?;
+    app.create_collection(name).await
+}
+
+/// Renames a collection.
+#[tauri::command]
+pub async fn rename_collection(
+    core: State<'_, CoreSlot>,
+    id: i64,
+    name: String,
+) -> Result<Collection> {
+    let app = core.get().await?;
+    app.rename_collection(id, name).await
+}
+
+/// Deletes a collection (its images stay).
+#[tauri::command]
+pub async fn delete_collection(core: State<'_, CoreSlot>, id: i64) -> Result<()> {
+    let app = core.get().await?;
+    app.delete_collection(id).await
+}
+
+/// Favorites, collects or deletes every image of a gallery selection, in chunks, with
+/// `bulk-progress` events under `op_id`.
+#[tauri::command]
+pub async fn bulk_apply(
+    core: State<'_, CoreSlot>,
+    op_id: String,
+    selection: Selection,
+    action: BulkAction,
+) -> Result<BulkOutcome> {
+    let app = core.get().await?;
+    app.bulk_apply(op_id, selection, action).await
+}
+
+/// Stops a running bulk action before its next chunk; false if none runs under that id.
+#[tauri::command]
+pub async fn bulk_cancel(core: State<'_, CoreSlot>, op_id: String) -> Result<bool> {
+    let app = core.get().await?;
+    Ok(app.bulk_cancel(&op_id))
 }
 
 /// Copies an image's original to a place chosen in the native save dialog; returns that

@@ -22,6 +22,8 @@ pub const PROGRESS_EVENT: &str = "task-progress";
 pub const GALLERY_EVENT: &str = "gallery-changed";
 /// The event with the jobs waiting in the local queue, whenever they change.
 pub const QUEUE_EVENT: &str = "queue-changed";
+/// How far a bulk action on a gallery selection is.
+pub const BULK_EVENT: &str = "bulk-progress";
 /// The event that asks the UI to show a task's card (its OS notification was clicked).
 pub const SHOW_TASK_EVENT: &str = "show-task";
 /// The window's title; with tasks running it says how many.
@@ -123,6 +125,12 @@ pub fn run() {
             commands::image_detail,
             commands::set_favorite,
             commands::delete_image,
+            commands::collections,
+            commands::create_collection,
+            commands::rename_collection,
+            commands::delete_collection,
+            commands::bulk_apply,
+            commands::bulk_cancel,
             commands::save_image_as,
             commands::copy_image,
             commands::copy_text,
@@ -166,6 +174,13 @@ fn forward_events(emitter: tauri::AppHandle, core: Atelier) {
                 Ok(UiEvent::Progress(p)) => {
                     if let Err(e) = emitter.emit(PROGRESS_EVENT, &p) {
                         tracing::warn!("could not send task progress to the window: {e}");
+                    }
+                }
+                Ok(UiEvent::Bulk(progress)) => {
+                    if let Err(e) = emitter.emit(BULK_EVENT, &progress) {
+                        tracing::warn!(
+                            "could not send a bulk action's progress to the window: {e}"
+                        );
                     }
                 }
                 Ok(UiEvent::Queue(waiting)) => {

@@ -74,4 +74,7 @@ pub struct ImageDetail {
     pub children: Vec<GalleryImage>,
     /// All images of the same task (e.g. the grid and its four singles).
     pub siblings: Vec<GalleryImage>,
+    /// The ids of the collections the image is in.
+    #[ts(type = "number[]")]
+    pub collections: Vec<i64>,
 }

@@ -31,12 +31,13 @@ pub mod queue;
 mod recorder;
 pub mod rendering;
 mod retry;
+pub mod selection;
 pub mod settings;
 pub mod view;
 
 pub use app::{Atelier, AtelierConfig, ClipboardImage, LaneKind, LiveLimits};
 /// The gallery query the UI sends, re-exported so the shell needs no library crate.
-pub use atelier_library::GalleryQuery;
+pub use atelier_library::{Collection, GalleryQuery};
 pub use error::{AppError, ErrorCode};
 pub use notice::TaskNotice;
 pub use queue::{QueuedView, Submitted};

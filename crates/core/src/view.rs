@@ -232,6 +232,8 @@ pub enum UiEvent {
     Progress(TaskProgress),
     /// `queue-changed`: the jobs waiting in the local queue now, first in line first.
     Queue(Vec<crate::queue::QueuedView>),
+    /// `bulk-progress`: how far a bulk action on a gallery selection is.
+    Bulk(crate::selection::BulkProgress),
 }
 
 /// The `task-update` event: one change of one task.

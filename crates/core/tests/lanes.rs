@@ -1185,3 +1185,189 @@ async fn live_linkr_permutation_prompt_becomes_a_group() {
 async fn live_journey_permutation_prompt_becomes_a_group() {
     a_permutation_prompt_becomes_a_group(Lane::Live, ProviderKind::Journey).await;
 }
+
+/// The gallery workbench on images a lane made: a collection, a selection of "every match
+/// but one" added to it, favorites and a delete through bulk actions (with their progress
+/// events), the collection as a filter, and all of it the same after a restart.
+async fn the_gallery_workbench_keeps_its_collections(lane: Lane, provider: ProviderKind) {
+    use atelier_core::selection::{BulkAction, Selection};
+    use atelier_core::{ErrorCode, GalleryQuery};
+
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let prompt = format!("a paper crane on a windowsill, workbench {lane:?} {provider:?}");
+    let submitted = app
+        .submit(imagine(provider, &prompt))
+        .await
+        .expect("submit");
+    let grid = finished(&mut rx, &submitted.task.id).await;
+    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+    press(&app, &mut rx, &grid, "U1").await;
+
+    let crane = GalleryQuery {
+        text: Some("paper crane".into()),
+        ..Default::default()
+    };
+    let images = app.gallery_search(crane.clone()).await.expect("search");
+    // the grid, its four singles and the upscale
+    assert_eq!(images.items.len(), 6, "{:?}", images.items);
+    assert!(images
+        .items
+        .iter()
+        .all(|i| i.item.demo == (lane == Lane::Demo)));
+    let ids: Vec<i64> = images.items.iter().map(|i| i.item.image_id).collect();
+
+    let picked = app
+        .create_collection("  Cranes ".into())
+        .await
+        .expect("collection");
+    assert_eq!((picked.name.as_str(), picked.count), ("Cranes", 0));
+    let taken = app
+        .create_collection("CRANES".into())
+        .await
+        .expect_err("a taken name");
+    assert_eq!(taken.code, ErrorCode::InvalidInput);
+    assert!(taken.message.contains("already"), "{}", taken.message);
+
+    // Ctrl+A on the search, one unticked, then "Add to collection".
+    let all_but_one = Selection::AllMatching {
+        query: crane.clone(),
+        except: vec![ids[0]],
+    };
+    let added = app
+        .bulk_apply(
+            "add-1".into(),
+            all_but_one,
+            BulkAction::AddToCollection {
+                collection_id: picked.id,
+            },
+        )
+        .await
+        .expect("added");
+    assert_eq!((added.total, added.done, added.changed), (5, 5, 5));
+    assert!(!added.cancelled);
+    // its progress was told: from 0 to all of it, under its id
+    let mut told = Vec::new();
+    while let Ok(ev) = rx.try_recv() {
+        if let UiEvent::Bulk(p) = ev {
+            told.push((p.op_id, p.done, p.total));
+        }
+    }
+    assert_eq!(
+        told,
+        vec![("add-1".to_string(), 0, 5), ("add-1".to_string(), 5, 5)]
+    );
+
+    let two = Selection::Images {
+        ids: vec![ids[1], ids[2], ids[1]],
+    };
+    let favs = app
+        .bulk_apply("fav-1".into(), two, BulkAction::Favorite)
+        .await
+        .expect("favorites");
+    assert_eq!((favs.total, favs.changed), (2, 2));
+    let gone = app
+        .bulk_apply(
+            "del-1".into(),
+            Selection::Images { ids: vec![ids[3]] },
+            BulkAction::Delete,
+        )
+        .await
+        .expect("deleted");
+    assert_eq!(gone.changed, 1);
+    assert!(
+        !app.bulk_cancel("del-1"),
+        "nothing runs under a finished id"
+    );
+
+    let detail = app.image_detail(ids[1]).await.expect("detail");
+    assert_eq!(detail.collections, vec![picked.id]);
+    let in_collection = GalleryQuery {
+        collection: Some(picked.id),
+        ..Default::default()
+    };
+    let want: Vec<i64> = vec![ids[1], ids[2], ids[4], ids[5]];
+    let members = |r: atelier_core::gallery::GalleryResults| {
+        let mut got: Vec<i64> = r.items.iter().map(|i| i.item.image_id).collect();
+        got.sort_unstable();
+        got
+    };
+    let mut want_sorted = want.clone();
+    want_sorted.sort_unstable();
+    assert_eq!(
+        members(
+            app.gallery_search(in_collection.clone())
+                .await
+                .expect("filter")
+        ),
+        want_sorted
+    );
+
+    // a deleted collection is a sentence, and nothing is done
+    let doomed = app
+        .create_collection("doomed".into())
+        .await
+        .expect("doomed");
+    app.delete_collection(doomed.id).await.expect("deleted");
+    let err = app
+        .bulk_apply(
+            "add-2".into(),
+            Selection::Images { ids: vec![ids[5]] },
+            BulkAction::AddToCollection {
+                collection_id: doomed.id,
+            },
+        )
+        .await
+        .expect_err("no such collection");
+    assert_eq!(err.code, ErrorCode::NotFound);
+    drop(rx);
+    drop(app);
+
+    let app = home.start().await;
+    let list = app.collections().await.expect("collections");
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!((list[0].name.as_str(), list[0].count), ("Cranes", 4));
+    assert_eq!(
+        members(
+            app.gallery_search(in_collection.clone())
+                .await
+                .expect("filter")
+        ),
+        want_sorted
+    );
+    let fav_in_collection = GalleryQuery {
+        favorites_only: true,
+        ..in_collection
+    };
+    let favs = app
+        .gallery_search(fav_in_collection)
+        .await
+        .expect("favorites");
+    assert_eq!(favs.total, Some(2));
+    let renamed = app
+        .rename_collection(list[0].id, "Paper cranes".into())
+        .await
+        .expect("rename");
+    assert_eq!(renamed.count, 4);
+}
+
+#[tokio::test]
+async fn demo_linkr_gallery_workbench() {
+    the_gallery_workbench_keeps_its_collections(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_gallery_workbench() {
+    the_gallery_workbench_keeps_its_collections(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_gallery_workbench() {
+    the_gallery_workbench_keeps_its_collections(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_gallery_workbench() {
+    the_gallery_workbench_keeps_its_collections(Lane::Live, ProviderKind::Journey).await;
+}

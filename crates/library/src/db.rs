@@ -14,6 +14,7 @@
 //! integrity check live here.
 
 mod batch;
+mod collections;
 mod derived;
 mod groups;
 mod images;
@@ -23,6 +24,7 @@ mod search;
 mod tasks;
 
 pub use batch::Batch;
+pub use collections::{Collection, MAX_COLLECTION_NAME};
 pub use groups::{GroupMember, GroupPlace, NewGroup, StoredGroup};
 pub use images::FavoriteTarget;
 pub use queue::QueueRow;

@@ -39,8 +39,8 @@ pub use check::{
     MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
 };
 pub use db::{
-    Batch, FavoriteTarget, GroupMember, GroupPlace, Library, NewGroup, QueueRow, StoredGroup,
-    StoredTask, DB_FILE,
+    Batch, Collection, FavoriteTarget, GroupMember, GroupPlace, Library, NewGroup, QueueRow,
+    StoredGroup, StoredTask, DB_FILE, MAX_COLLECTION_NAME,
 };
 pub use query::{
     GalleryItem, GalleryPage, GalleryQuery, ImageKind, SortOrder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
@@ -76,6 +76,9 @@ pub enum LibraryError {
     /// No image with this id is in the library.
     #[error("The image {0} is not in the library.")]
     ImageNotFound(i64),
+    /// No collection with this id is in the library.
+    #[error("That collection is not in the library any more (it may have been deleted).")]
+    CollectionNotFound(i64),
     /// A file path points outside the library folder.
     #[error("The file {0} is outside the library folder, so it was not recorded.")]
     OutsideLibrary(String),

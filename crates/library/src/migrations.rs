@@ -23,6 +23,7 @@
 //!   Version 2 adds `thumb_path` and the `favorite` flag.
 //! - `prompts_fts`: an FTS5 external-content index over `tasks.prompt` (rowid = `tasks.seq`),
 //!   kept in sync by triggers, with prefix indexes for as-you-type search.
+//! - `collections`, `collection_images` (version 6): named sets of images (an image may be in several).
 //! - `queue` (version 3): jobs waiting for a free slot at their provider, in `position`
 //!   order; `job_json` is what the core will send (the library does not read it).
 
@@ -153,6 +154,28 @@ const V5: &str = r#"
 CREATE INDEX images_task_filters ON images(task_seq, provider, role, favorite, created_at);
 "#;
 
+/// Version 6: collections, named sets of images chosen by the person; an image may be in
+/// several. A member row copies its image's creation time so a collection's page walks
+/// `collection_members_time` in gallery order and stops at the page's end, without sorting
+/// the whole collection. Deleting an image or a collection removes its member rows.
+const V6: &str = r#"
+CREATE TABLE collections (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE collection_images (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    image_id      INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL,
+    added_at      INTEGER NOT NULL,
+    PRIMARY KEY (collection_id, image_id)
+) WITHOUT ROWID;
+CREATE INDEX collection_members_time ON collection_images(collection_id, created_at, image_id);
+-- Deleting an image finds its member rows (the cascade) and the lightbox lists them.
+CREATE INDEX collection_members_image ON collection_images(image_id);
+"#;
+
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -179,6 +202,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         name: "an index for counting filtered prompt searches",
         sql: V5,
+    },
+    Migration {
+        version: 6,
+        name: "collections",
+        sql: V6,
     },
 ];
 

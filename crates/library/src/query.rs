@@ -83,6 +83,9 @@ pub struct GalleryQuery {
     /// Only favorites.
     #[ts(as = "Option<bool>", optional)]
     pub favorites_only: bool,
+    /// Only images in this collection (see `Library::collections`).
+    #[ts(optional, type = "number")]
+    pub collection: Option<i64>,
     /// Only images made at or after this time.
     #[ts(optional)]
     pub from: Option<DateTime<Utc>>,

@@ -18,6 +18,11 @@ import type { Settings } from './bindings/Settings';
 import type { Submitted } from './bindings/Submitted';
 import type { PromptPlan } from './bindings/PromptPlan';
 import type { ContactSheet } from './bindings/ContactSheet';
+import type { BulkAction } from './bindings/BulkAction';
+import type { BulkOutcome } from './bindings/BulkOutcome';
+import type { BulkProgress } from './bindings/BulkProgress';
+import type { Collection } from './bindings/Collection';
+import type { Selection } from './bindings/Selection';
 import type { SubmitRequest } from './bindings/SubmitRequest';
 import type { TaskEvent } from './bindings/TaskEvent';
 import type { TaskProgress } from './bindings/TaskProgress';
@@ -150,6 +155,33 @@ export const setFavorite = (imageId: number, favorite: boolean): Promise<Gallery
 /** Removes the image from the library and its files from the disk. */
 export const deleteImage = (imageId: number): Promise<void> => call('delete_image', { imageId });
 
+/** Every collection, by name, with its count. */
+export const listCollections = (): Promise<Collection[]> => call('collections');
+
+/** Makes an empty collection; a taken name (case ignored) is refused with a sentence. */
+export const createCollection = (name: string): Promise<Collection> =>
+  call('create_collection', { name });
+
+/** Renames a collection. */
+export const renameCollection = (id: number, name: string): Promise<Collection> =>
+  call('rename_collection', { id, name });
+
+/** Deletes a collection; its images stay. */
+export const deleteCollection = (id: number): Promise<void> => call('delete_collection', { id });
+
+/**
+ * Does one action to every image of a selection, in chunks; `bulk-progress` events carry
+ * `opId`, and `cancelBulk(opId)` stops it between chunks.
+ */
+export const applyBulk = (
+  opId: string,
+  selection: Selection,
+  action: BulkAction,
+): Promise<BulkOutcome> => call('bulk_apply', { opId, selection, action });
+
+/** Stops a running bulk action before its next chunk; false if none runs under that id. */
+export const cancelBulk = (opId: string): Promise<boolean> => call('bulk_cancel', { opId });
+
 /** Asks where to save a copy (a native dialog): the path chosen, or null when cancelled. */
 export const saveImageAs = (imageId: number): Promise<string | null> =>
   call('save_image_as', { imageId });
@@ -197,6 +229,10 @@ export const onShowTask = (callback: (show: ShowTask) => void): Promise<Unlisten
 /** Subscribes to `queue-changed` (the whole local queue, first in line first, on each change). */
 export const onQueueChanged = (callback: (queue: QueuedView[]) => void): Promise<UnlistenFn> =>
   subscribe<QueuedView[]>('queue-changed', callback);
+
+/** Subscribes to `bulk-progress` (how far a bulk action on a selection is). */
+export const onBulkProgress = (callback: (progress: BulkProgress) => void): Promise<UnlistenFn> =>
+  subscribe<BulkProgress>('bulk-progress', callback);
 
 /** Subscribes to `gallery-changed`; resolves to the function that unsubscribes. */
 export const onGalleryChanged = (callback: (change: GalleryChange) => void): Promise<UnlistenFn> =>

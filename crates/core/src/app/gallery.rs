@@ -42,7 +42,7 @@ impl Atelier {
     /// Everything the lightbox shows about one image: its task with buttons, lineage, siblings.
     pub async fn image_detail(&self, image_id: i64) -> Result<ImageDetail, AppError> {
         let lib = self.inner.library.clone();
-        let (item, stored, parent, children, siblings) = blocking(move || {
+        let (item, stored, parent, children, siblings, collections) = blocking(move || {
             let item = lib
                 .get_image(image_id)?
                 .ok_or(LibraryError::ImageNotFound(image_id))?;
@@ -69,7 +69,8 @@ impl Atelier {
                 .into_iter()
                 .map(GalleryImage::from)
                 .collect();
-            Ok((item, stored, parent, children, siblings))
+            let collections = lib.image_collections(image_id)?;
+            Ok((item, stored, parent, children, siblings, collections))
         })
         .await?;
         let task = stored.map(|s| {
@@ -83,6 +84,7 @@ impl Atelier {
             parent,
             children,
             siblings,
+            collections,
         })
     }
 

@@ -116,12 +116,15 @@ struct Inner {
     /// once per task.
     groups: Mutex<HashMap<String, Option<crate::group::GroupRef>>>,
     credits: Mutex<Option<i64>>,
+    /// The cancel flag of each bulk action running now, by the UI's op id.
+    bulk_ops: Mutex<HashMap<String, Arc<std::sync::atomic::AtomicBool>>>,
     events: broadcast::Sender<UiEvent>,
     live_poll_override: Option<Duration>,
     /// The live clients' request timeout, when tightened.
     live_request_timeout: Option<Duration>,
 }
 
+mod collections;
 mod events;
 mod gallery;
 mod groups;
@@ -239,6 +242,7 @@ impl Atelier {
             queue_wake: tokio::sync::Notify::new(),
             shut_down: std::sync::atomic::AtomicBool::new(false),
             credits: Mutex::new(None),
+            bulk_ops: Mutex::new(HashMap::new()),
             events,
             live_poll_override: cfg.live_poll_interval_override,
             live_request_timeout: limits.request_timeout,
@@ -328,9 +332,10 @@ const RECENT_TASKS: usize = 200;
 
 fn library_error(e: LibraryError) -> AppError {
     match e {
-        LibraryError::ImageNotFound(_) | LibraryError::TaskNotFound(_) => {
-            AppError::new(ErrorCode::NotFound, e.to_string())
-        }
+        LibraryError::ImageNotFound(_)
+        | LibraryError::TaskNotFound(_)
+        | LibraryError::CollectionNotFound(_) => AppError::new(ErrorCode::NotFound, e.to_string()),
+        LibraryError::InvalidInput(_) => AppError::new(ErrorCode::InvalidInput, e.to_string()),
         other => AppError::new(ErrorCode::Library, other.to_string()),
     }
 }

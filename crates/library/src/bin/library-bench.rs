@@ -23,6 +23,13 @@ use std::time::{Duration, Instant};
 /// Budgets from the issue (this is a report, not a test: it only prints them).
 const SEARCH_P95_BUDGET_MS: f64 = 20.0;
 const PAGE_P95_BUDGET_MS: f64 = 30.0;
+/// Issue 15's workbench budgets: select all matches of a search and favorite them; add
+/// 10,000 images to a collection; a collection filter's page.
+const SELECT_FAVORITE_BUDGET_MS: f64 = 2000.0;
+const COLLECT_10K_BUDGET_MS: f64 = 1000.0;
+const COLLECTION_PAGE_P95_BUDGET_MS: f64 = 30.0;
+/// Images per write of a bulk action, as the app's core does them (`BULK_CHUNK`).
+const BULK_CHUNK: usize = 2000;
 /// Narrows a query with one filter (given "a year ago").
 type Narrow = fn(&mut GalleryQuery, DateTime<Utc>);
 
@@ -463,7 +470,11 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         first.items.len()
     );
 
+    let year_ago = Utc::now() - ChronoDuration::days(365);
+    workbench(&lib, &mut rng, args, year_ago, images)?;
+
     // Prompt searches, first page of 200 each: whole words, as-you-type prefixes, two words.
+    // (After the workbench above: the library now has a 10,000-image collection.)
     let vocabulary: Vec<&str> = WORDS
         .subjects
         .iter()
@@ -526,7 +537,6 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     // What one gallery page costs in the app: the first page of a query with its count (the
     // app counts when the query changes, not for later pages), for each kind of query, with
     // and without filters.
-    let year_ago = Utc::now() - ChronoDuration::days(365);
     let filter_sets: [(&str, Narrow); 5] = [
         ("none", |_, _| {}),
         ("provider", |q, _| q.provider = Some(ProviderKind::Journey)),
@@ -679,6 +689,135 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         (file_size(&db) + file_size(&wal)) as f64 / 1e6,
         file_size(&db) as f64 / 1e6,
         file_size(&wal) as f64 / 1e6
+    );
+    Ok(())
+}
+
+/// Issue 15's workbench: selecting every match of a search and favoriting them (the ids
+/// resolved from the query, then written in the core's chunks), adding 10,000 images to a
+/// collection, and a collection's pages as the app asks for them (first page with its count,
+/// alone and with text or filters, then deep pages).
+fn workbench(
+    lib: &Library,
+    rng: &mut Rng,
+    args: &Args,
+    year_ago: DateTime<Utc>,
+    images: usize,
+) -> Result<()> {
+    // Select all matches of a search, favorite them.
+    let mut select_fav = Vec::new();
+    let mut selected = Vec::new();
+    for _ in 0..5 {
+        let word = rng.pick(&WORDS.subjects).split(' ').next().unwrap_or("fox");
+        let q = GalleryQuery {
+            text: Some(format!("{word} ")),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let ids = lib.matching_ids(&q)?;
+        for chunk in ids.chunks(BULK_CHUNK) {
+            lib.set_favorite_images(chunk, true)?;
+        }
+        select_fav.push(ms(t.elapsed()));
+        selected.push(ids.len());
+    }
+    let most = selected.iter().copied().max().unwrap_or(0);
+    let (_, _, worst) = percentiles(&mut select_fav.clone());
+    println!(
+        "select all matches of a one-word search and favorite them: worst {worst:.0} ms for up to {most} images (n=5){}",
+        if worst <= SELECT_FAVORITE_BUDGET_MS {
+            format!("  (budget <= {SELECT_FAVORITE_BUDGET_MS} ms: ok)")
+        } else {
+            format!("  (budget <= {SELECT_FAVORITE_BUDGET_MS} ms: OVER)")
+        }
+    );
+    report("  each search's select + favorite", &mut select_fav, None);
+    // Everything at once, for scale.
+    let t = Instant::now();
+    let everything = lib.matching_ids(&GalleryQuery::default())?;
+    let resolve_all = ms(t.elapsed());
+    let t = Instant::now();
+    let mut changed = 0;
+    for chunk in everything.chunks(BULK_CHUNK) {
+        changed += lib.set_favorite_images(chunk, false)?;
+    }
+    println!(
+        "  select all {} images: {resolve_all:.0} ms; unfavorite the {changed} favorites among them: {:.0} ms",
+        everything.len(),
+        ms(t.elapsed())
+    );
+
+    // Add 10,000 random images to a new collection.
+    let mut picked: Vec<i64> = (0..10_000)
+        .map(|_| 1 + (rng.next() % images.max(1) as u64) as i64)
+        .collect();
+    picked.sort_unstable();
+    picked.dedup();
+    while picked.len() < 10_000.min(images) {
+        picked.push(1 + (rng.next() % images.max(1) as u64) as i64);
+        picked.sort_unstable();
+        picked.dedup();
+    }
+    let collection = lib.create_collection(&format!("bench {}", args.seed))?;
+    let t = Instant::now();
+    let mut added = 0;
+    for chunk in picked.chunks(BULK_CHUNK) {
+        added += lib.add_to_collection(collection.id, chunk)?;
+    }
+    let took = ms(t.elapsed());
+    println!(
+        "add {added} images to a collection: {took:.0} ms  (budget <= {COLLECT_10K_BUDGET_MS} ms: {})",
+        if took <= COLLECT_10K_BUDGET_MS { "ok" } else { "OVER" }
+    );
+
+    // The collection as a filter: first page + count, alone and combined, then deep pages.
+    let (mut first, mut deep) = (Vec::new(), Vec::new());
+    for i in 0..args.searches {
+        let mut q = GalleryQuery {
+            collection: Some(collection.id),
+            ..Default::default()
+        };
+        match i % 5 {
+            0 => {}
+            1 => {
+                q.text = Some(format!(
+                    "{} ",
+                    rng.pick(&WORDS.subjects).split(' ').next().unwrap_or("fox")
+                ))
+            }
+            2 => q.provider = Some(ProviderKind::Journey),
+            3 => q.kind = Some(ImageKind::Single),
+            _ => {
+                q.from = Some(year_ago);
+                q.order = SortOrder::OldestFirst;
+            }
+        }
+        let t = Instant::now();
+        let page = lib.search(&q)?;
+        let (total, _) = lib.count_at_most(&q, COUNT_CAP)?;
+        first.push(ms(t.elapsed()));
+        assert!(total as usize >= page.items.len());
+        let anchor = picked[rng.below(picked.len())];
+        if let Some(item) = lib.get_image(anchor)? {
+            let q = GalleryQuery {
+                collection: Some(collection.id),
+                cursor: Some(item.cursor()),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            lib.search(&q)?;
+            deep.push(ms(t.elapsed()));
+        }
+    }
+    report(
+        "collection filter: first page + count",
+        &mut first,
+        Some(COLLECTION_PAGE_P95_BUDGET_MS),
+    );
+    report(
+        "collection filter: page at a random depth",
+        &mut deep,
+        Some(COLLECTION_PAGE_P95_BUDGET_MS),
     );
     Ok(())
 }

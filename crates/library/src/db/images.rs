@@ -141,7 +141,7 @@ pub(super) fn set_favorite_on(
 
 /// The relative paths of an image's original and thumbnail.
 fn image_files(conn: &Connection, image_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT path, thumb_path FROM images WHERE id = ?1")?;
+    let mut stmt = conn.prepare_cached("SELECT path, thumb_path FROM images WHERE id = ?1")?;
     let rows = stmt.query_map([image_id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
@@ -216,6 +216,51 @@ impl Library {
     /// images it touched.
     pub fn set_favorite(&self, target: &FavoriteTarget, favorite: bool) -> Result<usize> {
         set_favorite_on(&lock(&self.writer), target, favorite)
+    }
+
+    /// Marks many images as favorites, or not, in one transaction; ids no longer in the
+    /// library are passed over. Returns how many images it touched. (Callers acting on a
+    /// large selection pass it in chunks, to show progress and allow a cancel in between.)
+    pub fn set_favorite_images(&self, image_ids: &[i64], favorite: bool) -> Result<usize> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction()?;
+        let mut n = 0;
+        {
+            // Only rows that change: a no-op update would still rewrite two indexes.
+            let mut stmt = tx.prepare_cached(
+                "UPDATE images SET favorite = ?2 WHERE id = ?1 AND favorite IS NOT ?2",
+            )?;
+            for id in image_ids {
+                n += stmt.execute(params![id, favorite])?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Deletes many images (rows in one transaction, then their files); ids no longer in the
+    /// library are passed over. Returns how many were deleted.
+    pub fn delete_images(&self, image_ids: &[i64]) -> Result<usize> {
+        let (n, files) = {
+            let mut conn = lock(&self.writer);
+            let tx = conn.transaction()?;
+            let mut files = Vec::new();
+            let mut n = 0;
+            {
+                let mut delete = tx.prepare_cached("DELETE FROM images WHERE id = ?1")?;
+                for id in image_ids {
+                    let these = image_files(&tx, *id)?;
+                    if delete.execute([id])? > 0 {
+                        n += 1;
+                        files.extend(these);
+                    }
+                }
+            }
+            tx.commit()?;
+            (n, files)
+        };
+        self.remove_files(&files)?;
+        Ok(n)
     }
 
     /// Deletes one image: its row, its file and its thumbnail. The task stays (with its other

@@ -51,6 +51,19 @@ impl Library {
         Ok(GalleryPage { items, next_cursor })
     }
 
+    /// Every image id matching the query's text and filters (its cursor and limit are
+    /// ignored), in no particular order: what "select all" acts on.
+    pub fn matching_ids(&self, q: &GalleryQuery) -> Result<Vec<i64>> {
+        let conn = lock(&self.reader);
+        let mut params = Vec::new();
+        let (sql, _) = ids_sql(&conn, q, None, &mut params)?;
+        let mut stmt = conn.prepare(&sql)?;
+        let ids = stmt
+            .query_map(params_from_iter(params), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
     /// How many images match the query's text and filters (its cursor and limit are ignored).
     /// Call it when the query changes, not for every page.
     pub fn count(&self, q: &GalleryQuery) -> Result<u64> {
@@ -71,13 +84,25 @@ impl Library {
         let text = q.text.as_deref().and_then(fts_match);
         let has_text = text.is_some();
         let sql = match text {
+            _ if q.collection.is_some() => {
+                let (members, _) = collection_ids_sql(q, None, &mut params);
+                match cap {
+                    Some(cap) if has_text => {
+                        params.push(Value::Integer(
+                            i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1,
+                        ));
+                        format!("SELECT count(*) FROM ({members} LIMIT ?)")
+                    }
+                    _ => format!("SELECT count(*) FROM ({members})"),
+                }
+            }
             None => {
-                let filters = filter_sql(q, None, &mut params);
+                let filters = filter_sql(q, None, TIME_ORDER, &mut params);
                 format!("SELECT count(*) FROM images i WHERE 1{filters}")
             }
             Some(m) => {
                 params.push(Value::Text(m));
-                let filters = filter_sql(q, None, &mut params);
+                let filters = filter_sql(q, None, TIME_ORDER, &mut params);
                 let matches = format!(
                     "SELECT 1 FROM prompts_fts CROSS JOIN images i
                      WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
@@ -115,8 +140,23 @@ enum TextPlan {
     FromTimeIndex,
 }
 
-/// The WHERE clauses (on `images i`) for the query's filters, appending their parameters.
-fn filter_sql(q: &GalleryQuery, cursor: Option<Cursor>, params: &mut Vec<Value>) -> String {
+/// The columns a plan's rows are ordered and paged by: (time, image id).
+type OrderColumns = (&'static str, &'static str);
+
+/// Paging on the images' own time index.
+const TIME_ORDER: OrderColumns = ("i.created_at", "i.id");
+/// Paging on a collection's member index (`collection_members_time`).
+const MEMBER_ORDER: OrderColumns = ("c.created_at", "c.image_id");
+
+/// The WHERE clauses (on `images i`) for the query's filters, appending their parameters;
+/// the cursor is compared on `order`'s columns. The collection is not among them: a plan
+/// that has one drives from it (see [`collection_ids_sql`]).
+fn filter_sql(
+    q: &GalleryQuery,
+    cursor: Option<Cursor>,
+    order: OrderColumns,
+    params: &mut Vec<Value>,
+) -> String {
     let mut sql = String::new();
     if let Some(p) = q.provider {
         sql.push_str(" AND i.provider = ?");
@@ -144,38 +184,34 @@ fn filter_sql(q: &GalleryQuery, cursor: Option<Cursor>, params: &mut Vec<Value>)
         } else {
             "<"
         };
-        sql.push_str(&format!(" AND (i.created_at, i.id) {op} (?, ?)"));
+        let (time, id) = order;
+        sql.push_str(&format!(" AND ({time}, {id}) {op} (?, ?)"));
         params.push(Value::Integer(c.created_at));
         params.push(Value::Integer(c.id));
     }
     sql
 }
 
-/// The SQL and parameters of one gallery page (`limit + 1` rows, to know if more follow).
-///
-/// The inner query finds the page's image ids touching only `images`' indexes (and the FTS
-/// index); the outer one then reads just those rows and their tasks.
-pub(super) fn page_sql(
+/// The ids (column 1) of the images matching `q` after `cursor`, and the columns to order
+/// them by so that the query walks its driving index.
+fn ids_sql(
     conn: &Connection,
     q: &GalleryQuery,
     cursor: Option<Cursor>,
-    limit: u32,
-) -> Result<(String, Vec<Value>)> {
-    let dir = if q.order == SortOrder::OldestFirst {
-        "ASC"
-    } else {
-        "DESC"
-    };
-    let mut params = Vec::new();
-    let inner = match q.text.as_deref().and_then(fts_match) {
+    params: &mut Vec<Value>,
+) -> Result<(String, OrderColumns)> {
+    if q.collection.is_some() {
+        return Ok(collection_ids_sql(q, cursor, params));
+    }
+    let sql = match q.text.as_deref().and_then(fts_match) {
         None => {
-            let filters = filter_sql(q, cursor, &mut params);
+            let filters = filter_sql(q, cursor, TIME_ORDER, params);
             format!("SELECT i.id FROM images i WHERE 1{filters}")
         }
         Some(m) => {
             let plan = text_plan(conn, &m)?;
             params.push(Value::Text(m));
-            let filters = filter_sql(q, cursor, &mut params);
+            let filters = filter_sql(q, cursor, TIME_ORDER, params);
             match plan {
                 TextPlan::FromMatches => format!(
                     "SELECT i.id FROM prompts_fts CROSS JOIN images i
@@ -191,11 +227,56 @@ pub(super) fn page_sql(
             }
         }
     };
-    let order = format!("ORDER BY i.created_at {dir}, i.id {dir}");
+    Ok((sql, TIME_ORDER))
+}
+
+/// [`ids_sql`] for a query with a collection: walks the collection's members in time order
+/// (its own index, so a page never sorts the whole collection) and tests each image against
+/// the text and the other filters.
+fn collection_ids_sql(
+    q: &GalleryQuery,
+    cursor: Option<Cursor>,
+    params: &mut Vec<Value>,
+) -> (String, OrderColumns) {
+    params.push(Value::Integer(q.collection.unwrap_or_default()));
+    let text = match q.text.as_deref().and_then(fts_match) {
+        Some(m) => {
+            params.push(Value::Text(m));
+            " AND +i.task_seq IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?)"
+        }
+        None => "",
+    };
+    let filters = filter_sql(q, cursor, MEMBER_ORDER, params);
+    (
+        format!(
+            "SELECT c.image_id AS id FROM collection_images c CROSS JOIN images i
+             WHERE c.collection_id = ? AND i.id = c.image_id{text}{filters}"
+        ),
+        MEMBER_ORDER,
+    )
+}
+
+/// The SQL and parameters of one gallery page (`limit + 1` rows, to know if more follow).
+///
+/// The inner query finds the page's image ids touching only indexes (the images', a
+/// collection's, the FTS index); the outer one then reads just those rows and their tasks.
+pub(super) fn page_sql(
+    conn: &Connection,
+    q: &GalleryQuery,
+    cursor: Option<Cursor>,
+    limit: u32,
+) -> Result<(String, Vec<Value>)> {
+    let dir = if q.order == SortOrder::OldestFirst {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    let mut params = Vec::new();
+    let (inner, (time, id)) = ids_sql(conn, q, cursor, &mut params)?;
     let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM ({inner} {order} LIMIT ?) p
+        "SELECT {ITEM_COLUMNS} FROM ({inner} ORDER BY {time} {dir}, {id} {dir} LIMIT ?) p
          CROSS JOIN images i CROSS JOIN tasks t
-         WHERE i.id = p.id AND t.seq = i.task_seq {order}"
+         WHERE i.id = p.id AND t.seq = i.task_seq ORDER BY i.created_at {dir}, i.id {dir}"
     );
     params.push(Value::Integer(i64::from(limit) + 1));
     Ok((sql, params))

@@ -28,6 +28,10 @@ kind?: ImageKind,
  */
 favoritesOnly?: boolean, 
 /**
+ * Only images in this collection (see `Library::collections`).
+ */
+collection?: number, 
+/**
  * Only images made at or after this time.
  */
 from?: string, 

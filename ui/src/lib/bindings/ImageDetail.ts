@@ -25,4 +25,8 @@ children: Array<GalleryImage>,
 /**
  * All images of the same task (e.g. the grid and its four singles).
  */
-siblings: Array<GalleryImage>, };
+siblings: Array<GalleryImage>, 
+/**
+ * The ids of the collections the image is in.
+ */
+collections: number[], };

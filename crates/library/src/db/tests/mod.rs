@@ -2,6 +2,7 @@
 //! helpers, opening and migrating, and sharing between threads here; each job's tests in the
 //! submodule of the same name.
 
+mod collections;
 mod images;
 mod search;
 mod tasks;
