@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
-import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
+import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -51,11 +51,19 @@ test("demo: a task that finishes while the window is in the background is told i
   await notificationFlow(s, { lane: "demo" });
 });
 
-test("demo: after a restart the Create feed shows every image and parent, and the gallery has them", async () => {
+let kept = null;
+test("demo: the gallery as a workbench: select (check, Ctrl+click, Shift+click, Ctrl+A, a rubber band), a collection, favorite all, compare two, delete one", async () => {
+  assert.equal(made.length, PROVIDERS.length, "the create flows ran");
+  kept = await workbenchFlow(s, { lane: "demo", made });
+});
+
+test("demo: after a restart the Create feed shows every image and parent, and the gallery has them (and the collection)", async () => {
   assert.equal(made.length, PROVIDERS.length, "the create flows ran");
   await app.stop();
   await launch();
   await afterRestart(s, { lane: "demo", made });
+  assert.ok(kept, "the workbench flow ran");
+  await workbenchAfterRestart(s, { lane: "demo", ...kept });
 });
 
 for (const provider of PROVIDERS) {

@@ -16,6 +16,8 @@ import {
   queueFlow, permutationFlow, reveal,
   notificationFlow,
   afterRestart,
+  workbenchFlow,
+  workbenchAfterRestart,
   saveKey,
   removeKey,
   card,
@@ -118,11 +120,19 @@ test("live: a task that finishes while the window is in the background is told i
   await notificationFlow(s, { lane: "live" });
 });
 
-test("live: after a restart the Create feed shows every image and parent, and the gallery has them", async () => {
+let kept = null;
+test("live: the gallery as a workbench: select (check, Ctrl+click, Shift+click, Ctrl+A, a rubber band), a collection, favorite all, compare two, delete one", async () => {
+  assert.equal(made.length, PROVIDERS.length, "the create flows ran");
+  kept = await workbenchFlow(s, { lane: "live", made });
+});
+
+test("live: after a restart the Create feed shows every image and parent, and the gallery has them (and the collection)", async () => {
   assert.equal(made.length, PROVIDERS.length, "the create flows ran");
   await app.stop();
   await launch();
   await afterRestart(s, { lane: "live", made });
+  assert.ok(kept, "the workbench flow ran");
+  await workbenchAfterRestart(s, { lane: "live", ...kept });
 });
 
 for (const [i, provider] of PROVIDERS.entries()) {

@@ -82,6 +82,50 @@ export class Session {
     await writeFile(file, Buffer.from(data, "base64"));
   }
 
+  /** Real input through W3C actions (`sources` as the spec has them), then releases it all. */
+  async actions(sources) {
+    await this.cmd("POST", "/actions", { actions: sources });
+    await this.cmd("DELETE", "/actions");
+  }
+
+  /** Clicks `el` with `key` held ("\uE009" Control, "\uE008" Shift), as a person does. */
+  async clickWith(key, el) {
+    await this.actions([
+      {
+        type: "key",
+        id: "keyboard",
+        actions: [{ type: "keyDown", value: key }, { type: "pause", duration: 0 }, { type: "pause", duration: 0 }, { type: "keyUp", value: key }],
+      },
+      {
+        type: "pointer",
+        id: "mouse",
+        parameters: { pointerType: "mouse" },
+        actions: [
+          { type: "pointerMove", origin: { [ELEMENT]: el.id }, x: 0, y: 0 },
+          { type: "pointerDown", button: 0 },
+          { type: "pointerUp", button: 0 },
+          { type: "pause", duration: 0 },
+        ],
+      },
+    ]);
+  }
+
+  /** A mouse drag from (x1, y1) to (x2, y2) in viewport pixels, in `steps` moves. */
+  async drag(x1, y1, x2, y2, steps = 8) {
+    const moves = [];
+    for (let i = 1; i <= steps; i++) {
+      moves.push({ type: "pointerMove", origin: "viewport", duration: 20, x: Math.round(x1 + ((x2 - x1) * i) / steps), y: Math.round(y1 + ((y2 - y1) * i) / steps) });
+    }
+    await this.actions([
+      {
+        type: "pointer",
+        id: "mouse",
+        parameters: { pointerType: "mouse" },
+        actions: [{ type: "pointerMove", origin: "viewport", x: Math.round(x1), y: Math.round(y1) }, { type: "pointerDown", button: 0 }, ...moves, { type: "pointerUp", button: 0 }],
+      },
+    ]);
+  }
+
   async pageSource() {
     return this.cmd("GET", "/source");
   }

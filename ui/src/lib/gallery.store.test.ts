@@ -76,6 +76,67 @@ describe('GalleryStore: the count', () => {
   });
 });
 
+describe('GalleryStore: the sort order', () => {
+  /** A Storage over a Map (the node test environment has none). */
+  function memoryStorage(): Storage {
+    const m = new Map<string, string>();
+    return {
+      get length() {
+        return m.size;
+      },
+      clear: () => m.clear(),
+      getItem: (k) => m.get(k) ?? null,
+      key: (i) => [...m.keys()][i] ?? null,
+      removeItem: (k) => void m.delete(k),
+      setItem: (k, v) => void m.set(k, v),
+    };
+  }
+
+  it('starts a new search from the first page in the chosen order, and remembers it', async () => {
+    vi.stubGlobal('localStorage', memoryStorage());
+    try {
+      const store = new GalleryStore();
+      expect(store.filters.order).toBe('newestFirst');
+      ipcMock.gallerySearch
+        .mockResolvedValueOnce({
+          items: makeImages(1, 200),
+          nextCursor: '200',
+          total: 500,
+          totalExact: true,
+        })
+        .mockResolvedValueOnce({
+          items: makeImages(300, 200),
+          nextCursor: '200',
+          total: 500,
+          totalExact: true,
+        })
+        .mockResolvedValueOnce({
+          items: makeImages(100, 200),
+          nextCursor: '400',
+          total: null,
+          totalExact: true,
+        });
+      await store.refresh();
+      expect(ipcMock.gallerySearch.mock.calls[0][0]).toMatchObject({ order: 'newestFirst' });
+      store.setFilters({ order: 'oldestFirst' });
+      await vi.waitFor(() => expect(store.items[0].item.imageId).toBe(300));
+      const first = ipcMock.gallerySearch.mock.calls[1][0];
+      expect(first).toMatchObject({ order: 'oldestFirst' });
+      expect(first.cursor ?? null).toBeNull();
+      // Later pages keep the order.
+      await store.loadMore();
+      expect(ipcMock.gallerySearch.mock.calls[2][0]).toMatchObject({
+        order: 'oldestFirst',
+        cursor: '200',
+      });
+      // The next start (a restart) takes it back.
+      expect(new GalleryStore().filters.order).toBe('oldestFirst');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
 describe('GalleryStore: a capped count', () => {
   it('shows the floor at once, then asks for the exact count', async () => {
     const store = new GalleryStore();
@@ -134,6 +195,7 @@ describe('GalleryStore: the lightbox calls', () => {
       parent: null,
       children: [],
       siblings: [image],
+      collections: [],
     };
     ipcMock.imageDetail.mockResolvedValue(detail);
     await expect(new GalleryStore().detail(7)).resolves.toBe(detail);

@@ -4,10 +4,14 @@
  * the lightbox make (the lightbox's detail, clipboard, file and button calls too: no
  * component calls the core itself). One instance per mounted Gallery view.
  */
+import { BulkRunner } from './bulk.svelte';
+import type { BulkAction } from './bindings/BulkAction';
+import type { BulkOutcome } from './bindings/BulkOutcome';
 import type { GalleryImage } from './bindings/GalleryImage';
 import type { GalleryQuery } from './bindings/GalleryQuery';
 import type { ImageDetail } from './bindings/ImageDetail';
 import type { Submitted } from './bindings/Submitted';
+import { CollectionsStore } from './collections.svelte';
 import { errorMessage } from './errors';
 import {
   appendPage,
@@ -24,10 +28,14 @@ import {
 } from './gallery';
 import * as ipc from './ipc';
 import { loadPlace, savePlace } from './place';
+import { GallerySelection } from './selection.svelte';
+import type { DragImages } from './workbench';
 
 const CELL_SIZE_KEY = 'atelier.gallery.cellSize';
 /** Several gallery-changed events in a row cause one re-query. */
 const CHANGE_COALESCE_MS = 250;
+/** The most images fetched again at once after a bulk action (the core's page limit). */
+const RELOAD_MAX = 1000;
 
 function clampCellSize(n: number): number {
   if (!Number.isFinite(n)) return CELL_SIZE_DEFAULT;
@@ -68,6 +76,13 @@ export class GalleryStore {
 
   hasMore = $derived(this.nextCursor !== null);
 
+  /** The images picked for a bulk action (cleared whenever the query changes). */
+  readonly selection: GallerySelection = new GallerySelection(this);
+  /** The collections of the side list and the picker. */
+  readonly collections = new CollectionsStore();
+  /** Bulk actions on the selection. */
+  readonly bulk: BulkRunner = new BulkRunner(this);
+
   /** Called after a new query's first page replaced the list (scroll to the top). */
   onreset: (() => void) | null = null;
   /** Called after `added` new images were put in front of the list (keep the scroll). */
@@ -98,13 +113,14 @@ export class GalleryStore {
         this.error = `New images won't appear by themselves: ${errorMessage(error)}`;
       }
     }
-    await this.refresh();
+    await Promise.all([this.refresh(), this.refreshCollections()]);
   }
 
   stop(): void {
     this.#stopped = true;
     this.#unlisten?.();
     this.#unlisten = null;
+    this.bulk.stop();
     clearTimeout(this.#searchTimer);
     clearTimeout(this.#changeTimer);
     this.#generation++;
@@ -112,6 +128,7 @@ export class GalleryStore {
 
   /** The search box: the query follows the typing after a short pause. */
   setText(text: string): void {
+    if (text !== this.filters.text) this.selection.clear();
     this.filters.text = text;
     clearTimeout(this.#searchTimer);
     this.#searchTimer = setTimeout(() => void this.refresh(), SEARCH_DEBOUNCE_MS);
@@ -119,8 +136,61 @@ export class GalleryStore {
 
   /** A filter changed: query at once. */
   setFilters(patch: Partial<Omit<GalleryFilters, 'text'>>): void {
+    this.selection.clear();
     Object.assign(this.filters, patch);
     void this.refresh();
+  }
+
+  /** Shows one collection's images (null: all images). */
+  setCollection(id: number | null): void {
+    if (id === this.filters.collection) return;
+    this.setFilters({ collection: id });
+  }
+
+  /** The query of the toolbar and the collection now, without cursor or page size. */
+  currentQuery(): GalleryQuery {
+    const query = buildQuery($state.snapshot(this.filters), { now: this.#now() });
+    delete query.limit;
+    return query;
+  }
+
+  clearSelection(): void {
+    this.selection.clear();
+  }
+
+  /** Does `action` to the selected images (see BulkRunner). */
+  applyToSelection(action: BulkAction): Promise<BulkOutcome | null> {
+    return this.bulk.run(this.selection.toSelection(), action, this.selection.count);
+  }
+
+  /**
+   * Makes a collection and adds these images (or the selection) to it. Resolves to the
+   * sentence saying why the collection could not be made, else null (the add then runs on,
+   * with its progress and its sentence in the selection bar).
+   */
+  async addToNewCollection(images: DragImages, name: string): Promise<string | null> {
+    const made = await this.collections.create(name);
+    if (made.error !== null) return made.error;
+    void this.applyTo(images, { kind: 'addToCollection', collectionId: made.value.id });
+    return null;
+  }
+
+  /** Does `action` to these images, or to the selection (a drag of selected thumbnails). */
+  applyTo(images: DragImages, action: BulkAction): Promise<BulkOutcome | null> {
+    if (images.kind === 'selection') return this.applyToSelection(action);
+    return this.bulk.run({ kind: 'images', ids: images.ids }, action, images.ids.length);
+  }
+
+  /**
+   * Fetches the collections again; a collection filter whose collection is gone falls back to
+   * all images.
+   */
+  async refreshCollections(): Promise<void> {
+    await this.collections.load();
+    const shown = this.filters.collection;
+    if (shown !== null && this.collections.loaded && !this.collections.get(shown)) {
+      this.setCollection(null);
+    }
   }
 
   setCellSize(size: number): void {
@@ -180,6 +250,31 @@ export class GalleryStore {
     }
   }
 
+  /**
+   * Runs the current query again after a bulk action changed images: as many images as are
+   * loaded now (up to RELOAD_MAX) come back, and the scroll stays (no `onreset`).
+   */
+  async reload(): Promise<void> {
+    clearTimeout(this.#searchTimer);
+    const generation = ++this.#generation;
+    const limit = Math.min(RELOAD_MAX, Math.max(PAGE_SIZE, this.items.length));
+    const query = buildQuery($state.snapshot(this.filters), { limit, now: this.#now() });
+    this.loadingMore = false;
+    try {
+      const results = await ipc.gallerySearch(query);
+      if (generation !== this.#generation) return;
+      this.items = results.items;
+      this.nextCursor = results.nextCursor;
+      this.total = results.total ?? results.items.length;
+      this.totalExact = results.totalExact;
+      this.error = null;
+      this.loaded = true;
+      if (!results.totalExact) void this.#countExactly(query, generation);
+    } catch (error) {
+      if (generation === this.#generation) this.error = errorMessage(error);
+    }
+  }
+
   /** Fetches the next page, when there is one and none is on its way. */
   async loadMore(): Promise<void> {
     const cursor = this.nextCursor;
@@ -221,7 +316,7 @@ export class GalleryStore {
     try {
       const results = await ipc.gallerySearch(query);
       if (generation !== this.#generation) return;
-      const merged = mergeFirstPage(this.items, results.items);
+      const merged = mergeFirstPage(this.items, results.items, this.filters.order);
       this.total = results.total ?? this.total;
       this.totalExact = results.totalExact;
       if (merged.replaced) {
@@ -236,6 +331,7 @@ export class GalleryStore {
       }
       // After the window's generation may have moved on, so the exact count is kept.
       if (!results.totalExact) void this.#countExactly(query, this.#generation);
+      void this.refreshCollections();
     } catch (error) {
       if (generation === this.#generation) this.error = errorMessage(error);
     }
@@ -269,6 +365,10 @@ export class GalleryStore {
       this.items = this.items.filter((img) => img.item.imageId !== imageId);
       this.total = Math.max(this.items.length, this.total - 1);
     }
+    if (this.selection.isSelected(imageId) && !this.selection.allMatching) {
+      this.selection.toggle(imageId);
+    }
+    void this.refreshCollections();
   }
 
   /** The task, buttons and lineage of an image. Rejects with an AppError. */

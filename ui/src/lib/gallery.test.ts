@@ -54,6 +54,11 @@ describe('buildQuery', () => {
     });
   });
 
+  it('asks for the order the sort menu holds', () => {
+    expect(buildQuery(filters({ order: 'oldestFirst' }), { now }).order).toBe('oldestFirst');
+    expect(buildQuery(filters({ order: 'newestFirst' }), { now }).order).toBe('newestFirst');
+  });
+
   it('turns date presets into a start time', () => {
     expect(dateFrom('all', now)).toBeUndefined();
     expect(dateFrom('7d', now)).toBe('2026-03-03T15:30:00.000Z');
@@ -106,6 +111,16 @@ describe('pages', () => {
     expect(merged.items[2].item.favorite).toBe(true);
   });
 
+  it('oldest first, puts new images at the end without moving the rest down', () => {
+    const current = makeImages(1, 3); // ids 1..3, oldest first
+    const fresh = [makeImage(1), makeImage(2, { favorite: true }), makeImage(3), makeImage(4)];
+    const merged = mergeFirstPage(current, fresh, 'oldestFirst');
+    expect(merged.added).toBe(0);
+    expect(merged.replaced).toBe(false);
+    expect(merged.items.map((i) => i.item.imageId)).toEqual([1, 2, 3, 4]);
+    expect(merged.items[1].item.favorite).toBe(true);
+  });
+
   it('replaces the list when the fresh page shares nothing with it', () => {
     const merged = mergeFirstPage(makeImages(10, 3), makeImages(1, 2));
     expect(merged.replaced).toBe(true);
@@ -141,6 +156,14 @@ describe('lightboxCommand', () => {
     expect(lightboxCommand(key('Backspace'), false)).toEqual({ type: 'delete' });
   });
 
+  it('compares with the parent on Shift+C (C alone copies the prompt)', () => {
+    expect(lightboxCommand(key('C', { shiftKey: true }), false)).toEqual({ type: 'compareParent' });
+    expect(lightboxCommand(key('c', { shiftKey: true }), false)).toEqual({ type: 'compareParent' });
+    expect(lightboxCommand(key('C', { shiftKey: true }), true)).toBeNull();
+    expect(lightboxCommand(key('C', { shiftKey: true, ctrlKey: true }), false)).toBeNull();
+    expect(lightboxCommand(key('F', { shiftKey: true }), false)).toBeNull();
+  });
+
   it('runs U1-U4 on 1-4 and V1-V4 on Shift+1-4 (by physical key)', () => {
     expect(lightboxCommand(key('2', { code: 'Digit2' }), false)).toEqual({
       type: 'action',
@@ -171,5 +194,26 @@ describe('lightboxCommand', () => {
     expect(actionForKey(singleActions(), 'upscale', 1)).toBeNull();
     const needsPrompt = makeAction({ group: 'upscale', index: 1, mode: 'needsPrompt' });
     expect(actionForKey([needsPrompt], 'upscale', 1)).toBeNull();
+  });
+});
+
+describe('the collection filter', () => {
+  it('sends the collection shown, and leaves it out for all images', () => {
+    expect(buildQuery(filters({ collection: 4 }))).toMatchObject({ collection: 4 });
+    expect(buildQuery(filters())).not.toHaveProperty('collection');
+  });
+
+  it('says an empty collection is empty', () => {
+    expect(emptyText(filters({ collection: 4 }))).toEqual({
+      title: 'This collection is empty',
+      hint: 'Drag images onto it, or press B on an image.',
+    });
+    expect(emptyText(filters({ collection: 4, text: 'fox' })).title).toBe('Nothing matches “fox”');
+  });
+
+  it('B in the lightbox adds to a collection', () => {
+    const plain = { ctrlKey: false, metaKey: false, altKey: false, shiftKey: false };
+    expect(lightboxCommand({ ...plain, key: 'b' }, false)).toEqual({ type: 'addToCollection' });
+    expect(lightboxCommand({ ...plain, key: 'b' }, true)).toBeNull();
   });
 });

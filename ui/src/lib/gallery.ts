@@ -7,6 +7,7 @@ import type { GalleryImage } from './bindings/GalleryImage';
 import type { GalleryQuery } from './bindings/GalleryQuery';
 import type { ImageKind } from './bindings/ImageKind';
 import type { ProviderKind } from './bindings/ProviderKind';
+import type { SortOrder } from './bindings/SortOrder';
 import { parsePrompt } from './params';
 import type { KeyLike } from './shortcuts';
 
@@ -26,6 +27,12 @@ export const KIND_FILTERS: readonly { value: ImageKind | 'all'; label: string }[
   { value: 'upscale', label: 'Upscales' },
 ];
 
+/** The gallery's two orders, as the sort menu names them. */
+export const SORT_ORDERS: readonly { value: SortOrder; label: string }[] = [
+  { value: 'newestFirst', label: 'Newest first' },
+  { value: 'oldestFirst', label: 'Oldest first' },
+];
+
 /** What the toolbar holds. */
 export interface GalleryFilters {
   text: string;
@@ -33,6 +40,10 @@ export interface GalleryFilters {
   kind: ImageKind | 'all';
   favoritesOnly: boolean;
   date: DatePreset;
+  /** Newest first (the default) or oldest first. */
+  order: SortOrder;
+  /** Only the images of this collection (its id), or all images. */
+  collection: number | null;
 }
 
 export const DEFAULT_FILTERS: Readonly<GalleryFilters> = {
@@ -41,6 +52,8 @@ export const DEFAULT_FILTERS: Readonly<GalleryFilters> = {
   kind: 'all',
   favoritesOnly: false,
   date: 'all',
+  order: 'newestFirst',
+  collection: null,
 };
 
 export const PAGE_SIZE = 200;
@@ -78,7 +91,7 @@ export function buildQuery(
 ): GalleryQuery {
   const query: GalleryQuery = {
     favoritesOnly: filters.favoritesOnly,
-    order: 'newestFirst',
+    order: filters.order,
     limit: options.limit ?? PAGE_SIZE,
   };
   if (filters.text.trim()) query.text = filters.text;
@@ -86,11 +99,15 @@ export function buildQuery(
   if (filters.kind !== 'all') query.kind = filters.kind;
   const from = dateFrom(filters.date, options.now);
   if (from) query.from = from;
+  if (filters.collection !== null) query.collection = filters.collection;
   if (options.cursor) query.cursor = options.cursor;
   return query;
 }
 
-/** True when any filter (or search text) narrows the results. */
+/**
+ * True when any filter (or search text) narrows the results. A collection is not a filter
+ * here: it is a place of its own (the side list), with its own empty state.
+ */
 export function isFiltered(filters: GalleryFilters): boolean {
   return (
     !!filters.text.trim() ||
@@ -125,6 +142,12 @@ export function emptyText(filters: GalleryFilters): { title: string; hint: strin
   if (isFiltered(filters)) {
     return { title: 'Nothing matches these filters', hint: 'Loosen the filters to see more.' };
   }
+  if (filters.collection !== null) {
+    return {
+      title: 'This collection is empty',
+      hint: 'Drag images onto it, or press B on an image.',
+    };
+  }
   return { title: 'No images yet — make some in Create', hint: null };
 }
 
@@ -156,14 +179,17 @@ export const KIND_WORDS: Record<ImageKind, string> = {
 };
 
 /**
- * A re-queried first page merged into what is loaded (newest first): images not seen
- * before go in front, known ones are replaced by their fresh copy, the rest stays (and
- * so does the cursor). When the fresh page shares nothing with the list (many new
- * images, or the list was empty), the page replaces the list.
+ * A re-queried first page merged into what is loaded: images not seen before go in front
+ * (newest first; `added` counts them), known ones are replaced by their fresh copy, the rest
+ * stays (and so does the cursor). Oldest first, new images belong at the end: the ones the
+ * page holds are put after the list (and `added` is 0, nothing moved down). When the fresh
+ * page shares nothing with the list (many new images, or the list was empty), the page
+ * replaces the list.
  */
 export function mergeFirstPage(
   current: readonly GalleryImage[],
   fresh: readonly GalleryImage[],
+  order: SortOrder = 'newestFirst',
 ): { items: GalleryImage[]; added: number; replaced: boolean } {
   const freshById = new Map(fresh.map((img) => [img.item.imageId, img]));
   const overlaps = current.some((img) => freshById.has(img.item.imageId));
@@ -171,6 +197,7 @@ export function mergeFirstPage(
   const currentIds = new Set(current.map((img) => img.item.imageId));
   const added = fresh.filter((img) => !currentIds.has(img.item.imageId));
   const kept = current.map((img) => freshById.get(img.item.imageId) ?? img);
+  if (order === 'oldestFirst') return { items: [...kept, ...added], added: 0, replaced: false };
   return { items: [...added, ...kept], added: added.length, replaced: false };
 }
 
@@ -202,7 +229,9 @@ export type LightboxCommand =
   | { type: 'favorite' }
   | { type: 'copyPrompt' }
   | { type: 'reuse' }
+  | { type: 'compareParent' }
   | { type: 'delete' }
+  | { type: 'addToCollection' }
   | { type: 'action'; group: 'upscale' | 'variation'; index: number };
 
 export interface LightboxKey extends KeyLike {
@@ -213,7 +242,7 @@ export interface LightboxKey extends KeyLike {
 /**
  * What a key does in the lightbox, or null. Plain keys only (Ctrl/Cmd/Alt combinations
  * keep their usual meaning, e.g. Ctrl+C copies selected text), and nothing while typing.
- * 1-4 run U1-U4 and Shift+1-4 run V1-V4.
+ * 1-4 run U1-U4 and Shift+1-4 run V1-V4; Shift+C compares the image with its parent.
  */
 export function lightboxCommand(e: LightboxKey, inTextEntry: boolean): LightboxCommand | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
@@ -223,7 +252,7 @@ export function lightboxCommand(e: LightboxKey, inTextEntry: boolean): LightboxC
   if (digit) {
     return { type: 'action', group: e.shiftKey ? 'variation' : 'upscale', index: Number(digit) };
   }
-  if (e.shiftKey) return null;
+  if (e.shiftKey) return e.key === 'C' || e.key === 'c' ? { type: 'compareParent' } : null;
   switch (e.key) {
     case 'ArrowLeft':
       return { type: 'prev' };
@@ -241,6 +270,9 @@ export function lightboxCommand(e: LightboxKey, inTextEntry: boolean): LightboxC
     case 'Delete':
     case 'Backspace':
       return { type: 'delete' };
+    case 'b':
+    case 'B':
+      return { type: 'addToCollection' };
     default:
       return null;
   }

@@ -37,6 +37,8 @@ describe('place', () => {
             kind: 'upscale',
             favoritesOnly: true,
             date: '7d',
+            collection: 12,
+            order: 'oldestFirst',
           },
         },
       },
@@ -53,6 +55,8 @@ describe('place', () => {
           kind: 'upscale',
           favoritesOnly: true,
           date: '7d',
+          collection: 12,
+          order: 'oldestFirst',
         },
         firstIndex: 480,
         openImageId: 77,
@@ -74,6 +78,8 @@ describe('place', () => {
             kind: 'single',
             favoritesOnly: 'yes',
             date: '1y',
+            collection: -3,
+            order: 'sideways',
           },
           firstIndex: -4,
           openImageId: 3.5,
@@ -87,6 +93,8 @@ describe('place', () => {
       kind: 'single',
       favoritesOnly: false,
       date: 'all',
+      collection: null,
+      order: 'newestFirst',
     });
     expect(place.gallery.firstIndex).toBe(0);
     expect(place.gallery.openImageId).toBeNull();

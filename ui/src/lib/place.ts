@@ -1,6 +1,6 @@
 /**
  * Where the person was, remembered across restarts: the view, the gallery's search and
- * filters, how far down the gallery they had scrolled (as the index of the first image in
+ * filters (and the collection shown), how far down the gallery they had scrolled (as the index of the first image in
  * view, so a different window size still lands on the same images) and the image open in the
  * lightbox. Kept in the webview's own storage (like the gallery's cell size), never anything
  * secret; read back field by field, so a damaged or older entry falls back per field instead
@@ -8,10 +8,12 @@
  */
 import type { ImageKind } from './bindings/ImageKind';
 import type { ProviderKind } from './bindings/ProviderKind';
+import type { SortOrder } from './bindings/SortOrder';
 import {
   DATE_PRESETS,
   DEFAULT_FILTERS,
   KIND_FILTERS,
+  SORT_ORDERS,
   type DatePreset,
   type GalleryFilters,
 } from './gallery';
@@ -97,6 +99,13 @@ export function parsePlace(raw: string | null): Place {
     DATE_PRESETS.map((d) => d.value),
     f.date,
   );
+  f.order = oneOf<SortOrder>(
+    filters.order,
+    SORT_ORDERS.map((o) => o.value),
+    f.order,
+  );
+  const collection = count(filters.collection, Number.MAX_SAFE_INTEGER);
+  f.collection = collection !== null && collection > 0 ? collection : null;
   place.gallery.firstIndex = count(gallery.firstIndex, MAX_INDEX) ?? 0;
   const open = count(gallery.openImageId, Number.MAX_SAFE_INTEGER);
   place.gallery.openImageId = open !== null && open > 0 ? open : null;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareCommand } from './compareView';
 import { lightboxCommand } from './gallery';
 import {
   ARIA_NAMES,
@@ -8,6 +9,7 @@ import {
   expandedKeys,
   isSubmitKey,
   isTextEntry,
+  keyParts,
   keyText,
   keyTokens,
   navTarget,
@@ -26,6 +28,7 @@ import {
   type KeyContext,
 } from './shortcuts';
 import { makeView } from './testing/fixtures';
+import { workbenchCommand } from './workbench';
 
 const key = (
   k: string,
@@ -80,7 +83,7 @@ const plain: KeyContext = { typing: false, inDialog: false, onCard: false, pendi
 
 /** A key as written in the table ("Ctrl+Enter", "Shift+2", "←") as a keyboard event. */
 function fromTable(text: string) {
-  const parts = text.split('+');
+  const parts = keyParts(text);
   const name = parts.pop() as string;
   const named: Record<string, string> = { ...ARIA_NAMES, Space: ' ' };
   const shift = parts.includes('Shift');
@@ -142,6 +145,8 @@ describe('the shortcut table', () => {
       'lightbox-favorite': 'favorite',
       'lightbox-copy-prompt': 'copyPrompt',
       'lightbox-reuse': 'reuse',
+      'lightbox-add-to-collection': 'addToCollection',
+      'lightbox-compare-parent': 'compareParent',
       'lightbox-delete': 'delete',
       'lightbox-close': 'close',
     };
@@ -169,8 +174,48 @@ describe('the shortcut table', () => {
     }
   });
 
+  it('lists the Compare keys exactly as the Compare view reads them', () => {
+    const expected: Record<string, string> = {
+      'compare-swap': 'swap',
+      'compare-mode': 'mode',
+      'compare-slider': 'slider',
+      'compare-zoom': 'zoom',
+      'compare-fit': 'fit',
+      'compare-close': 'close',
+    };
+    for (const s of SHORTCUTS.filter((x) => x.scope === 'compare')) {
+      expect(expected[s.id], s.id).toBeDefined();
+      for (const k of s.keys) {
+        expect(compareCommand(fromTable(k), false)?.type, `${s.id}: ${k}`).toBe(expected[s.id]);
+      }
+    }
+  });
+
+  it('lists the selection keys exactly as the gallery reads them', () => {
+    const onCell = { onCell: true, selecting: false };
+    const selecting = { onCell: false, selecting: true };
+    const expected: Record<string, [string, { onCell: boolean; selecting: boolean }]> = {
+      'gallery-select': ['toggle', onCell],
+      'gallery-select-range': ['range', onCell],
+      'gallery-select-all': ['selectAll', { onCell: false, selecting: false }],
+      'gallery-add-to-collection': ['collect', onCell],
+      'selection-clear': ['clear', selecting],
+      'selection-add-to-collection': ['collect', selecting],
+      'selection-compare': ['compare', selecting],
+      'selection-delete': ['delete', selecting],
+    };
+    for (const s of SHORTCUTS.filter((x) => x.scope === 'selection')) {
+      expect(expected[s.id], s.id).toBeDefined();
+    }
+    for (const [id, [type, ctx]] of Object.entries(expected)) {
+      for (const k of shortcut(id).keys) {
+        expect(workbenchCommand(fromTable(k), ctx)?.type, `${id}: ${k}`).toBe(type);
+      }
+    }
+  });
+
   it('leaves the gallery grid its own keys (the app does not also act on them)', () => {
-    for (const s of SHORTCUTS.filter((x) => x.scope === 'gallery')) {
+    for (const s of SHORTCUTS.filter((x) => x.scope === 'gallery' || x.scope === 'selection')) {
       for (const k of s.keys) {
         expect(appCommand(fromTable(k), plain), `${s.id}: ${k}`).toBeNull();
       }
@@ -184,7 +229,9 @@ describe('the shortcut table', () => {
       'Create',
       'Task card',
       'Gallery',
+      'Selection',
       'Lightbox',
+      'Compare',
     ]);
     expect(groups.flatMap((g) => g.shortcuts)).toHaveLength(SHORTCUTS.length);
   });
@@ -224,6 +271,10 @@ describe('shortcut words', () => {
       { text: '1-4', kbd: true },
     ]);
     expect(keyText('Ctrl+F', true)).toBe('Cmd+F');
+    // The plus key itself is a key, not a joint.
+    expect(keyTokens('+')).toEqual([{ text: '+', kbd: true }]);
+    expect(keyParts('Ctrl++')).toEqual(['Ctrl', '+']);
+    expect(keyParts('Shift+C')).toEqual(['Shift', 'C']);
   });
 });
 

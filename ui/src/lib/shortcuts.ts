@@ -23,7 +23,8 @@ export interface KeyLike {
 }
 
 /** Where a shortcut works. */
-export type Scope = 'anywhere' | 'create' | 'card' | 'gallery' | 'lightbox';
+export type Scope =
+  'anywhere' | 'create' | 'card' | 'gallery' | 'selection' | 'lightbox' | 'compare';
 
 /** The scopes in the sheet's order, with their titles and a line on when they apply. */
 export const SCOPES: readonly { scope: Scope; title: string; hint: string | null }[] = [
@@ -39,7 +40,13 @@ export const SCOPES: readonly { scope: Scope; title: string; hint: string | null
     hint: 'Click a finished card first (or press N). Press the letter, then the number.',
   },
   { scope: 'gallery', title: 'Gallery', hint: 'On the image that has the focus.' },
+  {
+    scope: 'selection',
+    title: 'Selection',
+    hint: 'While images are selected in the Gallery (Ctrl+click, Shift+click, or drag around them).',
+  },
   { scope: 'lightbox', title: 'Lightbox', hint: 'The large view of one image.' },
+  { scope: 'compare', title: 'Compare', hint: 'Two images side by side or under a slider.' },
 ];
 
 /** One shortcut: what to press, what it does, where. */
@@ -124,6 +131,49 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   { id: 'gallery-open', keys: ['Enter', 'Space'], description: 'Open the image', scope: 'gallery' },
   { id: 'gallery-favorite', keys: ['F'], description: 'Favorite or unfavorite', scope: 'gallery' },
+  {
+    id: 'gallery-select',
+    keys: ['X'],
+    description: 'Select or unselect the image (Ctrl+click does too)',
+    scope: 'gallery',
+  },
+  {
+    id: 'gallery-select-range',
+    keys: ['Shift+X'],
+    description: 'Select from the last selected image to this one (Shift+click does too)',
+    scope: 'gallery',
+  },
+  {
+    id: 'gallery-select-all',
+    keys: ['Ctrl+A'],
+    description: 'Select every image the search and filters match',
+    scope: 'gallery',
+  },
+  {
+    id: 'gallery-add-to-collection',
+    keys: ['B'],
+    description: 'Add the image to a collection',
+    scope: 'gallery',
+  },
+  { id: 'selection-clear', keys: ['Esc'], description: 'Clear the selection', scope: 'selection' },
+  {
+    id: 'selection-add-to-collection',
+    keys: ['B'],
+    description: 'Add the selected images to a collection',
+    scope: 'selection',
+  },
+  {
+    id: 'selection-compare',
+    keys: ['C'],
+    description: 'Compare the two selected images',
+    scope: 'selection',
+  },
+  {
+    id: 'selection-delete',
+    keys: ['Delete'],
+    description: 'Delete the selected images (asks first)',
+    scope: 'selection',
+  },
   { id: 'lightbox-prev', keys: ['←'], description: 'Previous image', scope: 'lightbox' },
   { id: 'lightbox-next', keys: ['→'], description: 'Next image', scope: 'lightbox' },
   {
@@ -133,6 +183,18 @@ export const SHORTCUTS: readonly Shortcut[] = [
     scope: 'lightbox',
   },
   { id: 'lightbox-copy-prompt', keys: ['C'], description: 'Copy the prompt', scope: 'lightbox' },
+  {
+    id: 'lightbox-add-to-collection',
+    keys: ['B'],
+    description: 'Add the image to a collection',
+    scope: 'lightbox',
+  },
+  {
+    id: 'lightbox-compare-parent',
+    keys: ['Shift+C'],
+    description: 'Compare with the image it was made from',
+    scope: 'lightbox',
+  },
   {
     id: 'lightbox-reuse',
     keys: ['R'],
@@ -165,6 +227,22 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: 'Close (or cancel a delete)',
     scope: 'lightbox',
   },
+  { id: 'compare-swap', keys: ['X'], description: 'Swap the two images', scope: 'compare' },
+  {
+    id: 'compare-mode',
+    keys: ['S'],
+    description: 'Side by side, or one over the other with a slider',
+    scope: 'compare',
+  },
+  {
+    id: 'compare-slider',
+    keys: ['←', '→'],
+    description: 'Move the slider',
+    scope: 'compare',
+  },
+  { id: 'compare-zoom', keys: ['+', '-'], description: 'Zoom in or out (both)', scope: 'compare' },
+  { id: 'compare-fit', keys: ['0'], description: 'Fit both images again', scope: 'compare' },
+  { id: 'compare-close', keys: ['Esc'], description: 'Close the comparison', scope: 'compare' },
 ];
 
 /** True on a Mac, where the app shows Cmd instead of Ctrl. */
@@ -223,6 +301,23 @@ export const ARIA_NAMES: Readonly<Record<string, string>> = {
   'Page Down': 'PageDown',
 };
 
+/** "Ctrl+Enter" as ["Ctrl", "Enter"]; the plus key itself ("+", "Ctrl++") stays a key. */
+export function keyParts(key: string): string[] {
+  // No lookbehind in the pattern: the oldest webview the app supports (Safari 15) has none.
+  const parts: string[] = [];
+  let part = '';
+  for (const ch of key) {
+    if (ch === '+' && part !== '') {
+      parts.push(part);
+      part = '';
+    } else {
+      part += ch;
+    }
+  }
+  parts.push(part);
+  return parts;
+}
+
 /**
  * The `aria-keyshortcuts` value of a shortcut ("Control+Enter Meta+Enter"); '' for a key
  * sequence ("U then 1"), which the attribute cannot say.
@@ -233,7 +328,7 @@ export function ariaKeyShortcuts(id: string, n?: number): string {
   for (const raw of s.keys) {
     const key = fill(raw, s, n);
     if (key.includes(' then ') || (s.count && n === undefined)) continue;
-    const parts = key.split('+').map((p) => ARIA_NAMES[p] ?? p);
+    const parts = keyParts(key).map((p) => ARIA_NAMES[p] ?? p);
     out.push(parts.join('+'));
     if (parts[0] === 'Control') out.push(['Meta', ...parts.slice(1)].join('+'));
   }
@@ -251,7 +346,7 @@ export function keyTokens(key: string): KeyToken[] {
   const out: KeyToken[] = [];
   key.split(' then ').forEach((step, i) => {
     if (i > 0) out.push({ text: ' then ', kbd: false });
-    step.split('+').forEach((part, j) => {
+    keyParts(step).forEach((part, j) => {
       if (j > 0) out.push({ text: '+', kbd: false });
       out.push({ text: part, kbd: true });
     });

@@ -83,8 +83,18 @@ impl Library {
         let mut params = Vec::new();
         let text = q.text.as_deref().and_then(fts_match);
         let has_text = text.is_some();
-        let sql = match text {
-            _ if q.collection.is_some() => {
+        let only_collection = q.provider.is_none()
+            && q.kind.is_none()
+            && !q.favorites_only
+            && q.from.is_none()
+            && q.to.is_none();
+        let sql = match (text, q.collection) {
+            // A whole collection: its member index alone (no image rows read).
+            (None, Some(c)) if only_collection => {
+                params.push(Value::Integer(c));
+                "SELECT count(*) FROM collection_images WHERE collection_id = ?".to_string()
+            }
+            (_, Some(_)) => {
                 let (members, _) = collection_ids_sql(q, None, &mut params);
                 match cap {
                     Some(cap) if has_text => {
@@ -96,11 +106,11 @@ impl Library {
                     _ => format!("SELECT count(*) FROM ({members})"),
                 }
             }
-            None => {
+            (None, None) => {
                 let filters = filter_sql(q, None, TIME_ORDER, &mut params);
                 format!("SELECT count(*) FROM images i WHERE 1{filters}")
             }
-            Some(m) => {
+            (Some(m), None) => {
                 params.push(Value::Text(m));
                 let filters = filter_sql(q, None, TIME_ORDER, &mut params);
                 let matches = format!(

@@ -19,6 +19,8 @@ const ipcMock = vi.hoisted(() => ({
   copyText: vi.fn(),
   showInFolder: vi.fn(),
   runAction: vi.fn(),
+  // the collections side list
+  listCollections: vi.fn(async () => []),
   // used by the app store
   getAppState: vi.fn(),
   listTasks: vi.fn(),
@@ -57,6 +59,7 @@ function detailOf(image: GalleryImage, over: Partial<ImageDetail> = {}): ImageDe
     parent: null,
     children: [],
     siblings: [image],
+    collections: [],
     ...over,
   };
 }

@@ -235,6 +235,7 @@ describe('hostile provider text is shown as text', () => {
       parent: null,
       children: [],
       siblings: [image],
+      collections: [],
     };
     ipcMock.imageDetail.mockResolvedValue(detail);
     ipcMock.runAction.mockRejectedValue({ code: 'rejected', message: hostile('action-error') });

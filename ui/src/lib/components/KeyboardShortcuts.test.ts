@@ -79,14 +79,18 @@ describe('the Keyboard shortcuts sheet', () => {
       'create',
       'card',
       'gallery',
+      'selection',
       'lightbox',
+      'compare',
     ]);
     expect(groups.map((g) => g.querySelector('h3')?.textContent)).toEqual([
       'Anywhere',
       'Create',
       'Task card',
       'Gallery',
+      'Selection',
       'Lightbox',
+      'Compare',
     ]);
     const rows = sheet.querySelectorAll('[data-shortcut]');
     expect(rows).toHaveLength(SHORTCUTS.length);
@@ -101,6 +105,9 @@ describe('the Keyboard shortcuts sheet', () => {
       'U then 1-4',
     );
     expect(upscale.querySelector('dd')?.textContent).toBe('Upscale 1-4');
+    // The plus key shows as a key cap of its own.
+    const zoom = sheet.querySelector('[data-shortcut="compare-zoom"]') as HTMLElement;
+    expect([...zoom.querySelectorAll('kbd')].map((k) => k.textContent)).toEqual(['+', '-']);
   });
 
   it('opens on ?, takes the focus, closes on Esc and gives the focus back', async () => {
