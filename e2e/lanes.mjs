@@ -840,7 +840,8 @@ async function collectionRow(s, name) {
  * The gallery as a workbench, on the images the earlier flows made (`made`: the create flows'
  * task ids, whose images must stay): a collection made in the side list; a selection by the
  * check button, Ctrl+click and Shift+click added to it from the selection bar; Ctrl+A selects
- * every image and Favorite stars them all; the collection as a filter; two images compared
+ * every image and Favorite stars them all; a thumbnail dragged onto the collection joins it;
+ * the collection as a filter; two images compared
  * side by side and under the slider (S, X, Esc); a rubber band drawn on empty grid space
  * selects the cells it crosses; one image deleted from the selection bar (asks first). Returns
  * the collection's name and how many images it keeps, for `workbenchAfterRestart`.
@@ -891,16 +892,35 @@ export async function workbenchFlow(s, { lane, made }) {
   await pressKeys(s, [{ key: "Escape" }]);
   await waitUntil(s, "the selection is cleared", async () => (await selectedCount(s)) === 0);
 
+  // A thumbnail dragged onto the collection's row joins it. WebDriver cannot drive HTML5 drag
+  // and drop, so the page gets the browser's own events, with one DataTransfer throughout.
+  const dragged = await s.execute(
+    `const cell = document.querySelector('[data-testid="gallery-item"][data-index="5"]');
+     const row = document.querySelector('[data-testid="gallery-collection"][data-collection-id="' + arguments[0] + '"]');
+     if (!cell || !row) return null;
+     const dataTransfer = new DataTransfer();
+     const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+     fire(cell, 'dragstart');
+     fire(row, 'dragenter');
+     const accepted = !fire(row, 'dragover');
+     fire(row, 'drop');
+     fire(cell, 'dragend');
+     return accepted ? cell.dataset.imageId : 'refused';`,
+    [collectionId],
+  );
+  assert.ok(dragged && dragged !== "refused", `the collection row takes the dragged thumbnail (${dragged})`);
+  await waitUntil(s, "the collection counts 5", async () => (await collectionRow(s, name)).count === 5);
+
   // The collection as a filter.
   await (await collectionRow(s, name)).el.click();
-  const inCollection = await waitUntil(s, "the collection's four images", async () => {
+  const inCollection = await waitUntil(s, "the collection's five images", async () => {
     const cells = await galleryCells(s);
-    return cells.length === 4 ? cells : null;
+    return cells.length === 5 ? cells : null;
   });
   assert.deepEqual(
     inCollection.map((c) => c.id).sort(),
-    picked.map((c) => c.id).sort(),
-    "the collection holds exactly the picked images",
+    [...picked.map((c) => c.id), dragged].sort(),
+    "the collection holds exactly the picked and the dragged images",
   );
   await shot(s, `lane-${lane}-6-gallery-collection`);
 
@@ -961,11 +981,11 @@ export async function workbenchFlow(s, { lane, made }) {
   await waitUntil(s, "one selected to delete", async () => (await selectedCount(s)) === 1);
   await (await s.testid("gallery-selection-delete")).click();
   await (await s.testid("gallery-selection-delete-confirm")).click();
-  await waitUntil(s, "three images left in the collection", async () => (await galleryCells(s)).length === 3);
-  await waitUntil(s, "the collection counts 3", async () => (await collectionRow(s, name)).count === 3);
+  await waitUntil(s, "four images left in the collection", async () => (await galleryCells(s)).length === 4);
+  await waitUntil(s, "the collection counts 4", async () => (await collectionRow(s, name)).count === 4);
   await (await s.testid("gallery-collection-all")).click();
   await (await s.testid("nav-create")).click();
-  return { name, count: 3 };
+  return { name, count: 4 };
 }
 
 /** After a restart: the collection of `workbenchFlow` is there with its images, all favorites. */
