@@ -9,6 +9,7 @@ import type { BulkAction } from './bindings/BulkAction';
 import type { BulkOutcome } from './bindings/BulkOutcome';
 import type { GalleryImage } from './bindings/GalleryImage';
 import type { GalleryQuery } from './bindings/GalleryQuery';
+import type { GalleryResults } from './bindings/GalleryResults';
 import type { ImageDetail } from './bindings/ImageDetail';
 import type { Submitted } from './bindings/Submitted';
 import { CollectionsStore } from './collections.svelte';
@@ -216,13 +217,8 @@ export class GalleryStore {
     try {
       const results = await ipc.gallerySearch(query);
       if (generation !== this.#generation) return;
-      this.items = results.items;
-      this.nextCursor = results.nextCursor;
-      this.total = results.total ?? results.items.length;
-      this.totalExact = results.totalExact;
-      this.error = null;
+      this.#takeFirstPage(results, query, generation);
       this.onreset?.();
-      if (!results.totalExact) void this.#countExactly(query, generation);
     } catch (error) {
       if (generation !== this.#generation) return;
       this.items = [];
@@ -236,6 +232,16 @@ export class GalleryStore {
         this.loadingMore = false;
       }
     }
+  }
+
+  /** Shows a query's first page (all that is loaded now) and its count. */
+  #takeFirstPage(results: GalleryResults, query: GalleryQuery, generation: number): void {
+    this.items = results.items;
+    this.nextCursor = results.nextCursor;
+    this.total = results.total ?? results.items.length;
+    this.totalExact = results.totalExact;
+    this.error = null;
+    if (!results.totalExact) void this.#countExactly(query, generation);
   }
 
   /** Asks the core for the exact count of `query`, whose first page was capped. */
@@ -263,13 +269,8 @@ export class GalleryStore {
     try {
       const results = await ipc.gallerySearch(query);
       if (generation !== this.#generation) return;
-      this.items = results.items;
-      this.nextCursor = results.nextCursor;
-      this.total = results.total ?? results.items.length;
-      this.totalExact = results.totalExact;
-      this.error = null;
+      this.#takeFirstPage(results, query, generation);
       this.loaded = true;
-      if (!results.totalExact) void this.#countExactly(query, generation);
     } catch (error) {
       if (generation === this.#generation) this.error = errorMessage(error);
     }
