@@ -874,7 +874,9 @@ export async function workbenchFlow(s, { lane, made }) {
   await shot(s, `lane-${lane}-5-gallery-selection`);
 
   await (await s.testid("gallery-selection-add")).click();
-  await (await s.waitFor(`[data-testid="collection-picker-item"][data-collection-id="${collectionId}"]`)).click();
+  const item = await s.waitFor(`[data-testid="collection-picker-item"][data-collection-id="${collectionId}"]`);
+  await shot(s, `lane-${lane}-5b-collection-picker`);
+  await item.click();
   await s.testid("gallery-bulk-message", { predicate: async (e) => /4 images/.test(await e.text()) });
   await waitUntil(s, "the collection counts 4", async () => (await collectionRow(s, name)).count === 4);
 
@@ -980,7 +982,9 @@ export async function workbenchFlow(s, { lane, made }) {
   await (await s.waitFor(`[data-testid="gallery-item"][data-image-id="${doomed.id}"] [data-testid="gallery-item-select"]`)).click();
   await waitUntil(s, "one selected to delete", async () => (await selectedCount(s)) === 1);
   await (await s.testid("gallery-selection-delete")).click();
-  await (await s.testid("gallery-selection-delete-confirm")).click();
+  const confirm = await s.testid("gallery-selection-delete-confirm");
+  await shot(s, `lane-${lane}-9b-delete-asks-first`);
+  await confirm.click();
   await waitUntil(s, "four images left in the collection", async () => (await galleryCells(s)).length === 4);
   await waitUntil(s, "the collection counts 4", async () => (await collectionRow(s, name)).count === 4);
   await (await s.testid("gallery-collection-all")).click();
