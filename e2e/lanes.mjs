@@ -245,7 +245,7 @@ export async function afterRestart(s, { lane, made }) {
   await (await s.testid("nav-gallery")).click();
   await s.testid("gallery-grid");
   // Every image, whichever collection the gallery remembered (WebKit may not have written the
-  // last choice to disk before a restart this quick: see the README's known limits).
+  // last choice to disk before a restart this quick: the README's First run names this limit).
   await (await s.testid("gallery-collection-all")).click();
   const tasks = new Set(made.flatMap((m) => [m.gridId, m.upscaleId, m.varyId]));
   // The grid renders only the rows in view: collect what each screenful shows, one screenful
