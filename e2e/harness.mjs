@@ -118,6 +118,29 @@ export function homeEnv(home) {
   };
 }
 
+/**
+ * Waits until WebKit has written every one of `fragments` of the web view's local storage to
+ * disk in `home` (values are stored as UTF-16). WebKitGTK writes that storage lazily (about a
+ * second after a change), so a test that kills the app right after a change would test the
+ * timer, not the app: this waits for the write a person's ordinary pause gives it.
+ */
+export async function storageOnDisk(home, fragments, timeout = 30_000) {
+  const dir = join(home.XDG_DATA_HOME, "dev.atelier.app", "localstorage");
+  const wanted = fragments.map((f) => Buffer.from(f, "utf16le"));
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let files = [];
+    try {
+      files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+    } catch {
+      // not written yet
+    }
+    if (wanted.every((w) => files.some((b) => b.includes(w)))) return;
+    if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${fragments.join(", ")} in ${dir}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The app's environment pointing both live providers at the simulator `sim`. */
 export function simulatorEnv(sim) {
   return { ATELIER_LINKR_BASE_URL: sim.linkrBaseUrl, ATELIER_JOURNEY_BASE_URL: sim.journeyBaseUrl };
