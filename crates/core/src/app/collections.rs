@@ -59,16 +59,19 @@ impl Atelier {
             ));
         }
         let lib = self.inner.library.clone();
-        if let BulkAction::AddToCollection { collection_id }
-        | BulkAction::RemoveFromCollection { collection_id } = action
-        {
-            // A deleted collection is a sentence before any work, not a failure mid-way.
-            let lib = lib.clone();
-            blocking(move || lib.collection(collection_id).map(|_| ())).await?;
-        }
         let ids = {
             let lib = lib.clone();
-            blocking(move || resolve(&selection, |q| lib.matching_ids(q))).await?
+            let action = action.clone();
+            blocking(move || {
+                if let BulkAction::AddToCollection { collection_id }
+                | BulkAction::RemoveFromCollection { collection_id } = action
+                {
+                    // A deleted collection is a sentence before any work, not a failure mid-way.
+                    lib.collection(collection_id)?;
+                }
+                resolve(&selection, |q| lib.matching_ids(q))
+            })
+            .await?
         };
         let cancel = Arc::new(AtomicBool::new(false));
         self.inner

@@ -69,14 +69,16 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// Collections with their counts, as [`read_collection`] reads them (a WHERE or ORDER BY
+/// follows).
+const COLLECTION_ROWS: &str = "SELECT c.id, c.name, c.created_at,
+        (SELECT count(*) FROM collection_images m WHERE m.collection_id = c.id)
+     FROM collections c";
+
 /// One collection with its count, if it exists.
 fn collection_on(conn: &Connection, id: i64) -> Result<Option<Collection>> {
     let c = conn
-        .prepare_cached(
-            "SELECT c.id, c.name, c.created_at,
-                    (SELECT count(*) FROM collection_images m WHERE m.collection_id = c.id)
-             FROM collections c WHERE c.id = ?1",
-        )?
+        .prepare_cached(&format!("{COLLECTION_ROWS} WHERE c.id = ?1"))?
         .query_row([id], read_collection)
         .optional()?;
     Ok(c)
@@ -106,11 +108,9 @@ impl Library {
     /// Every collection, by name (letter case ignored), with its count.
     pub fn collections(&self) -> Result<Vec<Collection>> {
         let conn = lock(&self.reader);
-        let mut stmt = conn.prepare_cached(
-            "SELECT c.id, c.name, c.created_at,
-                    (SELECT count(*) FROM collection_images m WHERE m.collection_id = c.id)
-             FROM collections c ORDER BY c.name COLLATE NOCASE, c.id",
-        )?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{COLLECTION_ROWS} ORDER BY c.name COLLATE NOCASE, c.id"
+        ))?;
         let list = stmt
             .query_map([], read_collection)?
             .collect::<rusqlite::Result<_>>()?;

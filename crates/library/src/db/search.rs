@@ -96,15 +96,7 @@ impl Library {
             }
             (_, Some(_)) => {
                 let (members, _) = collection_ids_sql(q, None, &mut params);
-                match cap {
-                    Some(cap) if has_text => {
-                        params.push(Value::Integer(
-                            i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1,
-                        ));
-                        format!("SELECT count(*) FROM ({members} LIMIT ?)")
-                    }
-                    _ => format!("SELECT count(*) FROM ({members})"),
-                }
+                count_sql(&members, cap.filter(|_| has_text), &mut params)
             }
             (None, None) => {
                 let filters = filter_sql(q, None, TIME_ORDER, &mut params);
@@ -117,16 +109,7 @@ impl Library {
                     "SELECT 1 FROM prompts_fts CROSS JOIN images i
                      WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
                 );
-                match cap {
-                    Some(cap) => {
-                        // One past the cap says "more than".
-                        params.push(Value::Integer(
-                            i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1,
-                        ));
-                        format!("SELECT count(*) FROM ({matches} LIMIT ?)")
-                    }
-                    None => format!("SELECT count(*) FROM ({matches})"),
-                }
+                count_sql(&matches, cap, &mut params)
             }
         };
         let conn = lock(&self.reader);
@@ -138,6 +121,20 @@ impl Library {
             Some(cap) if has_text && n > cap => (cap, false),
             _ => (n, true),
         })
+    }
+}
+
+/// `SELECT count(*)` of the rows of `rows`, stopping one past `cap` when there is one (one
+/// past says "more than").
+fn count_sql(rows: &str, cap: Option<u64>, params: &mut Vec<Value>) -> String {
+    match cap {
+        Some(cap) => {
+            params.push(Value::Integer(
+                i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1,
+            ));
+            format!("SELECT count(*) FROM ({rows} LIMIT ?)")
+        }
+        None => format!("SELECT count(*) FROM ({rows})"),
     }
 }
 

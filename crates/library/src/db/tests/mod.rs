@@ -39,6 +39,49 @@ fn open() -> (tempfile::TempDir, Library) {
     (dir, lib)
 }
 
+/// Stores `n` finished tasks with one grid image each (task `t{i}` made at second `i`), the
+/// prompt of each from `prompt`; the planner's statistics are refreshed after.
+fn fill_grids(lib: &Library, n: i64, prompt: impl Fn(i64) -> &'static str) {
+    lib.batch(|b| {
+        for i in 0..n {
+            let t = task(
+                &format!("t{i}"),
+                ProviderKind::Linkr,
+                TaskKind::Imagine,
+                prompt(i),
+                i,
+            );
+            b.upsert_task(&t, false, None)?;
+            b.add_image(
+                &t.id,
+                ImageSlot::Grid,
+                Path::new(&format!("images/t{i}/grid.png")),
+                1,
+                1,
+                1,
+            )?;
+        }
+        Ok(())
+    })
+    .expect("fill");
+    lock(&lib.writer).execute_batch("ANALYZE").expect("analyze");
+}
+
+/// SQLite's plan of one gallery page of `q` from `cursor`, one step a line.
+fn page_plan(lib: &Library, q: &GalleryQuery, cursor: Option<Cursor>) -> String {
+    let conn = lock(&lib.reader);
+    let (sql, params) = page_sql(&conn, q, cursor, 200).expect("sql");
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .expect("explain");
+    let rows: Vec<String> = stmt
+        .query_map(params_from_iter(params), |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    rows.join("\n")
+}
+
 /// Stores a finished grid task with a grid and four singles (files not created).
 fn grid_task(lib: &Library, id: &str, provider: ProviderKind, prompt: &str, secs: i64) -> Vec<i64> {
     lib.upsert_task(

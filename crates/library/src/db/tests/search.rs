@@ -381,50 +381,19 @@ fn keyset_paging_returns_every_item_exactly_once() {
 #[test]
 fn query_plans_use_the_indexes() {
     let (_dir, lib) = open();
-    lib.batch(|b| {
-        for i in 0..3000i64 {
-            let prompt = if i % 500 == 0 {
-                "rare common"
-            } else {
-                "common"
-            };
-            let t = task(
-                &format!("t{i}"),
-                ProviderKind::Linkr,
-                TaskKind::Imagine,
-                prompt,
-                i,
-            );
-            b.upsert_task(&t, false, None)?;
-            b.add_image(
-                &t.id,
-                ImageSlot::Grid,
-                Path::new(&format!("images/t{i}/grid.png")),
-                1,
-                1,
-                1,
-            )?;
+    fill_grids(&lib, 3000, |i| {
+        if i % 500 == 0 {
+            "rare common"
+        } else {
+            "common"
         }
-        Ok(())
-    })
-    .expect("fill");
-    lock(&lib.writer).execute_batch("ANALYZE").expect("analyze");
+    });
     let plan = |q: GalleryQuery| -> String {
-        let conn = lock(&lib.reader);
         let cursor = Some(Cursor {
             created_at: at(1500).timestamp_millis(),
             id: 1500,
         });
-        let (sql, params) = page_sql(&conn, &q, cursor, 200).expect("sql");
-        let mut stmt = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .expect("explain");
-        let rows: Vec<String> = stmt
-            .query_map(params_from_iter(params), |r| r.get(3))
-            .expect("plan")
-            .collect::<Result<_, _>>()
-            .expect("rows");
-        rows.join("\n")
+        page_plan(&lib, &q, cursor)
     };
     // The inner query (before "SCAN p") must walk an index in page order: no sort of its own.
     let walks_an_index = |label: &str, q: GalleryQuery| {
