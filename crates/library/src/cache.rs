@@ -213,7 +213,7 @@ impl ImageCache {
 }
 
 /// True when `task_id` can name a folder: 1..=128 ASCII letters, digits, `-` or `_`.
-pub(crate) fn is_safe_task_id(task_id: &str) -> bool {
+pub fn is_safe_task_id(task_id: &str) -> bool {
     !task_id.is_empty()
         && task_id.len() <= 128
         && task_id

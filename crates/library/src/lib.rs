@@ -33,7 +33,7 @@ pub mod migrations;
 mod query;
 mod thumbs;
 
-pub use cache::{CachedImage, ImageCache, ImageSlot};
+pub use cache::{is_safe_task_id, CachedImage, ImageCache, ImageSlot};
 pub use check::{
     check_image_bytes, check_source_url, ip_allowed, is_loopback_base_url, ImageCheckError,
     MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,

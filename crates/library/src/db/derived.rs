@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 impl Library {
     /// Where the thumbnail of `slot` of `task_id` is kept: `<root>/thumbs/<task id>/<slot>.jpg`.
-    pub(super) fn thumbnail_path(&self, task_id: &str, slot: ImageSlot) -> Result<PathBuf> {
+    pub fn thumbnail_path(&self, task_id: &str, slot: ImageSlot) -> Result<PathBuf> {
         if !is_safe_task_id(task_id) {
             return Err(LibraryError::InvalidInput(format!(
                 "The task id {task_id:?} cannot name a folder."
