@@ -5,11 +5,11 @@
 use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
 use atelier_core::group::{ContactSheet, PromptPlan};
 use atelier_core::selection::{BulkAction, BulkOutcome, Selection};
-use atelier_core::Collection;
 use atelier_core::{
     AppError, AppState, ErrorCode, GalleryQuery, QueuedView, Settings, SubmitRequest, Submitted,
     TaskView,
 };
+use atelier_core::{Collection, ExportFormat, ExportOutcome, ImportSummary, TransferDefaults};
 use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
 use tauri::{AppHandle, State};
 
@@ -281,6 +281,62 @@ pub async fn bulk_apply(
 pub async fn bulk_cancel(core: State<'_, CoreSlot>, op_id: String) -> Result<bool> {
     let app = core.get().await?;
     Ok(app.bulk_cancel(&op_id))
+}
+
+/// Where and under what name the export dialog suggests an export.
+#[tauri::command]
+pub async fn transfer_defaults(core: State<'_, CoreSlot>) -> Result<TransferDefaults> {
+    Ok(core.get().await?.transfer_defaults())
+}
+
+/// Exports a selection to `<dir>/<name>` (a folder) or `<dir>/<name>.zip`, telling its
+/// progress as `bulk-progress` events under `op_id`; `bulk_cancel` stops it and removes it.
+#[tauri::command]
+pub async fn export_images(
+    core: State<'_, CoreSlot>,
+    op_id: String,
+    selection: Selection,
+    dir: String,
+    name: String,
+    format: ExportFormat,
+) -> Result<ExportOutcome> {
+    let app = core.get().await?;
+    app.export_images(op_id, selection, dir, name, format).await
+}
+
+/// Imports an export (a folder or a zip) into the library, with `bulk-progress` events
+/// under `op_id`; `bulk_cancel` stops it between tasks.
+#[tauri::command]
+pub async fn import_export(
+    core: State<'_, CoreSlot>,
+    op_id: String,
+    path: String,
+) -> Result<ImportSummary> {
+    let app = core.get().await?;
+    app.import_export(op_id, path).await
+}
+
+/// Asks for a folder, or a `.zip` file when `zip` is true, in the native dialog; null when
+/// the person cancelled.
+#[tauri::command]
+pub async fn pick_path(handle: AppHandle, zip: bool) -> Result<Option<String>> {
+    let dialog = handle.dialog().file();
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        if zip {
+            dialog.add_filter("Zip", &["zip"]).blocking_pick_file()
+        } else {
+            dialog.blocking_pick_folder()
+        }
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string()))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|_| {
+        AppError::invalid("That place is not on this computer. Choose a folder or a file here.")
+    })?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// Copies an image's original to a place chosen in the native save dialog; returns that

@@ -1371,3 +1371,190 @@ async fn live_linkr_gallery_workbench() {
 async fn live_journey_gallery_workbench() {
     the_gallery_workbench_keeps_its_collections(Lane::Live, ProviderKind::Journey).await;
 }
+
+/// Export then import: a lane's images (a grid, its singles and an upscale), one a
+/// favorite, two in a collection, exported as a zip with progress, imported into a fresh
+/// app, and every field the gallery shows compared; a second import adds nothing.
+async fn an_export_moves_a_lane_s_images_to_another_library(lane: Lane, provider: ProviderKind) {
+    use atelier_core::selection::{BulkAction, Selection};
+    use atelier_core::{ExportFormat, GalleryQuery};
+
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let prompt = format!("a lighthouse in fog --ar 3:2, export {lane:?} {provider:?}");
+    let submitted = app
+        .submit(imagine(provider, &prompt))
+        .await
+        .expect("submit");
+    let grid = finished(&mut rx, &submitted.task.id).await;
+    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+    press(&app, &mut rx, &grid, "U2").await;
+    let query = GalleryQuery {
+        text: Some("lighthouse".into()),
+        ..Default::default()
+    };
+    let images = app.gallery_search(query.clone()).await.expect("search");
+    assert_eq!(images.items.len(), 6, "{:?}", images.items);
+    let ids: Vec<i64> = images.items.iter().map(|i| i.item.image_id).collect();
+    let shelf = app
+        .create_collection("Shelf".into())
+        .await
+        .expect("collection");
+    for (op, selection, action) in [
+        ("f", vec![ids[0]], BulkAction::Favorite),
+        (
+            "c",
+            vec![ids[0], ids[3]],
+            BulkAction::AddToCollection {
+                collection_id: shelf.id,
+            },
+        ),
+    ] {
+        app.bulk_apply(op.into(), Selection::Images { ids: selection }, action)
+            .await
+            .expect("bulk");
+    }
+    while rx.try_recv().is_ok() {}
+
+    let out = tempfile::tempdir().expect("out");
+    let exported = app
+        .export_images(
+            "export-1".into(),
+            Selection::AllMatching {
+                query: query.clone(),
+                except: vec![],
+            },
+            out.path().display().to_string(),
+            "Lighthouse".into(),
+            ExportFormat::Zip,
+        )
+        .await
+        .expect("export");
+    assert_eq!((exported.images, exported.cancelled), (6, false));
+    assert!(
+        exported.path.ends_with("Lighthouse.zip"),
+        "{}",
+        exported.path
+    );
+    let mut last = None;
+    while let Ok(ev) = rx.try_recv() {
+        if let UiEvent::Bulk(p) = ev {
+            last = Some((p.op_id, p.done, p.total));
+        }
+    }
+    assert_eq!(
+        last,
+        Some(("export-1".to_string(), 6, 6)),
+        "the last step is told"
+    );
+    let again = app
+        .export_images(
+            "export-2".into(),
+            Selection::Images { ids: ids.clone() },
+            out.path().display().to_string(),
+            "Lighthouse".into(),
+            ExportFormat::Zip,
+        )
+        .await
+        .expect_err("the name is taken");
+    assert!(again.message.contains("already"), "{}", again.message);
+
+    // Another machine: a fresh library.
+    let other = Home::new().await;
+    let fresh = other.start().await;
+    let summary = fresh
+        .import_export("import-1".into(), exported.path.clone())
+        .await
+        .expect("import");
+    assert_eq!(
+        (
+            summary.tasks,
+            summary.images,
+            summary.collections_created,
+            summary.skipped_tasks
+        ),
+        (2, 6, 1, 0),
+        "{summary:?}"
+    );
+    assert!(summary.problems.is_empty(), "{:?}", summary.problems);
+    let seen = |r: atelier_core::gallery::GalleryResults| {
+        let mut rows: Vec<_> = r
+            .items
+            .into_iter()
+            .map(|i| {
+                let bytes = std::fs::read(&i.item.path).expect("original");
+                let it = i.item;
+                (
+                    (it.task_id, it.slot),
+                    (
+                        it.parent_id,
+                        it.provider,
+                        it.kind,
+                        it.kind_label,
+                        it.prompt,
+                        it.model,
+                    ),
+                    (
+                        it.created_at,
+                        it.width,
+                        it.height,
+                        it.bytes,
+                        it.favorite,
+                        it.demo,
+                    ),
+                    bytes,
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
+    };
+    let before = seen(app.gallery_search(query.clone()).await.expect("before"));
+    let after = seen(fresh.gallery_search(query.clone()).await.expect("after"));
+    assert_eq!(after, before, "every field and every byte");
+    let shelves = fresh.collections().await.expect("collections");
+    assert_eq!(shelves.len(), 1);
+    assert_eq!((shelves[0].name.as_str(), shelves[0].count), ("Shelf", 2));
+    let second = fresh
+        .import_export("import-2".into(), exported.path.clone())
+        .await
+        .expect("import again");
+    assert_eq!(
+        (second.tasks, second.images, second.skipped_tasks),
+        (0, 0, 2)
+    );
+    let not_there = fresh
+        .import_export(
+            "import-3".into(),
+            out.path().join("nothing.zip").display().to_string(),
+        )
+        .await
+        .expect_err("no such file");
+    assert_eq!(
+        not_there.code,
+        atelier_core::ErrorCode::Io,
+        "{}",
+        not_there.message
+    );
+}
+
+#[tokio::test]
+async fn demo_linkr_export_import() {
+    an_export_moves_a_lane_s_images_to_another_library(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_export_import() {
+    an_export_moves_a_lane_s_images_to_another_library(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_export_import() {
+    an_export_moves_a_lane_s_images_to_another_library(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_export_import() {
+    an_export_moves_a_lane_s_images_to_another_library(Lane::Live, ProviderKind::Journey).await;
+}

@@ -23,6 +23,10 @@ import type { BulkOutcome } from './bindings/BulkOutcome';
 import type { BulkProgress } from './bindings/BulkProgress';
 import type { Collection } from './bindings/Collection';
 import type { Selection } from './bindings/Selection';
+import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportOutcome } from './bindings/ExportOutcome';
+import type { ImportSummary } from './bindings/ImportSummary';
+import type { TransferDefaults } from './bindings/TransferDefaults';
 import type { SubmitRequest } from './bindings/SubmitRequest';
 import type { TaskEvent } from './bindings/TaskEvent';
 import type { TaskProgress } from './bindings/TaskProgress';
@@ -181,6 +185,28 @@ export const applyBulk = (
 
 /** Stops a running bulk action before its next chunk; false if none runs under that id. */
 export const cancelBulk = (opId: string): Promise<boolean> => call('bulk_cancel', { opId });
+
+/** Where and under what name the export dialog suggests an export. */
+export const transferDefaults = (): Promise<TransferDefaults> => call('transfer_defaults');
+
+/**
+ * Exports a selection to `<dir>/<name>` (a folder) or `<dir>/<name>.zip`; `bulk-progress`
+ * events carry `opId`, and `cancelBulk(opId)` stops it and removes what it wrote.
+ */
+export const exportImages = (
+  opId: string,
+  selection: Selection,
+  dir: string,
+  name: string,
+  format: ExportFormat,
+): Promise<ExportOutcome> => call('export_images', { opId, selection, dir, name, format });
+
+/** Imports an export (folder or zip); `bulk-progress` events carry `opId`. */
+export const importExport = (opId: string, path: string): Promise<ImportSummary> =>
+  call('import_export', { opId, path });
+
+/** A folder, or a `.zip` file when `zip`, chosen in the native dialog; null when cancelled. */
+export const pickPath = (zip: boolean): Promise<string | null> => call('pick_path', { zip });
 
 /** Asks where to save a copy (a native dialog): the path chosen, or null when cancelled. */
 export const saveImageAs = (imageId: number): Promise<string | null> =>

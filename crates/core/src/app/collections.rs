@@ -7,11 +7,10 @@ use crate::error::{AppError, ErrorCode};
 use crate::selection::{resolve, run_in_chunks, BulkAction, BulkOutcome, BulkProgress, Selection};
 use crate::view::UiEvent;
 use atelier_library::{Collection, LibraryError};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-/// The longest op id the UI may give a bulk action (it is only matched, never shown).
-const MAX_OP_ID: usize = 64;
+/// The longest op id the UI may give a long job (it is only matched, never shown).
+pub(super) const MAX_OP_ID: usize = 64;
 
 impl Atelier {
     /// Every collection, by name, with its count.
@@ -73,12 +72,7 @@ impl Atelier {
             })
             .await?
         };
-        let cancel = Arc::new(AtomicBool::new(false));
-        self.inner
-            .bulk_ops
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(op_id.clone(), cancel.clone());
+        let cancel = self.start_op(&op_id)?;
         let events = self.inner.events.clone();
         let key = op_id.clone();
         let result = blocking(move || {
@@ -106,11 +100,7 @@ impl Atelier {
             )
         })
         .await;
-        self.inner
-            .bulk_ops
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&key);
+        self.end_op(&key);
         result
     }
 

@@ -136,8 +136,10 @@ mod queue;
 pub use gallery::ClipboardImage;
 pub use lane::LaneKind;
 use lane::{Images, Lane};
+pub use transfer::TransferDefaults;
 mod state;
 mod tasks;
+mod transfer;
 
 impl Atelier {
     /// Starts the core: loads settings, reads which keys exist, starts the demo simulator and
