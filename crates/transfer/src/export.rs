@@ -5,7 +5,7 @@ use crate::embed::{embed, Container, Embedding};
 use crate::error::{Result, TransferError};
 use crate::manifest::{
     prompt_parameters, ExportedTask, ImageMetadata, LineageStep, Manifest, MANIFEST_FILE,
-    MANIFEST_FORMAT, MANIFEST_VERSION, THUMBNAILS_DIR,
+    MANIFEST_FORMAT, MANIFEST_VERSION,
 };
 use crate::names::NameBook;
 use crate::store::{ExportFormat, ExportTarget};
@@ -207,7 +207,7 @@ fn write_all(
             .thumb_path
             .as_deref()
             .and_then(|p| std::fs::read(p).ok())
-            .map(|bytes| (format!("{THUMBNAILS_DIR}/{stem}.jpg"), bytes));
+            .map(|bytes| (format!("{stem}.jpg"), bytes));
         let mut meta = metadata(&item, &original, collections, parent_chain, file.clone());
         meta.thumbnail = thumbnail.as_ref().map(|(name, _)| name.clone());
         let json = serde_json::to_string(&meta).map_err(json_error)?;
@@ -226,7 +226,7 @@ fn write_all(
         let sidecar = serde_json::to_vec_pretty(&meta).map_err(json_error)?;
         target.put(&format!("{stem}.json"), &sidecar, true)?;
         if let Some((name, bytes)) = &thumbnail {
-            target.put(name, bytes, false)?;
+            target.put_thumbnail(name, bytes)?;
         }
         outcome.images += 1;
         outcome.bytes += data.len() as u64;

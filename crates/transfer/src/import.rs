@@ -181,7 +181,7 @@ fn restore_image<'m>(
     let thumbnail = meta
         .thumbnail
         .as_deref()
-        .and_then(|name| source.read(name, MAX_THUMBNAIL_BYTES).ok().flatten())
+        .and_then(|name| source.read_thumbnail(name, MAX_THUMBNAIL_BYTES))
         .filter(|t| Container::sniff(t) == Container::Jpeg && check_image_bytes(t).is_ok())
         .and_then(|bytes| {
             let dest = library.thumbnail_path(task_id, slot).ok()?;

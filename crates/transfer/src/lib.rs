@@ -17,7 +17,8 @@
 //! manifest.json                                   every task, image and collection
 //! 2026-12-03_a-red-fox_<task id>_0.png            an original with its metadata embedded
 //! 2026-12-03_a-red-fox_<task id>_0.json           the same metadata, for other tools
-//! .thumbnails/2026-12-03_a-red-fox_<task id>_0.jpg
+//! .thumbnails/2026-12-03_a-red-fox_<task id>_0.jpg   (a zip export; a folder export packs
+//!                                                   them into one .thumbnails.zip)
 //! ```
 //!
 //! Everything is synchronous and heavy: async callers use `spawn_blocking`.

@@ -13,8 +13,13 @@ pub const MANIFEST_FORMAT: &str = "atelier-export";
 pub const MANIFEST_VERSION: u32 = 1;
 /// The manifest's file name at the top of an export.
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// The folder of an export that holds the thumbnails (so an import need not decode).
+/// Where an export keeps the thumbnails (so an import need not decode every image): a
+/// `.thumbnails/` folder inside a zip export; a folder export packs them into one
+/// [`THUMBNAILS_PACK`] instead (one file rather than one per image, which costs a file
+/// system far more than the bytes).
 pub const THUMBNAILS_DIR: &str = ".thumbnails";
+/// The one file (a zip, images stored as they are) holding a folder export's thumbnails.
+pub const THUMBNAILS_PACK: &str = ".thumbnails.zip";
 
 /// The whole export: written last, so an export with a manifest is a complete one.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -62,7 +67,8 @@ pub struct LineageStep {
 pub struct ImageMetadata {
     /// The image's file name in the export.
     pub file: String,
-    /// Its thumbnail inside [`THUMBNAILS_DIR`], when the library had one.
+    /// Its thumbnail's name in [`THUMBNAILS_DIR`] or [`THUMBNAILS_PACK`], when the library
+    /// had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
     /// The task that made it.

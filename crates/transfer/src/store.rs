@@ -6,6 +6,7 @@
 //! name a person asked for ([`ExportTarget::abort`] removes the partial one).
 
 use crate::error::{Result, TransferError};
+use crate::manifest::{THUMBNAILS_DIR, THUMBNAILS_PACK};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -33,6 +34,12 @@ pub struct ExportTarget {
     partial: PathBuf,
     final_path: PathBuf,
     zip: Option<ZipWriter<BufWriter<File>>>,
+    /// A folder export's [`THUMBNAILS_PACK`], opened with the first thumbnail.
+    thumbnails: Option<ZipWriter<BufWriter<File>>>,
+}
+
+fn stored() -> SimpleFileOptions {
+    SimpleFileOptions::default().compression_method(CompressionMethod::Stored)
 }
 
 /// Checks an export name: one file name, not empty, no path separators.
@@ -95,6 +102,7 @@ impl ExportTarget {
             partial,
             final_path,
             zip,
+            thumbnails: None,
         })
     }
 
@@ -125,8 +133,35 @@ impl ExportTarget {
         }
     }
 
+    /// Writes one thumbnail: under [`THUMBNAILS_DIR`] in a zip, into the
+    /// [`THUMBNAILS_PACK`] of a folder.
+    pub fn put_thumbnail(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        if self.zip.is_some() {
+            return self.put(&format!("{THUMBNAILS_DIR}/{name}"), bytes, false);
+        }
+        let pack_path = self.partial.join(THUMBNAILS_PACK);
+        if self.thumbnails.is_none() {
+            let f = File::create_new(&pack_path).map_err(|e| TransferError::io(&pack_path, e))?;
+            self.thumbnails = Some(ZipWriter::new(BufWriter::with_capacity(1 << 20, f)));
+        }
+        let Some(pack) = self.thumbnails.as_mut() else {
+            return Ok(());
+        };
+        pack.start_file(name, stored())
+            .map_err(|e| TransferError::zip(&pack_path, e))?;
+        pack.write_all(bytes)
+            .map_err(|e| TransferError::io(&pack_path, e))
+    }
+
     /// Completes the export and moves it to its name; returns where it is.
     pub fn finish(mut self) -> Result<PathBuf> {
+        if let Some(pack) = self.thumbnails.take() {
+            let pack_path = self.partial.join(THUMBNAILS_PACK);
+            pack.finish()
+                .map_err(|e| TransferError::zip(&pack_path, e))?
+                .flush()
+                .map_err(|e| TransferError::io(&pack_path, e))?;
+        }
         if let Some(zip) = self.zip.take() {
             let out = zip
                 .finish()
@@ -150,6 +185,7 @@ impl ExportTarget {
     /// Removes everything written so far.
     pub fn abort(mut self) {
         drop(self.zip.take());
+        drop(self.thumbnails.take());
         let _ = fs::remove_dir_all(&self.partial);
         let _ = fs::remove_file(&self.partial);
     }
@@ -157,8 +193,8 @@ impl ExportTarget {
 
 /// An export being read: a folder or a zip file.
 pub enum ImportSource {
-    /// An export folder.
-    Folder(PathBuf),
+    /// An export folder, with its [`THUMBNAILS_PACK`] once opened.
+    Folder(PathBuf, Option<Box<ZipArchive<BufReader<File>>>>),
     /// An export zip file.
     Zip {
         /// The file, for messages.
@@ -183,7 +219,7 @@ impl ImportSource {
     pub fn open(path: &Path) -> Result<ImportSource> {
         let meta = fs::metadata(path).map_err(|e| TransferError::io(path, e))?;
         if meta.is_dir() {
-            return Ok(ImportSource::Folder(path.to_path_buf()));
+            return Ok(ImportSource::Folder(path.to_path_buf(), None));
         }
         let file = File::open(path).map_err(|e| TransferError::io(path, e))?;
         let archive = ZipArchive::new(BufReader::new(file))
@@ -197,7 +233,7 @@ impl ImportSource {
     /// Where the export is, for messages.
     pub fn path(&self) -> &Path {
         match self {
-            ImportSource::Folder(p) => p,
+            ImportSource::Folder(p, _) => p,
             ImportSource::Zip { path, .. } => path,
         }
     }
@@ -207,9 +243,9 @@ impl ImportSource {
         if !is_safe_entry_name(name) {
             return Err(format!("{name:?} is not a file name an export may use"));
         }
-        let too_big = || format!("{name} is larger than any image Atelier keeps");
         match self {
-            ImportSource::Folder(dir) => {
+            ImportSource::Folder(dir, _) => {
+                let too_big = || format!("{name} is larger than any image Atelier keeps");
                 let path = dir.join(name);
                 match fs::metadata(&path) {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -219,27 +255,55 @@ impl ImportSource {
                 }
                 fs::read(&path).map(Some).map_err(|e| e.to_string())
             }
+            ImportSource::Zip { archive, .. } => read_entry(archive, name, limit),
+        }
+    }
+
+    /// Reads a thumbnail the manifest names, wherever the export keeps it; `None` when it
+    /// is not there (the import then makes one).
+    pub fn read_thumbnail(&mut self, name: &str, limit: u64) -> Option<Vec<u8>> {
+        if !is_safe_entry_name(name) || name.contains('/') {
+            return None;
+        }
+        match self {
             ImportSource::Zip { archive, .. } => {
-                let entry = match archive.by_name(name) {
-                    Ok(e) => e,
-                    Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-                    Err(e) => return Err(e.to_string()),
-                };
-                if entry.size() > limit {
-                    return Err(too_big());
+                read_entry(archive, &format!("{THUMBNAILS_DIR}/{name}"), limit).ok()?
+            }
+            ImportSource::Folder(dir, pack) => {
+                if pack.is_none() {
+                    let file = File::open(dir.join(THUMBNAILS_PACK)).ok()?;
+                    *pack = Some(Box::new(ZipArchive::new(BufReader::new(file)).ok()?));
                 }
-                let mut out = Vec::with_capacity(entry.size() as usize);
-                entry
-                    .take(limit + 1)
-                    .read_to_end(&mut out)
-                    .map_err(|e| e.to_string())?;
-                if out.len() as u64 > limit {
-                    return Err(too_big());
-                }
-                Ok(Some(out))
+                read_entry(pack.as_mut()?, name, limit).ok()?
             }
         }
     }
+}
+
+/// One entry of a zip, at most `limit` bytes; `Ok(None)` when it is not there.
+fn read_entry(
+    archive: &mut ZipArchive<BufReader<File>>,
+    name: &str,
+    limit: u64,
+) -> std::result::Result<Option<Vec<u8>>, String> {
+    let too_big = || format!("{name} is larger than any image Atelier keeps");
+    let entry = match archive.by_name(name) {
+        Ok(e) => e,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    if entry.size() > limit {
+        return Err(too_big());
+    }
+    let mut out = Vec::with_capacity(entry.size() as usize);
+    entry
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| e.to_string())?;
+    if out.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(Some(out))
 }
 
 #[cfg(test)]
@@ -272,7 +336,7 @@ mod tests {
             let dir = tempfile::tempdir().expect("dir");
             let mut t = ExportTarget::create(dir.path(), "out", format).expect("create");
             t.put("a.png", b"data", false).expect("put");
-            t.put(".thumbnails/a.jpg", b"thumb", false).expect("put");
+            t.put_thumbnail("a.jpg", b"thumb").expect("put");
             t.abort();
             assert_eq!(
                 fs::read_dir(dir.path()).expect("ls").count(),
@@ -282,7 +346,7 @@ mod tests {
 
             let mut t = ExportTarget::create(dir.path(), "out", format).expect("create");
             t.put("a.png", b"data", false).expect("put");
-            t.put(".thumbnails/a.jpg", b"thumb", false).expect("put");
+            t.put_thumbnail("a.jpg", b"thumb").expect("put");
             let done = t.finish().expect("finish");
             let names: Vec<_> = fs::read_dir(dir.path())
                 .expect("ls")
@@ -298,10 +362,8 @@ mod tests {
                 source.read("a.png", 100).expect("read"),
                 Some(b"data".to_vec())
             );
-            assert_eq!(
-                source.read(".thumbnails/a.jpg", 100).expect("read"),
-                Some(b"thumb".to_vec())
-            );
+            assert_eq!(source.read_thumbnail("a.jpg", 100), Some(b"thumb".to_vec()));
+            assert_eq!(source.read_thumbnail("../a.jpg", 100), None);
             assert_eq!(source.read("b.png", 100).expect("read"), None);
             assert!(source.read("a.png", 2).is_err(), "over the limit");
             assert!(source.read("../a.png", 100).is_err());

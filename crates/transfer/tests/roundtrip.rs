@@ -147,6 +147,10 @@ fn source_library() -> (tempfile::TempDir, Library) {
         "png",
         true,
     );
+    // The demo grid's thumbnail is a JPEG no import could make from its PNG: an import that
+    // shows it took the export's thumbnail.
+    let marked = lib.thumbnail_path("demo_7", ImageSlot::Grid).expect("path");
+    std::fs::write(&marked, encoded(ImageFormat::Jpeg, 42)).expect("mark");
     lib.set_favorite_images(&[grid, up], true).expect("fav");
     let foxes = lib.create_collection("Foxes").expect("c");
     let best = lib.create_collection("Best of 2026").expect("c");
@@ -252,6 +256,14 @@ fn an_export_imported_into_a_fresh_library_gives_back_every_field_and_every_byte
             let thumb = item.thumb_path.expect("a thumbnail");
             assert!(Path::new(&thumb).is_file(), "{thumb}");
         }
+        let demo_thumb = fresh
+            .thumbnail_path("demo_7", ImageSlot::Grid)
+            .expect("path");
+        assert_eq!(
+            std::fs::read(demo_thumb).expect("thumbnail"),
+            encoded(ImageFormat::Jpeg, 42),
+            "{format:?}: the export's thumbnail was used"
+        );
         // The lineage is whole again: the zoom's parent chain leads to the imagine.
         let zoom_parent = fresh.parent("zoom-1").expect("parent").expect("there");
         assert_eq!(zoom_parent.task.id, "up-1");
