@@ -28,6 +28,7 @@ pub use collections::{Collection, MAX_COLLECTION_NAME};
 pub use groups::{GroupMember, GroupPlace, NewGroup, StoredGroup};
 pub use images::FavoriteTarget;
 pub use queue::QueueRow;
+pub use search::GalleryFacets;
 pub use tasks::StoredTask;
 
 use crate::cache::ImageCache;

@@ -39,8 +39,8 @@ pub use check::{
     MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
 };
 pub use db::{
-    Batch, Collection, FavoriteTarget, GroupMember, GroupPlace, Library, NewGroup, QueueRow,
-    StoredGroup, StoredTask, DB_FILE, MAX_COLLECTION_NAME,
+    Batch, Collection, FavoriteTarget, GalleryFacets, GroupMember, GroupPlace, Library, NewGroup,
+    QueueRow, StoredGroup, StoredTask, DB_FILE, MAX_COLLECTION_NAME,
 };
 pub use query::{
     GalleryItem, GalleryPage, GalleryQuery, ImageKind, SortOrder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,

@@ -24,6 +24,8 @@
 //! - `prompts_fts`: an FTS5 external-content index over `tasks.prompt` (rowid = `tasks.seq`),
 //!   kept in sync by triggers, with prefix indexes for as-you-type search.
 //! - `collections`, `collection_images` (version 6): named sets of images (an image may be in several).
+//! - `images.model`, `images.aspect` (version 7): the task's model and the image's aspect
+//!   ratio label, for the gallery's filters.
 //! - `queue` (version 3): jobs waiting for a free slot at their provider, in `position`
 //!   order; `job_json` is what the core will send (the library does not read it).
 
@@ -176,6 +178,50 @@ CREATE INDEX collection_members_time ON collection_images(collection_id, created
 CREATE INDEX collection_members_image ON collection_images(image_id);
 "#;
 
+/// The aspect ratio label of an image `width` x `height` (SQL expressions): the nearest of the
+/// ratios Midjourney offers, by the ratio of the two ratios (so 1456x816 is "16:9"); NULL
+/// for an image without a size. The same expression labels new images
+/// ([`crate::db`]'s insert) and backfills old ones (version 7), so both always agree.
+macro_rules! aspect_sql {
+    ($w:literal, $h:literal) => {
+        concat!(
+            "(CASE WHEN ",
+            $w,
+            " > 0 AND ",
+            $h,
+            " > 0 THEN (SELECT column1 FROM (VALUES ",
+            "('1:1', 1.0), ('5:4', 1.25), ('4:5', 0.8), ('4:3', 1.3333333), ('3:4', 0.75), ",
+            "('3:2', 1.5), ('2:3', 0.6666667), ('16:9', 1.7777778), ('9:16', 0.5625), ",
+            "('7:4', 1.75), ('4:7', 0.5714286), ('2:1', 2.0), ('1:2', 0.5), ",
+            "('21:9', 2.3333333), ('9:21', 0.4285714)) ORDER BY max(",
+            $w,
+            " * 1.0 / (",
+            $h,
+            " * column2), ",
+            $h,
+            " * column2 / (",
+            $w,
+            " * 1.0)) LIMIT 1) END)"
+        )
+    };
+}
+pub(crate) use aspect_sql;
+
+/// Version 7: the gallery's model and aspect ratio filters. Images copy their task's model
+/// (as they copy its provider) and carry an aspect label; each has an index with the time, so
+/// a filter on a rare model or ratio pages its own index instead of walking every image.
+const V7: &str = concat!(
+    "ALTER TABLE images ADD COLUMN model TEXT;
+ALTER TABLE images ADD COLUMN aspect TEXT;
+UPDATE images SET model = (SELECT t.model FROM tasks t WHERE t.seq = images.task_seq),
+                  aspect = ",
+    aspect_sql!("images.width", "images.height"),
+    ";
+CREATE INDEX images_model_time ON images(model, created_at, id) WHERE model IS NOT NULL;
+CREATE INDEX images_aspect_time ON images(aspect, created_at, id) WHERE aspect IS NOT NULL;
+"
+);
+
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -207,6 +253,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 6,
         name: "collections",
         sql: V6,
+    },
+    Migration {
+        version: 7,
+        name: "model and aspect ratio filters",
+        sql: V7,
     },
 ];
 

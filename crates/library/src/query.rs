@@ -83,6 +83,15 @@ pub struct GalleryQuery {
     /// Only favorites.
     #[ts(as = "Option<bool>", optional)]
     pub favorites_only: bool,
+    /// Only images made with this model (as the task reported it, e.g. "midjourney").
+    #[ts(optional)]
+    pub model: Option<String>,
+    /// Only images of this aspect ratio ("16:9"; see [`crate::Library::gallery_facets`]).
+    #[ts(optional)]
+    pub aspect: Option<String>,
+    /// Only images whose task has children (a button was pressed on it).
+    #[ts(as = "Option<bool>", optional)]
+    pub has_children: bool,
     /// Only images in this collection (see `Library::collections`).
     #[ts(optional, type = "number")]
     pub collection: Option<i64>,
@@ -197,27 +206,52 @@ pub(crate) fn page_size(q: &GalleryQuery) -> u32 {
     q.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
 }
 
+/// The words (runs of letters/digits) of `text`, each cut to [`MAX_WORD_CHARS`].
+fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().take(MAX_WORD_CHARS).collect())
+}
+
 /// Turns typed text into an FTS5 match expression that cannot be a syntax error: every word
 /// (a run of letters/digits) becomes a quoted string, the words are ANDed, and the last one
 /// gets a prefix `*` unless the text ends with a space or punctuation (the word is complete).
-/// Returns `None` when the text has no words (then there is no text filter).
+///
+/// A Midjourney parameter (`--seed 123`, `--v 7`, `--sref`) is searched as a phrase: its
+/// name and its one value must follow each other in the prompt, so `--v 7` finds "--v 7"
+/// and not a prompt that merely has a "v" and a "7" somewhere. Returns `None` when the text
+/// has no words (then there is no text filter).
 pub(crate) fn fts_match(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(MAX_SEARCH_WORDS)
-        .map(|w| w.chars().take(MAX_WORD_CHARS).collect())
-        .collect();
-    let last = words.len().checked_sub(1)?;
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut tokens = text.split_whitespace().peekable();
+    while let Some(token) = tokens.next() {
+        let mut group: Vec<String> = words_of(token).collect();
+        if token.starts_with("--") && !group.is_empty() {
+            if let Some(value) = tokens.next_if(|t| !t.starts_with("--")) {
+                group.extend(words_of(value));
+            }
+            groups.push(group);
+        } else {
+            groups.extend(group.into_iter().map(|w| vec![w]));
+        }
+    }
+    let mut budget = MAX_SEARCH_WORDS;
+    groups.retain_mut(|g| {
+        g.truncate(budget);
+        budget -= g.len();
+        !g.is_empty()
+    });
+    let last = groups.len().checked_sub(1)?;
     let typing = text.chars().last().is_some_and(char::is_alphanumeric);
-    let parts: Vec<String> = words
+    let parts: Vec<String> = groups
         .iter()
         .enumerate()
-        .map(|(i, w)| {
+        .map(|(i, g)| {
+            let phrase = g.join(" ");
             if i == last && typing {
-                format!("\"{w}\"*")
+                format!("\"{phrase}\"*")
             } else {
-                format!("\"{w}\"")
+                format!("\"{phrase}\"")
             }
         })
         .collect();
@@ -240,6 +274,16 @@ mod tests {
         assert_eq!(fts_match("16:9"), Some("\"16\" \"9\"*".into()));
         assert_eq!(fts_match("café"), Some("\"café\"*".into()));
         assert_eq!(fts_match("!!! ..."), None);
+        // Parameters are phrases: the name and its one value side by side.
+        assert_eq!(
+            fts_match("fox --seed 123 --v 7").as_deref(),
+            Some("\"fox\" \"seed 123\" \"v 7\"*")
+        );
+        assert_eq!(
+            fts_match("--sref --ar 16:9 ").as_deref(),
+            Some("\"sref\" \"ar 16 9\"")
+        );
+        assert_eq!(fts_match("-- --").as_deref(), None);
         assert_eq!(fts_match(""), None);
     }
 

@@ -65,18 +65,22 @@ pub(super) fn add_image_on(
     let kind: TaskKind = serde_json::from_str(&kind).map_err(json_error)?;
     let role = image_kind(slot, &kind);
     let id = conn
-        .prepare_cached(
-            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider, demo)
-             SELECT t.seq, ?2, ?3, ?4, ?5, ?6, ?7, t.created_at, t.provider, t.demo FROM tasks t WHERE t.id = ?1
+        .prepare_cached(concat!(
+            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider, demo, model, aspect)
+             SELECT t.seq, ?2, ?3, ?4, ?5, ?6, ?7, t.created_at, t.provider, t.demo, t.model, ",
+            crate::migrations::aspect_sql!("?4", "?5"),
+            " FROM tasks t WHERE t.id = ?1
              ON CONFLICT (task_seq, slot) DO UPDATE SET
                 role = excluded.role,
                 width = excluded.width,
                 height = excluded.height,
+                model = excluded.model,
+                aspect = excluded.aspect,
                 bytes = excluded.bytes,
                 thumb_path = CASE WHEN images.path = excluded.path THEN images.thumb_path END,
                 path = excluded.path
              RETURNING id",
-        )?
+        ))?
         .query_row(
             params![
                 task_id,

@@ -86,6 +86,9 @@ impl Library {
         let only_collection = q.provider.is_none()
             && q.kind.is_none()
             && !q.favorites_only
+            && q.model.is_none()
+            && q.aspect.is_none()
+            && !q.has_children
             && q.from.is_none()
             && q.to.is_none();
         let sql = match (text, q.collection) {
@@ -121,6 +124,50 @@ impl Library {
             Some(cap) if has_text && n > cap => (cap, false),
             _ => (n, true),
         })
+    }
+}
+
+/// What the gallery's model and aspect filters can offer: the values its images have.
+#[derive(serde::Serialize, Clone, Debug, Default, PartialEq, Eq, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct GalleryFacets {
+    /// Every model some image was made with, by name.
+    pub models: Vec<String>,
+    /// Every aspect ratio label some image has, widest last.
+    pub aspects: Vec<String>,
+}
+
+impl Library {
+    /// The models and aspect ratios the library's images have (each read from its own
+    /// index, one step per distinct value).
+    pub fn gallery_facets(&self) -> Result<GalleryFacets> {
+        let conn = lock(&self.reader);
+        let distinct = |column: &str| -> Result<Vec<String>> {
+            // A skip-scan: jump from one value to the next on the partial index.
+            let sql = format!(
+                "WITH RECURSIVE v(x) AS (
+                   SELECT min({column}) FROM images WHERE {column} IS NOT NULL
+                   UNION ALL
+                   SELECT (SELECT min({column}) FROM images WHERE {column} > v.x) FROM v WHERE v.x IS NOT NULL)
+                 SELECT x FROM v WHERE x IS NOT NULL"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let values = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(values)
+        };
+        let models = distinct("model")?;
+        let mut aspects = distinct("aspect")?;
+        aspects.sort_by(|a, b| {
+            let ratio = |s: &str| {
+                let (w, h) = s.split_once(':').unwrap_or(("1", "1"));
+                w.parse::<f64>().unwrap_or(1.0) / h.parse::<f64>().unwrap_or(1.0)
+            };
+            ratio(a).total_cmp(&ratio(b))
+        });
+        Ok(GalleryFacets { models, aspects })
     }
 }
 
@@ -176,6 +223,21 @@ fn filter_sql(
     if q.favorites_only {
         // A literal, so the partial favorites index applies.
         sql.push_str(" AND i.favorite = 1");
+    }
+    if let Some(m) = q.model.as_deref() {
+        sql.push_str(" AND i.model = ?");
+        params.push(Value::Text(m.into()));
+    }
+    if let Some(a) = q.aspect.as_deref() {
+        sql.push_str(" AND i.aspect = ?");
+        params.push(Value::Text(a.into()));
+    }
+    if q.has_children {
+        // The lineage index (`tasks_parent`) answers it for each image's task.
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM tasks p CROSS JOIN tasks c
+                          WHERE p.seq = i.task_seq AND c.parent_id = p.id)",
+        );
     }
     if let Some(from) = q.from {
         sql.push_str(" AND i.created_at >= ?");

@@ -28,6 +28,18 @@ kind?: ImageKind,
  */
 favoritesOnly?: boolean, 
 /**
+ * Only images made with this model (as the task reported it, e.g. "midjourney").
+ */
+model?: string, 
+/**
+ * Only images of this aspect ratio ("16:9"; see [`crate::Library::gallery_facets`]).
+ */
+aspect?: string, 
+/**
+ * Only images whose task has children (a button was pressed on it).
+ */
+hasChildren?: boolean, 
+/**
  * Only images in this collection (see `Library::collections`).
  */
 collection?: number, 

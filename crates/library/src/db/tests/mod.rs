@@ -3,6 +3,7 @@
 //! submodule of the same name.
 
 mod collections;
+mod filters;
 mod images;
 mod search;
 mod tasks;

@@ -1,0 +1,264 @@
+//! Tests of the workbench filters: model, aspect ratio, has children, parameter search, the
+//! facets the toolbar offers, the version 7 backfill and the plans they use.
+
+use super::*;
+
+/// Stores a finished task `id` with one result image of `w` x `h`.
+fn result_task(
+    lib: &Library,
+    id: &str,
+    model: &str,
+    prompt: &str,
+    parent: Option<&str>,
+    w: u32,
+    h: u32,
+    secs: i64,
+) -> i64 {
+    let mut t = task(id, ProviderKind::Journey, TaskKind::Imagine, prompt, secs);
+    t.model = Some(model.into());
+    t.parent_id = parent.map(str::to_string);
+    lib.upsert_task(&t, false, None).expect("task");
+    lib.add_image(
+        id,
+        ImageSlot::Result,
+        Path::new(&format!("images/{id}/image.png")),
+        w,
+        h,
+        10,
+    )
+    .expect("image")
+}
+
+fn ids_of(lib: &Library, q: GalleryQuery) -> Vec<String> {
+    let mut ids: Vec<String> = lib
+        .search(&q)
+        .expect("search")
+        .items
+        .into_iter()
+        .map(|i| i.task_id)
+        .collect();
+    ids.sort();
+    let n = lib.count(&q).expect("count");
+    assert_eq!(
+        n as usize,
+        ids.len(),
+        "{q:?}: the count agrees with the page"
+    );
+    ids
+}
+
+#[test]
+fn model_aspect_children_and_parameters_filter_the_gallery() {
+    let (_dir, lib) = open();
+    result_task(
+        &lib,
+        "wide",
+        "midjourney",
+        "a fox --ar 16:9 --seed 123 --v 7",
+        None,
+        1456,
+        816,
+        1,
+    );
+    result_task(
+        &lib,
+        "tall",
+        "midjourney",
+        "a fox --ar 9:16 --v 6.1",
+        Some("wide"),
+        816,
+        1456,
+        2,
+    );
+    result_task(
+        &lib,
+        "flux",
+        "flux-pro",
+        "a fox with 123 seed pods, v style 7",
+        None,
+        1024,
+        1024,
+        3,
+    );
+    result_task(
+        &lib,
+        "odd",
+        "flux-pro",
+        "a fox --ar 7:3",
+        Some("tall"),
+        2100,
+        900,
+        4,
+    );
+    let q = |f: fn(&mut GalleryQuery)| {
+        let mut q = GalleryQuery::default();
+        f(&mut q);
+        q
+    };
+    assert_eq!(
+        ids_of(&lib, q(|q| q.model = Some("flux-pro".into()))),
+        ["flux", "odd"]
+    );
+    assert_eq!(
+        ids_of(&lib, q(|q| q.aspect = Some("16:9".into()))),
+        ["wide"]
+    );
+    assert_eq!(
+        ids_of(&lib, q(|q| q.aspect = Some("9:16".into()))),
+        ["tall"]
+    );
+    assert_eq!(ids_of(&lib, q(|q| q.aspect = Some("1:1".into()))), ["flux"]);
+    assert_eq!(
+        ids_of(&lib, q(|q| q.aspect = Some("21:9".into()))),
+        ["odd"],
+        "7:3 is 21:9"
+    );
+    assert_eq!(ids_of(&lib, q(|q| q.has_children = true)), ["tall", "wide"]);
+    // Parameters are phrases: "seed 123" and "v 7" side by side, not anywhere in the prompt
+    // (the index keeps words, not the dashes: a prompt saying "seed 123" in words matches too).
+    assert_eq!(
+        ids_of(&lib, q(|q| q.text = Some("--seed 123".into()))),
+        ["wide"]
+    );
+    assert_eq!(
+        ids_of(&lib, q(|q| q.text = Some("--v 7 ".into()))),
+        ["wide"]
+    );
+    assert_eq!(
+        ids_of(&lib, q(|q| q.text = Some("--v 6".into()))),
+        ["tall"],
+        "a prefix while typing"
+    );
+    assert_eq!(
+        ids_of(&lib, q(|q| q.text = Some("seed 123".into()))),
+        ["flux", "wide"]
+    );
+    // Combined with each other and with a collection.
+    let c = lib.create_collection("Foxes").expect("c");
+    let all = lib.matching_ids(&GalleryQuery::default()).expect("ids");
+    lib.add_to_collection(c.id, &all).expect("add");
+    assert_eq!(
+        ids_of(
+            &lib,
+            q(|q| {
+                q.model = Some("midjourney".into());
+                q.has_children = true;
+                q.text = Some("--ar 9:16".into());
+            })
+        ),
+        ["tall"]
+    );
+    let mut in_c = q(|q| q.model = Some("flux-pro".into()));
+    in_c.collection = Some(c.id);
+    assert_eq!(ids_of(&lib, in_c), ["flux", "odd"]);
+
+    let facets = lib.gallery_facets().expect("facets");
+    assert_eq!(facets.models, ["flux-pro", "midjourney"]);
+    assert_eq!(
+        facets.aspects,
+        ["9:16", "1:1", "16:9", "21:9"],
+        "narrowest first"
+    );
+}
+
+#[test]
+fn version_7_labels_old_images_as_new_ones_are_labelled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sizes = [
+        (1456, 816),
+        (816, 1456),
+        (1024, 1024),
+        (1232, 928),
+        (896, 1344),
+        (2048, 1024),
+        (0, 0),
+    ];
+    {
+        let mut conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+        migrate_to(&mut conn, 6).expect("v6");
+        for (i, (w, h)) in sizes.iter().enumerate() {
+            let json = serde_json::to_string(&task(
+                &format!("o{i}"),
+                ProviderKind::Linkr,
+                TaskKind::Imagine,
+                "x",
+                1,
+            ))
+            .expect("json");
+            conn.execute(
+                "INSERT INTO tasks (id, provider, kind, status, prompt, model, created_at, updated_at, demo, task_json)
+                 VALUES (?1, 'linkr', '{\"type\":\"imagine\"}', 'succeeded', 'x', 'midjourney', 1, 1, 0, ?2)",
+                params![format!("o{i}"), json],
+            )
+            .expect("task");
+            conn.execute(
+                "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider)
+                 SELECT seq, 'grid', 'grid', ?2, ?3, 1, 'images/x.png', 1, 'linkr' FROM tasks WHERE id = ?1",
+                params![format!("o{i}"), w, h],
+            )
+            .expect("image");
+        }
+    }
+    let old = Library::open(dir.path()).expect("upgrade");
+    let (_d, new) = open();
+    let label = |lib: &Library, id: &str| -> (Option<String>, Option<String>) {
+        lock(&lib.reader)
+            .query_row(
+                "SELECT i.model, i.aspect FROM images i JOIN tasks t ON t.seq = i.task_seq WHERE t.id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("row")
+    };
+    let want = ["16:9", "9:16", "1:1", "4:3", "2:3", "2:1"];
+    for (i, (w, h)) in sizes.iter().enumerate() {
+        let id = format!("o{i}");
+        new.upsert_task(
+            &task(&id, ProviderKind::Linkr, TaskKind::Imagine, "x", 1),
+            false,
+            None,
+        )
+        .expect("task");
+        new.add_image(&id, ImageSlot::Grid, Path::new("images/x.png"), *w, *h, 1)
+            .expect("image");
+        let (model, aspect) = label(&old, &id);
+        assert_eq!(
+            model.as_deref(),
+            Some("midjourney"),
+            "the backfill copies the model"
+        );
+        assert_eq!(
+            label(&new, &id).1,
+            aspect,
+            "{w}x{h}: the backfill labels as an insert does"
+        );
+        assert_eq!(aspect.as_deref(), want.get(i).copied(), "{w}x{h}");
+    }
+}
+
+#[test]
+fn a_rare_model_or_ratio_pages_its_own_index() {
+    let (_dir, lib) = open();
+    fill_grids(&lib, 50, |_| "fox");
+    for (q, index) in [
+        (
+            GalleryQuery {
+                model: Some("flux-pro".into()),
+                ..Default::default()
+            },
+            "images_model_time",
+        ),
+        (
+            GalleryQuery {
+                aspect: Some("16:9".into()),
+                ..Default::default()
+            },
+            "images_aspect_time",
+        ),
+    ] {
+        let plan = page_plan(&lib, &q, None);
+        let inner = plan.split("SCAN p").next().unwrap_or_default();
+        assert!(inner.contains(index), "{plan}");
+        assert!(!inner.contains("TEMP B-TREE"), "{plan}");
+    }
+}
