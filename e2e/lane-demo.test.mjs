@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
-import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
+import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, exportImportInFreshHome, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -64,6 +64,11 @@ test("demo: after a restart the Create feed shows every image and parent, and th
   await afterRestart(s, { lane: "demo", made });
   assert.ok(kept, "the workbench flow ran");
   await workbenchAfterRestart(s, { lane: "demo", ...kept });
+});
+
+test("demo: the collection exported (a folder by Ctrl+A then E, a zip from the toolbar) and imported into a fresh library gives back every field and every byte", async () => {
+  assert.ok(kept, "the workbench flow ran");
+  await exportImportInFreshHome(app, { lane: "demo", kept, env, relaunch: launch });
 });
 
 for (const provider of PROVIDERS) {

@@ -18,6 +18,7 @@ import {
   afterRestart,
   workbenchFlow,
   workbenchAfterRestart,
+  exportImportInFreshHome,
   saveKey,
   removeKey,
   card,
@@ -133,6 +134,11 @@ test("live: after a restart the Create feed shows every image and parent, and th
   await afterRestart(s, { lane: "live", made });
   assert.ok(kept, "the workbench flow ran");
   await workbenchAfterRestart(s, { lane: "live", ...kept });
+});
+
+test("live: the collection exported (a folder by Ctrl+A then E, a zip from the toolbar) and imported into a fresh library gives back every field and every byte", async () => {
+  assert.ok(kept, "the workbench flow ran");
+  await exportImportInFreshHome(app, { lane: "live", kept, env, relaunch: launch });
 });
 
 for (const [i, provider] of PROVIDERS.entries()) {

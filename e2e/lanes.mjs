@@ -5,8 +5,11 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { APP, TARGET, shot } from "./harness.mjs";
+import { APP, TARGET, shot, startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 export const EL = "element-6066-11e4-a52e-4f735466cecf";
 export const PROVIDERS = ["linkr", "journey"];
@@ -1007,4 +1010,162 @@ export async function workbenchAfterRestart(s, { lane, name, count }) {
   await shot(s, `lane-${lane}-10-collection-after-restart`);
   await (await s.testid("gallery-collection-all")).click();
   await (await s.testid("nav-create")).click();
+}
+
+/** Every image of collection `collectionId` as the core has it (the IPC the UI calls). */
+async function collectionImages(s, collectionId) {
+  const page = await s.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke('gallery_search', { query: { collection: Number(arguments[0]), limit: 1000 } })
+       .then((r) => done(r.items.map((i) => i.item)), (e) => done({ error: String(e?.message ?? e) }));`,
+    [collectionId],
+  );
+  assert.ok(Array.isArray(page), `the gallery answers: ${JSON.stringify(page)}`);
+  return page;
+}
+
+/** An image as a person sees it, without the library's own ids and folders; its bytes' hash. */
+function comparableImage(item) {
+  const { imageId, path, thumbPath, ...seen } = item;
+  assert.ok(imageId && thumbPath !== undefined, "a gallery item");
+  const sha = createHash("sha256").update(readFileSync(path)).digest("hex");
+  return { ...seen, sha };
+}
+
+/** Fills the text field `testid` with `text` (clearing what was there). */
+async function fill(s, testid, text) {
+  const field = await s.testid(testid);
+  await field.clear();
+  await field.type(text);
+}
+
+/**
+ * Export, then import into a fresh library. On the collection `name` of `workbenchFlow`:
+ * Ctrl+A then E exports it as a folder (its manifest.json read here), and the toolbar's
+ * Export writes the same as a zip. Then `startFresh()` gives an app on an empty home, where
+ * the zip is imported: every image comes back with every field (prompt, kind, lineage,
+ * provider, dates, sizes, favorite) and its bytes, in the same collection. A second import
+ * adds nothing. Returns the fresh app's session (the caller stops it).
+ */
+export async function exportImportFlow(s, { lane, name, count, startFresh }) {
+  const out = mkdtempSync(join(tmpdir(), `atelier-export-${lane}-`));
+  await (await s.testid("nav-gallery")).click();
+  await s.testid("gallery-grid");
+  const row = await collectionRow(s, name);
+  await row.el.click();
+  await waitUntil(s, `the collection's ${count} images`, async () => (await galleryCells(s)).length === count);
+  const before = (await collectionImages(s, row.id)).map(comparableImage);
+  assert.equal(before.length, count);
+
+  // Ctrl+A, then E: the selection's export, as a folder.
+  await s.execute(`document.querySelector('[data-testid="gallery-item"][data-index="0"] > button.open')?.focus();`);
+  await pressKeys(s, [{ key: "a", ctrlKey: true }]);
+  await waitUntil(s, `all ${count} selected`, async () => (await selectedCount(s)) === count);
+  await pressKeys(s, [{ key: "e" }]);
+  await s.testid("export-dialog");
+  await fill(s, "export-dir", out);
+  await fill(s, "export-name", `${lane} folder`);
+  await (await s.testid("export-format-folder")).click();
+  await shot(s, `lane-${lane}-11-export-dialog`);
+  await (await s.testid("export-start")).click();
+  const said = await s.testid("export-result", {
+    timeout: 60_000,
+    predicate: async (e) => /Exported/.test(await e.prop("textContent")),
+  });
+  assert.match(await said.prop("textContent"), new RegExp(`Exported ${count} images`));
+  await shot(s, `lane-${lane}-12-export-done`);
+  await (await s.testid("export-close")).click();
+  await pressKeys(s, [{ key: "Escape" }]);
+  const folder = join(out, `${lane} folder`);
+  const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf8"));
+  assert.equal(manifest.images.length, count, "the manifest lists every image");
+  for (const meta of manifest.images) {
+    assert.match(meta.file, /^\d{4}-\d{2}-\d{2}_[a-z0-9-]+_[A-Za-z0-9_-]+_\d(-\d+)?\.(png|jpg|webp)$/, meta.file);
+    assert.ok(existsSync(join(folder, meta.file.replace(/\.[a-z]+$/, ".json"))), `a sidecar for ${meta.file}`);
+    assert.deepEqual(meta.collections, [name]);
+    assert.equal(meta.favorite, true);
+  }
+
+  // The toolbar's Export: what the gallery shows (the collection), as a zip.
+  await (await s.testid("gallery-export")).click();
+  await s.testid("export-dialog");
+  await fill(s, "export-dir", out);
+  await fill(s, "export-name", `${lane} zip`);
+  await (await s.testid("export-format-zip")).click();
+  await (await s.testid("export-start")).click();
+  await s.testid("export-result", {
+    timeout: 60_000,
+    predicate: async (e) => new RegExp(`Exported ${count} images`).test(await e.prop("textContent")),
+  });
+  await (await s.testid("export-close")).click();
+  const zip = join(out, `${lane} zip.zip`);
+  assert.ok(existsSync(zip), "the zip is where it was asked to be");
+  assert.ok(!readdirSync(out).some((f) => f.includes(".partial")), "nothing half-written is left");
+  await (await s.testid("gallery-collection-all")).click();
+
+  // Another computer: a fresh home, where the zip is imported.
+  const fresh = await startFresh();
+  const f = fresh.session;
+  await (await f.testid("nav-gallery")).click();
+  await (await f.testid("gallery-import")).click();
+  await f.testid("import-dialog");
+  await fill(f, "import-path", zip);
+  await shot(f, `lane-${lane}-13-import-dialog`);
+  await (await f.testid("import-start")).click();
+  const result = await f.testid("import-result", {
+    timeout: 60_000,
+    predicate: async (e) => /Imported/.test(await e.prop("textContent")),
+  });
+  const text = await result.prop("textContent");
+  assert.match(text, new RegExp(`\\(${count} images\\)`), text);
+  assert.match(text, /1 collection/, text);
+  await shot(f, `lane-${lane}-14-import-done`);
+  await (await f.testid("import-close")).click();
+  const imported = await collectionRow(f, name);
+  assert.equal(imported.count, count, "the collection came back with its images");
+  await imported.el.click();
+  await waitUntil(f, `the ${count} imported images in the gallery`, async () => (await galleryCells(f)).length === count);
+  const after = (await collectionImages(f, imported.id)).map(comparableImage);
+  const byKey = (list) => [...list].sort((a, b) => `${a.taskId}/${a.slot}`.localeCompare(`${b.taskId}/${b.slot}`));
+  assert.deepEqual(byKey(after), byKey(before), "every field and every byte came back");
+  await shot(f, `lane-${lane}-15-imported-gallery`);
+
+  // The same export again: every task is already here.
+  await (await f.testid("gallery-import")).click();
+  await fill(f, "import-path", folder);
+  await (await f.testid("import-start")).click();
+  const again = await f.testid("import-result", {
+    timeout: 60_000,
+    predicate: async (e) => /already/.test(await e.prop("textContent")),
+  });
+  assert.match(await again.prop("textContent"), /Imported 0 tasks|Nothing new/, "no duplicates");
+  await (await f.testid("import-close")).click();
+  assert.equal((await collectionRow(f, name)).count, count, "still no duplicates");
+  return fresh;
+}
+
+/**
+ * `exportImportFlow` on the lane's running app `current`: its fresh library is another app on
+ * an empty home with the lane's `env` otherwise (one Atelier runs at a time, so the lane's app
+ * stops first); afterwards the lane's app is started again with `relaunch`.
+ */
+export async function exportImportInFreshHome(current, { lane, kept, env, relaunch }) {
+  let fresh = null;
+  let stopped = false;
+  try {
+    await exportImportFlow(current.session, {
+      lane,
+      ...kept,
+      startFresh: async () => {
+        await current.stop();
+        stopped = true;
+        fresh = await startApp({ ...env, ...homeEnv(freshHome()) });
+        await toCreate(fresh.session);
+        return fresh;
+      },
+    });
+  } finally {
+    await fresh?.stop();
+    if (stopped) await relaunch();
+  }
 }

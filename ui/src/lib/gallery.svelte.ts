@@ -194,6 +194,11 @@ export class GalleryStore {
     }
   }
 
+  /** An import added images or collections: fetch the results and the collections again. */
+  async afterImport(): Promise<void> {
+    await Promise.all([this.reload(), this.refreshCollections()]);
+  }
+
   setCellSize(size: number): void {
     this.cellSize = clampCellSize(size);
     try {

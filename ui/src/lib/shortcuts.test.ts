@@ -202,6 +202,7 @@ describe('the shortcut table', () => {
       'selection-clear': ['clear', selecting],
       'selection-add-to-collection': ['collect', selecting],
       'selection-compare': ['compare', selecting],
+      'selection-export': ['export', selecting],
       'selection-delete': ['delete', selecting],
     };
     for (const s of SHORTCUTS.filter((x) => x.scope === 'selection')) {

@@ -169,6 +169,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     scope: 'selection',
   },
   {
+    id: 'selection-export',
+    keys: ['E'],
+    description: 'Export the selected images (a .zip file or a folder)',
+    scope: 'selection',
+  },
+  {
     id: 'selection-delete',
     keys: ['Delete'],
     description: 'Delete the selected images (asks first)',

@@ -210,7 +210,13 @@ describe('the selection keys', () => {
     expect(workbenchCommand(k('c'), selecting)).toEqual({ type: 'compare' });
     expect(workbenchCommand(k('Delete'), selecting)).toEqual({ type: 'delete' });
     expect(workbenchCommand(k('b'), selecting)).toEqual({ type: 'collect' });
-    for (const key of ['Escape', 'c', 'Delete']) expect(workbenchCommand(k(key), none)).toBeNull();
+    expect(workbenchCommand(k('e'), selecting)).toEqual({ type: 'export' });
+    expect(workbenchCommand(k('E'), selecting)).toEqual({ type: 'export' });
+    expect(workbenchCommand(k('E', { shiftKey: true }), selecting)).toBeNull();
+    expect(workbenchCommand(k('e', { ctrlKey: true }), selecting)).toBeNull();
+    for (const key of ['Escape', 'c', 'e', 'Delete']) {
+      expect(workbenchCommand(k(key), none)).toBeNull();
+    }
     expect(workbenchCommand({ ...k('x'), altKey: true }, cell)).toBeNull();
   });
 });

@@ -249,12 +249,13 @@ export type WorkbenchCommand =
   | { type: 'clear' }
   | { type: 'collect' }
   | { type: 'compare' }
+  | { type: 'export' }
   | { type: 'delete' };
 
 /**
  * What a key does in the gallery's grid, or null. The caller leaves out keys typed into a text
  * field or pressed in a dialog, the lightbox or a menu. X and Shift+X work on the focused image,
- * B on it or on the selection; Esc, C and Delete while something is selected; Ctrl/Cmd+A
+ * B on it or on the selection; Esc, C, E and Delete while something is selected; Ctrl/Cmd+A
  * selects every match.
  */
 export function workbenchCommand(
@@ -275,6 +276,8 @@ export function workbenchCommand(
       return { type: 'clear' };
     case 'c':
       return { type: 'compare' };
+    case 'e':
+      return { type: 'export' };
     case 'Delete':
       return { type: 'delete' };
     default:
