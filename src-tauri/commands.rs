@@ -9,7 +9,9 @@ use atelier_core::{
     AppError, AppState, ErrorCode, GalleryQuery, QueuedView, Settings, SubmitRequest, Submitted,
     TaskView,
 };
-use atelier_core::{Collection, ExportFormat, ExportOutcome, ImportSummary, TransferDefaults};
+use atelier_core::{
+    Collection, ExportFormat, ExportOutcome, GalleryFacets, ImportSummary, TransferDefaults,
+};
 use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
 use tauri::{AppHandle, State};
 
@@ -204,6 +206,13 @@ pub async fn gallery_search(
 pub async fn gallery_count(core: State<'_, CoreSlot>, query: GalleryQuery) -> Result<u64> {
     let app = core.get().await?;
     app.gallery_count(query).await
+}
+
+/// The models and aspect ratios the gallery's filters can offer.
+#[tauri::command]
+pub async fn gallery_facets(core: State<'_, CoreSlot>) -> Result<GalleryFacets> {
+    let app = core.get().await?;
+    app.gallery_facets().await
 }
 
 /// What the lightbox shows about one image.

@@ -122,6 +122,7 @@ pub fn run() {
             commands::send_queued_now,
             commands::gallery_search,
             commands::gallery_count,
+            commands::gallery_facets,
             commands::image_detail,
             commands::set_favorite,
             commands::delete_image,

@@ -37,7 +37,7 @@ pub mod view;
 
 pub use app::{Atelier, AtelierConfig, ClipboardImage, LaneKind, LiveLimits, TransferDefaults};
 /// The gallery query the UI sends, re-exported so the shell needs no library crate.
-pub use atelier_library::{Collection, GalleryQuery};
+pub use atelier_library::{Collection, GalleryFacets, GalleryQuery};
 pub use atelier_transfer::{ExportFormat, ExportOutcome, ImportSummary};
 pub use error::{AppError, ErrorCode};
 pub use notice::TaskNotice;

@@ -24,6 +24,7 @@ import type { BulkProgress } from './bindings/BulkProgress';
 import type { Collection } from './bindings/Collection';
 import type { Selection } from './bindings/Selection';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { GalleryFacets } from './bindings/GalleryFacets';
 import type { ExportOutcome } from './bindings/ExportOutcome';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { TransferDefaults } from './bindings/TransferDefaults';
@@ -207,6 +208,9 @@ export const importExport = (opId: string, path: string): Promise<ImportSummary>
 
 /** A folder, or a `.zip` file when `zip`, chosen in the native dialog; null when cancelled. */
 export const pickPath = (zip: boolean): Promise<string | null> => call('pick_path', { zip });
+
+/** The models and aspect ratios the gallery's filters can offer (those its images have). */
+export const galleryFacets = (): Promise<GalleryFacets> => call('gallery_facets');
 
 /** Asks where to save a copy (a native dialog): the path chosen, or null when cancelled. */
 export const saveImageAs = (imageId: number): Promise<string | null> =>

@@ -4,7 +4,7 @@ use super::lane::LaneKind;
 use super::{blocking, library_error, Atelier};
 use crate::error::{AppError, ErrorCode};
 use crate::gallery::{GalleryImage, GalleryResults, ImageDetail, COUNT_CAP};
-use atelier_library::{FavoriteTarget, GalleryQuery, LibraryError};
+use atelier_library::{FavoriteTarget, GalleryFacets, GalleryQuery, LibraryError};
 use std::path::PathBuf;
 
 impl Atelier {
@@ -37,6 +37,12 @@ impl Atelier {
     pub async fn gallery_count(&self, query: GalleryQuery) -> Result<u64, AppError> {
         let lib = self.inner.library.clone();
         blocking(move || lib.count(&query)).await
+    }
+
+    /// The models and aspect ratios the gallery's filters can offer (those its images have).
+    pub async fn gallery_facets(&self) -> Result<GalleryFacets, AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || lib.gallery_facets()).await
     }
 
     /// Everything the lightbox shows about one image: its task with buttons, lineage, siblings.

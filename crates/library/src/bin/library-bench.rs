@@ -253,7 +253,15 @@ fn fill(lib: &Library, args: &Args, rng: &mut Rng) -> Result<(usize, usize)> {
                 t.raw_status = "finished".into();
                 t.progress = Some(100);
                 t.prompt = Some(prompt(rng));
-                t.model = Some("midjourney".into());
+                // Mostly Midjourney, some Flux: the model filter's rare case.
+                t.model = Some(
+                    if rng.chance(4) {
+                        "flux-pro"
+                    } else {
+                        "midjourney"
+                    }
+                    .into(),
+                );
                 t.created_at =
                     Some(start + ChronoDuration::milliseconds((rng.next() % span_ms) as i64));
                 if !matches!(t.kind, TaskKind::Imagine) && !ids.is_empty() {
@@ -280,11 +288,17 @@ fn fill(lib: &Library, args: &Args, rng: &mut Rng) -> Result<(usize, usize)> {
                 } else {
                     vec![ImageSlot::Result]
                 };
+                // Square mostly; a fifth 16:9, a tenth 9:16 (the aspect filter's rare case).
+                let (sw, sh) = match rng.below(10) {
+                    0 | 1 => (1456, 816),
+                    2 => (816, 1456),
+                    _ => (1024, 1024),
+                };
                 for slot in slots {
                     let (w, h) = if slot == ImageSlot::Grid {
-                        (2048, 2048)
+                        (sw * 2, sh * 2)
                     } else {
-                        (1024, 1024)
+                        (sw, sh)
                     };
                     let file = format!("images/{id}/{}.png", slot.file_stem());
                     let image_id = b.add_image(
@@ -535,7 +549,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     // What one gallery page costs in the app: the first page of a query with its count (the
     // app counts when the query changes, not for later pages), for each kind of query, with
     // and without filters.
-    let filter_sets: [(&str, Narrow); 5] = [
+    let filter_sets: [(&str, Narrow); 8] = [
         ("none", |_, _| {}),
         ("provider", |q, _| q.provider = Some(ProviderKind::Journey)),
         ("kind", |q, _| q.kind = Some(ImageKind::Upscale)),
@@ -544,10 +558,16 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             q.from = Some(at);
             q.to = Some(at + ChronoDuration::days(90));
         }),
+        ("model (4% of images)", |q, _| {
+            q.model = Some("flux-pro".into())
+        }),
+        ("aspect 9:16 (10%)", |q, _| q.aspect = Some("9:16".into())),
+        ("has children", |q, _| q.has_children = true),
     ];
     let (mut with_count, mut by_text, mut filtered, mut plain) =
         (Vec::new(), vec![Vec::new(); 4], Vec::new(), Vec::new());
     let (mut search_part, mut count_part, mut exact_after) = (Vec::new(), Vec::new(), Vec::new());
+    let mut by_filter = vec![Vec::new(); filter_sets.len()];
     for i in 0..args.searches {
         let word = rng
             .pick(&vocabulary)
@@ -589,6 +609,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         count_part.push(took - ms(searched));
         with_count.push(took);
         by_text[kind].push(took);
+        by_filter[filter].push(took);
         if filter == 0 {
             plain.push(took)
         } else {
@@ -616,6 +637,29 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         "  a filter (provider/kind/favorites/dates)",
         &mut filtered,
         None,
+    );
+    for ((name, _), samples) in filter_sets.iter().zip(by_filter.iter_mut()) {
+        report(&format!("  filter: {name}"), samples, None);
+    }
+    // Parameter searches (`--v 7`): phrases through the prompt index, alone and with filters.
+    let mut by_param = Vec::new();
+    for i in 0..args.searches {
+        let param = rng.pick(&WORDS.params).to_string();
+        let mut q = GalleryQuery {
+            text: Some(format!("{param} ")),
+            ..Default::default()
+        };
+        (filter_sets[i % filter_sets.len()].1)(&mut q, year_ago);
+        let t = Instant::now();
+        let page = lib.search(&q)?;
+        let (total, _) = lib.count_at_most(&q, COUNT_CAP)?;
+        by_param.push(ms(t.elapsed()));
+        assert!(total as usize >= page.items.len());
+    }
+    report(
+        "  parameter search (\"--v 7 \"), any filter",
+        &mut by_param,
+        Some(SEARCH_P95_BUDGET_MS),
     );
     report("  of which the page", &mut search_part, None);
     report("  of which the count", &mut count_part, None);
