@@ -4,6 +4,7 @@
 
 use atelier_core::gallery::{GalleryImage, GalleryResults, ImageDetail};
 use atelier_core::group::{ContactSheet, PromptPlan};
+use atelier_core::lineage::Lineage;
 use atelier_core::selection::{BulkAction, BulkOutcome, Selection};
 use atelier_core::{
     AppError, AppState, ErrorCode, GalleryQuery, QueuedView, Settings, SubmitRequest, Submitted,
@@ -213,6 +214,13 @@ pub async fn gallery_count(core: State<'_, CoreSlot>, query: GalleryQuery) -> Re
 pub async fn gallery_facets(core: State<'_, CoreSlot>) -> Result<GalleryFacets> {
     let app = core.get().await?;
     app.gallery_facets().await
+}
+
+/// The whole tree of tasks an image belongs to, for the lineage view.
+#[tauri::command]
+pub async fn lineage(core: State<'_, CoreSlot>, image_id: i64) -> Result<Lineage> {
+    let app = core.get().await?;
+    app.lineage(image_id).await
 }
 
 /// What the lightbox shows about one image.

@@ -123,6 +123,7 @@ pub fn run() {
             commands::gallery_search,
             commands::gallery_count,
             commands::gallery_facets,
+            commands::lineage,
             commands::image_detail,
             commands::set_favorite,
             commands::delete_image,

@@ -24,6 +24,7 @@ pub mod endpoints;
 pub mod error;
 pub mod gallery;
 pub mod group;
+pub mod lineage;
 pub mod media;
 pub mod notice;
 pub mod permute;

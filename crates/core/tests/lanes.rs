@@ -233,6 +233,40 @@ async fn create_then_restart(lane: Lane, provider: ProviderKind) {
     let again = press(&app, &mut rx, &upscale_again, "Vary (Subtle)").await;
     assert_eq!(again.demo, lane == Lane::Demo);
     assert_grid_media(&again, "a variation made after the restart");
+
+    // The lineage view, opened from the upscale: the imagine on top, U2 under it, the two
+    // variations under that (oldest first), each with its picture.
+    let upscales = app
+        .gallery_search(atelier_core::GalleryQuery {
+            text: Some("glass lighthouse".into()),
+            kind: Some(atelier_library::ImageKind::Upscale),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    let tree = app
+        .lineage(upscales.items[0].item.image_id)
+        .await
+        .expect("lineage");
+    let shape: Vec<(String, u32, String, bool)> = tree
+        .nodes
+        .iter()
+        .map(|n| (n.task_id.clone(), n.depth, n.kind_label.clone(), n.current))
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            (grid.task.id.clone(), 0, "Imagine".to_string(), false),
+            (upscale.task.id.clone(), 1, "Upscale 2".to_string(), true),
+            (vary.task.id.clone(), 2, "Vary (Strong)".to_string(), false),
+            (again.task.id.clone(), 2, "Vary (Subtle)".to_string(), false),
+        ]
+    );
+    assert!(tree
+        .nodes
+        .iter()
+        .all(|n| n.image.is_some() && !n.prompt_changed));
+    assert!(tree.missing_parent.is_none() && !tree.truncated);
 }
 
 #[tokio::test]

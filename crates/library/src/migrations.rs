@@ -26,6 +26,8 @@
 //! - `collections`, `collection_images` (version 6): named sets of images (an image may be in several).
 //! - `images.model`, `images.aspect` (version 7): the task's model and the image's aspect
 //!   ratio label, for the gallery's filters.
+//! - `tasks.has_children`, `images.has_children` (version 8): kept by triggers, for the
+//!   has-children filter.
 //! - `queue` (version 3): jobs waiting for a free slot at their provider, in `position`
 //!   order; `job_json` is what the core will send (the library does not read it).
 
@@ -222,6 +224,34 @@ CREATE INDEX images_aspect_time ON images(aspect, created_at, id) WHERE aspect I
 "
 );
 
+/// Version 8: "has children" as a flag kept by triggers on tasks and copied to images, with
+/// a partial time index, so the filter pages and counts from an index instead of probing
+/// every image's task for children. A child stored before its parent (lineage has no
+/// foreign key) marks the parent when the parent arrives.
+const V8: &str = r#"
+ALTER TABLE tasks ADD COLUMN has_children INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE images ADD COLUMN has_children INTEGER NOT NULL DEFAULT 0;
+UPDATE tasks SET has_children = 1
+ WHERE id IN (SELECT parent_id FROM tasks WHERE parent_id IS NOT NULL);
+UPDATE images SET has_children = 1
+ WHERE task_seq IN (SELECT seq FROM tasks WHERE has_children = 1);
+CREATE INDEX images_children_time ON images(created_at, id) WHERE has_children = 1;
+CREATE TRIGGER tasks_child_marks_parent AFTER INSERT ON tasks WHEN new.parent_id IS NOT NULL BEGIN
+    UPDATE tasks SET has_children = 1 WHERE id = new.parent_id AND has_children = 0;
+    UPDATE images SET has_children = 1
+     WHERE has_children = 0 AND task_seq = (SELECT seq FROM tasks WHERE id = new.parent_id);
+END;
+CREATE TRIGGER tasks_child_moves_in AFTER UPDATE OF parent_id ON tasks WHEN new.parent_id IS NOT NULL BEGIN
+    UPDATE tasks SET has_children = 1 WHERE id = new.parent_id AND has_children = 0;
+    UPDATE images SET has_children = 1
+     WHERE has_children = 0 AND task_seq = (SELECT seq FROM tasks WHERE id = new.parent_id);
+END;
+CREATE TRIGGER tasks_parent_finds_children AFTER INSERT ON tasks BEGIN
+    UPDATE tasks SET has_children = 1
+     WHERE seq = new.seq AND EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = new.id);
+END;
+"#;
+
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -258,6 +288,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 7,
         name: "model and aspect ratio filters",
         sql: V7,
+    },
+    Migration {
+        version: 8,
+        name: "the has-children filter",
+        sql: V8,
     },
 ];
 

@@ -25,6 +25,7 @@ import type { Collection } from './bindings/Collection';
 import type { Selection } from './bindings/Selection';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { GalleryFacets } from './bindings/GalleryFacets';
+import type { Lineage } from './bindings/Lineage';
 import type { ExportOutcome } from './bindings/ExportOutcome';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { TransferDefaults } from './bindings/TransferDefaults';
@@ -208,6 +209,9 @@ export const importExport = (opId: string, path: string): Promise<ImportSummary>
 
 /** A folder, or a `.zip` file when `zip`, chosen in the native dialog; null when cancelled. */
 export const pickPath = (zip: boolean): Promise<string | null> => call('pick_path', { zip });
+
+/** The whole tree of tasks an image belongs to (top first, each task before its children). */
+export const lineage = (imageId: number): Promise<Lineage> => call('lineage', { imageId });
 
 /** The models and aspect ratios the gallery's filters can offer (those its images have). */
 export const galleryFacets = (): Promise<GalleryFacets> => call('gallery_facets');

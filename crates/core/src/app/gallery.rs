@@ -4,6 +4,7 @@ use super::lane::LaneKind;
 use super::{blocking, library_error, Atelier};
 use crate::error::{AppError, ErrorCode};
 use crate::gallery::{GalleryImage, GalleryResults, ImageDetail, COUNT_CAP};
+use crate::lineage::{build_lineage, Lineage};
 use atelier_library::{FavoriteTarget, GalleryFacets, GalleryQuery, LibraryError};
 use std::path::PathBuf;
 
@@ -43,6 +44,18 @@ impl Atelier {
     pub async fn gallery_facets(&self) -> Result<GalleryFacets, AppError> {
         let lib = self.inner.library.clone();
         blocking(move || lib.gallery_facets()).await
+    }
+
+    /// The lineage of an image's task: the whole tree it belongs to (see [`crate::lineage`]).
+    pub async fn lineage(&self, image_id: i64) -> Result<Lineage, AppError> {
+        let lib = self.inner.library.clone();
+        blocking(move || {
+            let item = lib
+                .get_image(image_id)?
+                .ok_or(LibraryError::ImageNotFound(image_id))?;
+            build_lineage(&lib, &item.task_id)
+        })
+        .await
     }
 
     /// Everything the lightbox shows about one image: its task with buttons, lineage, siblings.

@@ -66,8 +66,8 @@ pub(super) fn add_image_on(
     let role = image_kind(slot, &kind);
     let id = conn
         .prepare_cached(concat!(
-            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider, demo, model, aspect)
-             SELECT t.seq, ?2, ?3, ?4, ?5, ?6, ?7, t.created_at, t.provider, t.demo, t.model, ",
+            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider, demo, model, has_children, aspect)
+             SELECT t.seq, ?2, ?3, ?4, ?5, ?6, ?7, t.created_at, t.provider, t.demo, t.model, t.has_children, ",
             crate::migrations::aspect_sql!("?4", "?5"),
             " FROM tasks t WHERE t.id = ?1
              ON CONFLICT (task_seq, slot) DO UPDATE SET
@@ -75,6 +75,7 @@ pub(super) fn add_image_on(
                 width = excluded.width,
                 height = excluded.height,
                 model = excluded.model,
+                has_children = excluded.has_children,
                 aspect = excluded.aspect,
                 bytes = excluded.bytes,
                 thumb_path = CASE WHEN images.path = excluded.path THEN images.thumb_path END,

@@ -233,11 +233,8 @@ fn filter_sql(
         params.push(Value::Text(a.into()));
     }
     if q.has_children {
-        // The lineage index (`tasks_parent`) answers it for each image's task.
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM tasks p CROSS JOIN tasks c
-                          WHERE p.seq = i.task_seq AND c.parent_id = p.id)",
-        );
+        // A literal, so the partial index `images_children_time` applies.
+        sql.push_str(" AND i.has_children = 1");
     }
     if let Some(from) = q.from {
         sql.push_str(" AND i.created_at >= ?");

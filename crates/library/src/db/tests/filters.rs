@@ -152,6 +152,33 @@ fn model_aspect_children_and_parameters_filter_the_gallery() {
     in_c.collection = Some(c.id);
     assert_eq!(ids_of(&lib, in_c), ["flux", "odd"]);
 
+    // A child stored before its parent marks the parent when it comes.
+    result_task(
+        &lib,
+        "late-child",
+        "midjourney",
+        "a fox",
+        Some("late-parent"),
+        8,
+        8,
+        5,
+    );
+    result_task(&lib, "late-parent", "midjourney", "a fox", None, 8, 8, 6);
+    assert_eq!(
+        ids_of(
+            &lib,
+            q(|q| {
+                q.has_children = true;
+                q.text = Some("fox".into());
+            })
+        ),
+        ["late-parent", "odd", "tall", "wide"]
+            .map(String::from)
+            .iter()
+            .filter(|id| *id != "odd")
+            .cloned()
+            .collect::<Vec<_>>()
+    );
     let facets = lib.gallery_facets().expect("facets");
     assert_eq!(facets.models, ["flux-pro", "midjourney"]);
     assert_eq!(
@@ -261,4 +288,36 @@ fn a_rare_model_or_ratio_pages_its_own_index() {
         assert!(inner.contains(index), "{plan}");
         assert!(!inner.contains("TEMP B-TREE"), "{plan}");
     }
+}
+
+#[test]
+fn version_8_marks_the_parents_already_there() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let mut conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
+        migrate_to(&mut conn, 7).expect("v7");
+        for (id, parent) in [("p", None), ("c", Some("p")), ("lonely", None)] {
+            let json =
+                serde_json::to_string(&task(id, ProviderKind::Linkr, TaskKind::Imagine, "x", 1))
+                    .expect("json");
+            conn.execute(
+                "INSERT INTO tasks (id, provider, kind, parent_id, status, prompt, created_at, updated_at, demo, task_json)
+                 VALUES (?1, 'linkr', '{\"type\":\"imagine\"}', ?2, 'succeeded', 'x', 1, 1, 0, ?3)",
+                params![id, parent, json],
+            )
+            .expect("task");
+            conn.execute(
+                "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider)
+                 SELECT seq, 'grid', 'grid', 8, 8, 1, 'images/x.png', 1, 'linkr' FROM tasks WHERE id = ?1",
+                [id],
+            )
+            .expect("image");
+        }
+    }
+    let lib = Library::open(dir.path()).expect("upgrade");
+    let q = GalleryQuery {
+        has_children: true,
+        ..Default::default()
+    };
+    assert_eq!(ids_of(&lib, q), ["p"]);
 }

@@ -1,0 +1,268 @@
+//! The lineage view: the whole tree an image's task belongs to (imagine -> V2 -> U3 ->
+//! Zoom ...), from the oldest ancestor the library knows down to every descendant, each with
+//! the picture that stands for it, the button that made it and its prompt where that
+//! changed.
+
+use crate::gallery::GalleryImage;
+use atelier_library::{GalleryItem, ImageKind, Library, LibraryError, StoredTask};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::HashSet;
+use ts_rs::TS;
+
+/// The most tasks one lineage shows (a tree pressed on for months stays quick to open).
+pub const MAX_LINEAGE_NODES: usize = 400;
+/// The most ancestors followed up (a guard against a loop in bad data).
+const MAX_LINEAGE_DEPTH: usize = 256;
+
+/// One task of a lineage.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct LineageNode {
+    /// The task.
+    pub task_id: String,
+    /// The task it was made from (none for the tree's top).
+    pub parent_id: Option<String>,
+    /// 0 for the top, 1 for its children...
+    pub depth: u32,
+    /// The button (or "Imagine") that made it: the edge from its parent.
+    pub kind_label: String,
+    /// Its prompt.
+    pub prompt: Option<String>,
+    /// True when its prompt differs from its parent's (a Remix, a custom zoom...).
+    pub prompt_changed: bool,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// The picture that stands for it: its grid, else its one result; none when it made
+    /// no image (failed, running).
+    pub image: Option<GalleryImage>,
+    /// The task of the image the lineage was opened from.
+    pub current: bool,
+}
+
+/// The tree an image belongs to, in reading order: each task before its children, children
+/// oldest first.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct Lineage {
+    /// The tasks; `nodes[0]` is the top.
+    pub nodes: Vec<LineageNode>,
+    /// The top was made from a task this library does not have (e.g. made elsewhere).
+    pub missing_parent: Option<String>,
+    /// More than [`MAX_LINEAGE_NODES`] tasks: the rest are not shown.
+    pub truncated: bool,
+}
+
+/// The picture that stands for a task: its grid, else its result, else its first image.
+fn representative(images: Vec<GalleryItem>) -> Option<GalleryImage> {
+    let pick = images
+        .iter()
+        .position(|i| i.kind == ImageKind::Grid)
+        .or_else(|| images.iter().position(|i| i.slot == "result"))
+        .unwrap_or(0);
+    images.into_iter().nth(pick).map(GalleryImage::from)
+}
+
+fn differs(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.trim() != b.trim(),
+        _ => false,
+    }
+}
+
+/// Builds the lineage of `task_id`. Heavy-ish (a few queries per task): call it off the
+/// async threads.
+pub fn build_lineage(library: &Library, task_id: &str) -> Result<Lineage, LibraryError> {
+    let current = library
+        .get_task(task_id)?
+        .ok_or_else(|| LibraryError::TaskNotFound(task_id.to_string()))?;
+    // Up: the oldest ancestor this library has.
+    let mut top = current;
+    let mut seen = HashSet::from([top.task.id.clone()]);
+    let mut missing_parent = None;
+    while let Some(parent_id) = top.task.parent_id.clone() {
+        if seen.len() > MAX_LINEAGE_DEPTH || !seen.insert(parent_id.clone()) {
+            break;
+        }
+        match library.get_task(&parent_id)? {
+            Some(parent) => top = parent,
+            None => {
+                missing_parent = Some(parent_id);
+                break;
+            }
+        }
+    }
+    // Down: every descendant, each before its children.
+    let mut nodes = Vec::new();
+    let mut visited = HashSet::new();
+    let mut stack: Vec<(StoredTask, u32, Option<String>)> = vec![(top, 0, None)];
+    let mut truncated = false;
+    while let Some((stored, depth, parent_prompt)) = stack.pop() {
+        if !visited.insert(stored.task.id.clone()) {
+            continue;
+        }
+        if nodes.len() == MAX_LINEAGE_NODES {
+            truncated = true;
+            break;
+        }
+        let id = stored.task.id.clone();
+        let prompt = stored.task.prompt.clone();
+        let mut children = library.children(&id)?;
+        children.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+        for child in children {
+            stack.push((child, depth + 1, prompt.clone()));
+        }
+        nodes.push(LineageNode {
+            parent_id: (depth > 0).then(|| stored.task.parent_id.clone()).flatten(),
+            depth,
+            kind_label: stored.task.kind.label(),
+            prompt_changed: depth > 0 && differs(parent_prompt.as_deref(), prompt.as_deref()),
+            prompt,
+            created_at: stored.created_at,
+            image: representative(library.task_images(&id)?),
+            current: id == task_id,
+            task_id: id,
+        });
+    }
+    Ok(Lineage {
+        nodes,
+        missing_parent,
+        truncated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atelier_library::ImageSlot;
+    use atelier_providers::{ProviderKind, Task, TaskKind, TaskStatus};
+    use chrono::TimeZone;
+    use std::path::Path;
+
+    fn add(lib: &Library, id: &str, kind: TaskKind, parent: Option<&str>, prompt: &str, secs: i64) {
+        let mut t = Task::new(id, ProviderKind::Linkr, kind);
+        t.parent_id = parent.map(str::to_string);
+        t.prompt = Some(prompt.into());
+        t.status = TaskStatus::Succeeded;
+        t.created_at = Utc.timestamp_opt(1_760_000_000 + secs, 0).single();
+        lib.upsert_task(&t, false, None).expect("task");
+        let slot = if t.kind.produces_grid() {
+            ImageSlot::Grid
+        } else {
+            ImageSlot::Result
+        };
+        lib.add_image(id, slot, Path::new(&format!("images/{id}/x.png")), 8, 8, 1)
+            .expect("image");
+    }
+
+    #[test]
+    fn the_whole_tree_from_the_top_with_edges_and_prompt_changes() {
+        let dir = tempfile::tempdir().expect("dir");
+        let lib = Library::open(dir.path()).expect("open");
+        add(
+            &lib,
+            "root",
+            TaskKind::Imagine,
+            Some("elsewhere"),
+            "a fox",
+            0,
+        );
+        add(
+            &lib,
+            "v2",
+            TaskKind::Variation { index: 2 },
+            Some("root"),
+            "a fox",
+            10,
+        );
+        add(
+            &lib,
+            "u1",
+            TaskKind::Upscale { index: 1 },
+            Some("root"),
+            "a fox",
+            5,
+        );
+        add(
+            &lib,
+            "u3",
+            TaskKind::Upscale { index: 3 },
+            Some("v2"),
+            "a fox",
+            20,
+        );
+        add(
+            &lib,
+            "zoom",
+            TaskKind::CustomZoom,
+            Some("u3"),
+            "a fox, wider, at dusk",
+            30,
+        );
+        add(&lib, "other", TaskKind::Imagine, None, "unrelated", 40);
+
+        let tree = build_lineage(&lib, "u3").expect("lineage");
+        let order: Vec<(&str, u32, &str, bool, bool)> = tree
+            .nodes
+            .iter()
+            .map(|n| {
+                (
+                    n.task_id.as_str(),
+                    n.depth,
+                    n.kind_label.as_str(),
+                    n.prompt_changed,
+                    n.current,
+                )
+            })
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("root", 0, "Imagine", false, false),
+                ("u1", 1, "Upscale 1", false, false),
+                ("v2", 1, "Variation 2", false, false),
+                ("u3", 2, "Upscale 3", false, true),
+                ("zoom", 3, "Custom Zoom", true, false),
+            ]
+        );
+        assert_eq!(tree.missing_parent.as_deref(), Some("elsewhere"));
+        assert!(!tree.truncated);
+        assert!(tree.nodes.iter().all(|n| n.image.is_some()));
+        assert_eq!(tree.nodes[0].parent_id, None, "the top has no edge");
+        assert_eq!(tree.nodes[4].parent_id.as_deref(), Some("u3"));
+        // Opened from anywhere in it, the same tree.
+        let from_top = build_lineage(&lib, "root").expect("lineage");
+        assert_eq!(from_top.nodes.len(), 5);
+        assert!(from_top.nodes[0].current);
+        assert!(matches!(
+            build_lineage(&lib, "nope"),
+            Err(LibraryError::TaskNotFound(_))
+        ));
+    }
+
+    #[test]
+    fn a_huge_tree_is_cut_and_says_so() {
+        let dir = tempfile::tempdir().expect("dir");
+        let lib = Library::open(dir.path()).expect("open");
+        add(&lib, "root", TaskKind::Imagine, None, "a fox", 0);
+        lib.batch(|b| {
+            for i in 0..(MAX_LINEAGE_NODES + 5) {
+                let mut t = Task::new(format!("r{i}"), ProviderKind::Linkr, TaskKind::Reroll);
+                t.parent_id = Some("root".into());
+                t.created_at = Utc.timestamp_opt(1_760_000_100 + i as i64, 0).single();
+                b.upsert_task(&t, false, None)?;
+            }
+            Ok(())
+        })
+        .expect("many");
+        let tree = build_lineage(&lib, "root").expect("lineage");
+        assert_eq!(tree.nodes.len(), MAX_LINEAGE_NODES);
+        assert!(tree.truncated);
+        assert!(
+            tree.nodes[1].image.is_none(),
+            "a task without images has no picture"
+        );
+    }
+}
