@@ -28,6 +28,7 @@
 //!   ratio label, for the gallery's filters.
 //! - `tasks.has_children`, `images.has_children` (version 8): kept by triggers, for the
 //!   has-children filter.
+//! - `images.prompt_key` (version 9): the by-prompt sort's key, kept by a trigger.
 //! - `queue` (version 3): jobs waiting for a free slot at their provider, in `position`
 //!   order; `job_json` is what the core will send (the library does not read it).
 
@@ -252,6 +253,31 @@ CREATE TRIGGER tasks_parent_finds_children AFTER INSERT ON tasks BEGIN
 END;
 "#;
 
+/// An image's key in the by-prompt order (SQL, from its task's `prompt`): the first 48
+/// characters, trimmed and in lower case ('' without a prompt, which sorts first).
+macro_rules! prompt_key_sql {
+    ($prompt:literal) => {
+        concat!("lower(substr(trim(coalesce(", $prompt, ", '')), 1, 48))")
+    };
+}
+pub(crate) use prompt_key_sql;
+
+/// Version 9: the by-prompt sort. Images carry their task's prompt key (kept by a trigger
+/// when a prompt changes) with an index, so a page in prompt order walks that index.
+const V9: &str = concat!(
+    "ALTER TABLE images ADD COLUMN prompt_key TEXT NOT NULL DEFAULT '';
+UPDATE images SET prompt_key = (SELECT ",
+    prompt_key_sql!("t.prompt"),
+    " FROM tasks t WHERE t.seq = images.task_seq);
+CREATE INDEX images_prompt_order ON images(prompt_key, id);
+CREATE TRIGGER tasks_prompt_key AFTER UPDATE OF prompt ON tasks BEGIN
+    UPDATE images SET prompt_key = ",
+    prompt_key_sql!("new.prompt"),
+    " WHERE task_seq = new.seq;
+END;
+"
+);
+
 /// Every schema step, oldest first. `MIGRATIONS[i].version == i + 1`.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -293,6 +319,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         name: "the has-children filter",
         sql: V8,
+    },
+    Migration {
+        version: 9,
+        name: "the by-prompt sort",
+        sql: V9,
     },
 ];
 

@@ -60,6 +60,8 @@ pub enum SortOrder {
     NewestFirst,
     /// Oldest first.
     OldestFirst,
+    /// By prompt, A to Z (case ignored; the first 48 characters), then by image.
+    ByPrompt,
 }
 
 /// One gallery request: search text, filters, and where the page starts.

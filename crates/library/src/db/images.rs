@@ -66,8 +66,10 @@ pub(super) fn add_image_on(
     let role = image_kind(slot, &kind);
     let id = conn
         .prepare_cached(concat!(
-            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider, demo, model, has_children, aspect)
+            "INSERT INTO images (task_seq, slot, role, width, height, bytes, path, created_at, provider, demo, model, has_children, prompt_key, aspect)
              SELECT t.seq, ?2, ?3, ?4, ?5, ?6, ?7, t.created_at, t.provider, t.demo, t.model, t.has_children, ",
+            crate::migrations::prompt_key_sql!("t.prompt"),
+            ", ",
             crate::migrations::aspect_sql!("?4", "?5"),
             " FROM tasks t WHERE t.id = ?1
              ON CONFLICT (task_seq, slot) DO UPDATE SET

@@ -201,6 +201,8 @@ type OrderColumns = (&'static str, &'static str);
 const TIME_ORDER: OrderColumns = ("i.created_at", "i.id");
 /// Paging on a collection's member index (`collection_members_time`).
 const MEMBER_ORDER: OrderColumns = ("c.created_at", "c.image_id");
+/// Paging in prompt order (`images_prompt_order`).
+const PROMPT_ORDER: OrderColumns = ("i.prompt_key", "i.id");
 
 /// The WHERE clauses (on `images i`) for the query's filters, appending their parameters;
 /// the cursor is compared on `order`'s columns. The collection is not among them: a plan
@@ -245,17 +247,36 @@ fn filter_sql(
         params.push(Value::Integer(to.timestamp_millis()));
     }
     if let Some(c) = cursor {
-        let op = if q.order == SortOrder::OldestFirst {
-            ">"
-        } else {
-            "<"
-        };
-        let (time, id) = order;
-        sql.push_str(&format!(" AND ({time}, {id}) {op} (?, ?)"));
-        params.push(Value::Integer(c.created_at));
+        let (key, id) = order;
+        match q.order {
+            // The cursor's image gives the key: any cursor (it always names an image) works.
+            SortOrder::ByPrompt => {
+                sql.push_str(&format!(
+                    " AND ({key}, {id}) > ((SELECT prompt_key FROM images WHERE id = ?), ?)"
+                ));
+                params.push(Value::Integer(c.id));
+            }
+            SortOrder::OldestFirst => {
+                sql.push_str(&format!(" AND ({key}, {id}) > (?, ?)"));
+                params.push(Value::Integer(c.created_at));
+            }
+            SortOrder::NewestFirst => {
+                sql.push_str(&format!(" AND ({key}, {id}) < (?, ?)"));
+                params.push(Value::Integer(c.created_at));
+            }
+        }
         params.push(Value::Integer(c.id));
     }
     sql
+}
+
+/// The columns a query's pages are ordered by: its prompt key for the by-prompt sort, else
+/// `by_time` (the images' time index, or a collection's).
+fn order_of(q: &GalleryQuery, by_time: OrderColumns) -> OrderColumns {
+    match q.order {
+        SortOrder::ByPrompt => PROMPT_ORDER,
+        _ => by_time,
+    }
 }
 
 /// The ids (column 1) of the images matching `q` after `cursor`, and the columns to order
@@ -269,15 +290,16 @@ fn ids_sql(
     if q.collection.is_some() {
         return Ok(collection_ids_sql(q, cursor, params));
     }
+    let order = order_of(q, TIME_ORDER);
     let sql = match q.text.as_deref().and_then(fts_match) {
         None => {
-            let filters = filter_sql(q, cursor, TIME_ORDER, params);
+            let filters = filter_sql(q, cursor, order, params);
             format!("SELECT i.id FROM images i WHERE 1{filters}")
         }
         Some(m) => {
             let plan = text_plan(conn, &m)?;
             params.push(Value::Text(m));
-            let filters = filter_sql(q, cursor, TIME_ORDER, params);
+            let filters = filter_sql(q, cursor, order, params);
             match plan {
                 TextPlan::FromMatches => format!(
                     "SELECT i.id FROM prompts_fts CROSS JOIN images i
@@ -293,7 +315,7 @@ fn ids_sql(
             }
         }
     };
-    Ok((sql, TIME_ORDER))
+    Ok((sql, order))
 }
 
 /// [`ids_sql`] for a query with a collection: walks the collection's members in time order
@@ -312,13 +334,14 @@ fn collection_ids_sql(
         }
         None => "",
     };
-    let filters = filter_sql(q, cursor, MEMBER_ORDER, params);
+    let order = order_of(q, MEMBER_ORDER);
+    let filters = filter_sql(q, cursor, order, params);
     (
         format!(
             "SELECT c.image_id AS id FROM collection_images c CROSS JOIN images i
              WHERE c.collection_id = ? AND i.id = c.image_id{text}{filters}"
         ),
-        MEMBER_ORDER,
+        order,
     )
 }
 
@@ -332,17 +355,17 @@ pub(super) fn page_sql(
     cursor: Option<Cursor>,
     limit: u32,
 ) -> Result<(String, Vec<Value>)> {
-    let dir = if q.order == SortOrder::OldestFirst {
-        "ASC"
-    } else {
-        "DESC"
+    let (dir, outer) = match q.order {
+        SortOrder::NewestFirst => ("DESC", "i.created_at"),
+        SortOrder::OldestFirst => ("ASC", "i.created_at"),
+        SortOrder::ByPrompt => ("ASC", "i.prompt_key"),
     };
     let mut params = Vec::new();
-    let (inner, (time, id)) = ids_sql(conn, q, cursor, &mut params)?;
+    let (inner, (key, id)) = ids_sql(conn, q, cursor, &mut params)?;
     let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM ({inner} ORDER BY {time} {dir}, {id} {dir} LIMIT ?) p
+        "SELECT {ITEM_COLUMNS} FROM ({inner} ORDER BY {key} {dir}, {id} {dir} LIMIT ?) p
          CROSS JOIN images i CROSS JOIN tasks t
-         WHERE i.id = p.id AND t.seq = i.task_seq ORDER BY i.created_at {dir}, i.id {dir}"
+         WHERE i.id = p.id AND t.seq = i.task_seq ORDER BY {outer} {dir}, i.id {dir}"
     );
     params.push(Value::Integer(i64::from(limit) + 1));
     Ok((sql, params))

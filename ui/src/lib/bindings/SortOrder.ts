@@ -3,4 +3,4 @@
 /**
  * Which way the gallery is sorted.
  */
-export type SortOrder = "newestFirst" | "oldestFirst";
+export type SortOrder = "newestFirst" | "oldestFirst" | "byPrompt";

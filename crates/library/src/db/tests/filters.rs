@@ -321,3 +321,74 @@ fn version_8_marks_the_parents_already_there() {
     };
     assert_eq!(ids_of(&lib, q), ["p"]);
 }
+
+/// Every page of `q` (two images a page), following the cursors: the task ids in order.
+fn all_pages(lib: &Library, mut q: GalleryQuery) -> Vec<String> {
+    q.limit = Some(2);
+    let mut out = Vec::new();
+    loop {
+        let page = lib.search(&q).expect("page");
+        out.extend(page.items.iter().map(|i| i.task_id.clone()));
+        match page.next_cursor {
+            Some(c) => q.cursor = Some(c),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn by_prompt_pages_a_to_z_and_follows_a_changed_prompt() {
+    let (_dir, lib) = open();
+    for (id, prompt, secs) in [
+        ("b", "Bright harbour --ar 16:9", 1),
+        ("a2", "a fox in snow", 2),
+        ("c", "castle at dawn", 3),
+        ("a1", "A fox in snow", 4),
+        ("none", "", 5),
+    ] {
+        result_task(&lib, id, "midjourney", prompt, None, 8, 8, secs);
+    }
+    let by_prompt = GalleryQuery {
+        order: SortOrder::ByPrompt,
+        ..Default::default()
+    };
+    // Case is ignored; equal keys keep the order they were stored in; no prompt first.
+    assert_eq!(
+        all_pages(&lib, by_prompt.clone()),
+        ["none", "a2", "a1", "b", "c"]
+    );
+    let with_text = GalleryQuery {
+        text: Some("fox".into()),
+        ..by_prompt.clone()
+    };
+    assert_eq!(all_pages(&lib, with_text), ["a2", "a1"]);
+    let c = lib.create_collection("Some").expect("c");
+    let ids = lib.matching_ids(&GalleryQuery::default()).expect("ids");
+    lib.add_to_collection(c.id, &ids).expect("add");
+    let in_collection = GalleryQuery {
+        collection: Some(c.id),
+        ..by_prompt.clone()
+    };
+    assert_eq!(
+        all_pages(&lib, in_collection),
+        ["none", "a2", "a1", "b", "c"]
+    );
+    // A prompt that changes moves its images.
+    let mut t = task(
+        "c",
+        ProviderKind::Journey,
+        TaskKind::Imagine,
+        "A castle at dawn",
+        3,
+    );
+    t.model = Some("midjourney".into());
+    lib.upsert_task(&t, false, None).expect("update");
+    assert_eq!(
+        all_pages(&lib, by_prompt.clone()),
+        ["none", "c", "a2", "a1", "b"]
+    );
+    let plan = page_plan(&lib, &by_prompt, None);
+    let inner = plan.split("SCAN p").next().unwrap_or_default();
+    assert!(inner.contains("images_prompt_order"), "{plan}");
+    assert!(!inner.contains("TEMP B-TREE"), "{plan}");
+}
