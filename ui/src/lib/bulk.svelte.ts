@@ -24,6 +24,8 @@ export interface BulkHost {
   reload(): Promise<void>;
   /** Fetches the collections (and their counts) again. */
   refreshCollections(): Promise<void>;
+  /** Fetches the models and aspect ratios the library has again (after a delete). */
+  refreshFacets?(): Promise<void>;
 }
 
 /** A bulk action on its way. */
@@ -128,6 +130,8 @@ export class BulkRunner {
     if (outcome && (action.kind === 'delete' || action.kind === 'removeFromCollection')) {
       this.#host.clearSelection();
     }
+    // Deleted images may have been the last of their model or aspect ratio.
+    if (action.kind === 'delete') void this.#host.refreshFacets?.();
     await Promise.all([this.#host.reload(), this.#host.refreshCollections()]);
     return outcome;
   }

@@ -141,6 +141,21 @@ describe('BulkRunner', () => {
     expect(h.cleared).toBe(2);
   });
 
+  it('fetches the models and ratios again after a delete only', async () => {
+    const refreshFacets = vi.fn(async () => {});
+    const h = { ...host(), refreshFacets };
+    const runner = new BulkRunner(h);
+    ipcMock.applyBulk.mockResolvedValue({ total: 1, done: 1, changed: 1, cancelled: false });
+    await runner.run({ kind: 'images', ids: [1] }, { kind: 'favorite' }, 1);
+    expect(refreshFacets).not.toHaveBeenCalled();
+    await runner.run({ kind: 'images', ids: [1] }, { kind: 'delete' }, 1);
+    expect(refreshFacets).toHaveBeenCalledTimes(1);
+    // A delete that failed half-way may still have deleted some.
+    ipcMock.applyBulk.mockRejectedValue({ code: 'library', message: 'The library is busy.' });
+    await runner.run({ kind: 'images', ids: [2] }, { kind: 'delete' }, 1);
+    expect(refreshFacets).toHaveBeenCalledTimes(2);
+  });
+
   it("shows the core's sentence when it fails, and still refreshes", async () => {
     const h = host();
     const runner = new BulkRunner(h);

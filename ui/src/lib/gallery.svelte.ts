@@ -7,6 +7,7 @@
 import { BulkRunner } from './bulk.svelte';
 import type { BulkAction } from './bindings/BulkAction';
 import type { BulkOutcome } from './bindings/BulkOutcome';
+import type { GalleryFacets } from './bindings/GalleryFacets';
 import type { GalleryImage } from './bindings/GalleryImage';
 import type { GalleryQuery } from './bindings/GalleryQuery';
 import type { GalleryResults } from './bindings/GalleryResults';
@@ -74,6 +75,8 @@ export class GalleryStore {
   /** The sentence of the last thing that failed here (search, paging, a star). */
   error = $state<string | null>(null);
   cellSize = $state(storedCellSize());
+  /** The models and aspect ratios the library's images have (the toolbar's menus offer them). */
+  facets = $state.raw<GalleryFacets>({ models: [], aspects: [] });
 
   hasMore = $derived(this.nextCursor !== null);
 
@@ -90,6 +93,7 @@ export class GalleryStore {
   onprepend: ((added: number) => void) | null = null;
 
   #generation = 0;
+  #facetsRequest = 0;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #changeTimer: ReturnType<typeof setTimeout> | undefined;
   #unlisten: (() => void) | null = null;
@@ -114,7 +118,7 @@ export class GalleryStore {
         this.error = `New images won't appear by themselves: ${errorMessage(error)}`;
       }
     }
-    await Promise.all([this.refresh(), this.refreshCollections()]);
+    await Promise.all([this.refresh(), this.refreshCollections(), this.refreshFacets()]);
   }
 
   stop(): void {
@@ -194,9 +198,26 @@ export class GalleryStore {
     }
   }
 
-  /** An import added images or collections: fetch the results and the collections again. */
+  /**
+   * Fetches the models and aspect ratios the library has again (the toolbar's menus). When
+   * that fails the menus keep what they had: a chosen value is offered all the same.
+   */
+  async refreshFacets(): Promise<void> {
+    const request = ++this.#facetsRequest;
+    try {
+      const facets = await ipc.galleryFacets();
+      if (request === this.#facetsRequest) this.facets = facets;
+    } catch {
+      // Not worth a sentence: the gallery itself works, the menus are only shorter.
+    }
+  }
+
+  /**
+   * An import added images or collections: fetch the results, the collections and the
+   * models and ratios again.
+   */
   async afterImport(): Promise<void> {
-    await Promise.all([this.reload(), this.refreshCollections()]);
+    await Promise.all([this.reload(), this.refreshCollections(), this.refreshFacets()]);
   }
 
   setCellSize(size: number): void {
@@ -313,6 +334,8 @@ export class GalleryStore {
    * in front, keeping everything already loaded (and the scroll) where it is.
    */
   async requery(): Promise<void> {
+    // New images may bring a model or an aspect ratio the menus do not offer yet.
+    void this.refreshFacets();
     if (!this.loaded || this.searching) {
       if (!this.searching) await this.refresh();
       return;
@@ -375,6 +398,8 @@ export class GalleryStore {
       this.selection.toggle(imageId);
     }
     void this.refreshCollections();
+    // It may have been the last image of its model or ratio.
+    void this.refreshFacets();
   }
 
   /** The task, buttons and lineage of an image. Rejects with an AppError. */

@@ -11,6 +11,7 @@ import {
   firstWords,
   lightboxCommand,
   mergeFirstPage,
+  promptSortKey,
   type GalleryFilters,
   type LightboxKey,
 } from './gallery';
@@ -119,6 +120,31 @@ describe('pages', () => {
     expect(merged.replaced).toBe(false);
     expect(merged.items.map((i) => i.item.imageId)).toEqual([1, 2, 3, 4]);
     expect(merged.items[1].item.favorite).toBe(true);
+  });
+
+  it('by prompt, puts each new image where the prompt order puts it', () => {
+    const current = [
+      makeImage(1, { prompt: 'a fox' }),
+      makeImage(2, { prompt: 'Castle' }),
+      makeImage(3, { prompt: 'dune' }),
+    ];
+    const fresh = [
+      makeImage(1, { prompt: 'a fox' }),
+      makeImage(9, { prompt: '  Bright harbour' }),
+      makeImage(2, { prompt: 'Castle' }),
+      makeImage(8, { prompt: 'castle' }),
+    ];
+    const merged = mergeFirstPage(current, fresh, 'byPrompt');
+    expect(merged.added).toBe(0);
+    expect(merged.replaced).toBe(false);
+    expect(merged.items.map((i) => i.item.imageId)).toEqual([1, 9, 2, 8, 3]);
+  });
+
+  it('orders prompts as the library does: ASCII case ignored, spaces trimmed, 48 characters', () => {
+    expect(promptSortKey('  Ab C  ')).toBe('ab c');
+    expect(promptSortKey('Émile')).toBe('Émile');
+    expect(promptSortKey(null)).toBe('');
+    expect(promptSortKey('x'.repeat(60))).toHaveLength(48);
   });
 
   it('replaces the list when the fresh page shares nothing with it', () => {

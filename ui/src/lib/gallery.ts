@@ -31,6 +31,7 @@ export const KIND_FILTERS: readonly { value: ImageKind | 'all'; label: string }[
 export const SORT_ORDERS: readonly { value: SortOrder; label: string }[] = [
   { value: 'newestFirst', label: 'Newest first' },
   { value: 'oldestFirst', label: 'Oldest first' },
+  { value: 'byPrompt', label: 'By prompt (A–Z)' },
 ];
 
 /** What the toolbar holds. */
@@ -44,6 +45,12 @@ export interface GalleryFilters {
   order: SortOrder;
   /** Only the images of this collection (its id), or all images. */
   collection: number | null;
+  /** Only images made with this model ("midjourney", "flux-pro"), or any model. */
+  model: string | null;
+  /** Only images of this aspect ratio ("16:9"), or any ratio. */
+  aspect: string | null;
+  /** Only images something was made from (an upscale, a variation, a zoom…). */
+  hasChildren: boolean;
 }
 
 export const DEFAULT_FILTERS: Readonly<GalleryFilters> = {
@@ -54,6 +61,9 @@ export const DEFAULT_FILTERS: Readonly<GalleryFilters> = {
   date: 'all',
   order: 'newestFirst',
   collection: null,
+  model: null,
+  aspect: null,
+  hasChildren: false,
 };
 
 export const PAGE_SIZE = 200;
@@ -97,6 +107,9 @@ export function buildQuery(
   if (filters.text.trim()) query.text = filters.text;
   if (filters.provider !== 'all') query.provider = filters.provider;
   if (filters.kind !== 'all') query.kind = filters.kind;
+  if (filters.model) query.model = filters.model;
+  if (filters.aspect) query.aspect = filters.aspect;
+  if (filters.hasChildren) query.hasChildren = true;
   const from = dateFrom(filters.date, options.now);
   if (from) query.from = from;
   if (filters.collection !== null) query.collection = filters.collection;
@@ -114,8 +127,67 @@ export function isFiltered(filters: GalleryFilters): boolean {
     filters.provider !== 'all' ||
     filters.kind !== 'all' ||
     filters.favoritesOnly ||
-    filters.date !== 'all'
+    filters.date !== 'all' ||
+    !!filters.model ||
+    !!filters.aspect ||
+    filters.hasChildren
   );
+}
+
+/** The search box's placeholder: prompt words, or a parameter with its value. */
+export const SEARCH_PLACEHOLDER = 'Search prompts or --seed 123';
+
+/** The search box's tooltip (the shortcut is added by the toolbar). */
+export const SEARCH_TITLE =
+  'Search prompts, or a parameter and its value (--seed 123, --v 7, --sref)';
+
+/** The "Has follow-ups" toggle's tooltip. */
+export const HAS_CHILDREN_TITLE =
+  'Only images that were upscaled, varied, zoomed or otherwise built on';
+
+/** One choice of the model or aspect menu; `value` '' is "any". */
+export interface FacetOption {
+  value: string;
+  label: string;
+}
+
+/** The width over height of an aspect label ("16:9" -> 1.78), or null when it is not one. */
+export function aspectRatio(label: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(label);
+  if (!m) return null;
+  const w = Number(m[1]);
+  const h = Number(m[2]);
+  return w > 0 && h > 0 ? w / h : null;
+}
+
+/**
+ * The model menu: "Any model", then each model the library has. A chosen model the library
+ * no longer has (remembered from before) is still offered, last, so the menu shows what
+ * filters the gallery.
+ */
+export function modelOptions(models: readonly string[], current: string | null): FacetOption[] {
+  const values = models.filter((m, i) => m && models.indexOf(m) === i);
+  if (current && !values.includes(current)) values.push(current);
+  return [{ value: '', label: 'Any model' }, ...values.map((m) => ({ value: m, label: m }))];
+}
+
+/**
+ * The aspect menu: "Any ratio", then each ratio the library has, narrowest first (the core's
+ * order). A chosen ratio the library no longer has is still offered, in its place by width.
+ */
+export function aspectOptions(aspects: readonly string[], current: string | null): FacetOption[] {
+  const values = aspects.filter((a, i) => a && aspects.indexOf(a) === i);
+  if (current && !values.includes(current)) {
+    const ratio = aspectRatio(current);
+    const at = ratio === null ? -1 : values.findIndex((a) => (aspectRatio(a) ?? Infinity) > ratio);
+    values.splice(at < 0 ? values.length : at, 0, current);
+  }
+  return [{ value: '', label: 'Any ratio' }, ...values.map((a) => ({ value: a, label: a }))];
+}
+
+/** A model or aspect menu's value as a filter: '' is no filter. */
+export function facetFilter(value: string): string | null {
+  return value === '' ? null : value;
 }
 
 /** "12,345 images", "1 image", "No images"; "More than 10,000 images" when `total` is a floor. */
@@ -138,6 +210,12 @@ export function emptyText(filters: GalleryFilters): { title: string; hint: strin
   }
   if (filters.favoritesOnly && !isFiltered({ ...filters, favoritesOnly: false })) {
     return { title: 'No favorites yet', hint: 'Star an image to find it here.' };
+  }
+  if (filters.hasChildren && !isFiltered({ ...filters, hasChildren: false })) {
+    return {
+      title: 'Nothing has follow-ups yet',
+      hint: 'Upscale, vary or zoom an image to find it here.',
+    };
   }
   if (isFiltered(filters)) {
     return { title: 'Nothing matches these filters', hint: 'Loosen the filters to see more.' };
@@ -182,7 +260,8 @@ export const KIND_WORDS: Record<ImageKind, string> = {
  * A re-queried first page merged into what is loaded: images not seen before go in front
  * (newest first; `added` counts them), known ones are replaced by their fresh copy, the rest
  * stays (and so does the cursor). Oldest first, new images belong at the end: the ones the
- * page holds are put after the list (and `added` is 0, nothing moved down). When the fresh
+ * page holds are put after the list (and `added` is 0, nothing moved down). By prompt, each
+ * new image goes to its place in the prompt order. When the fresh
  * page shares nothing with the list (many new images, or the list was empty), the page
  * replaces the list.
  */
@@ -198,7 +277,36 @@ export function mergeFirstPage(
   const added = fresh.filter((img) => !currentIds.has(img.item.imageId));
   const kept = current.map((img) => freshById.get(img.item.imageId) ?? img);
   if (order === 'oldestFirst') return { items: [...kept, ...added], added: 0, replaced: false };
+  if (order === 'byPrompt') {
+    // New images go where the prompt order puts them (all within the first page).
+    const items = [...kept];
+    for (const img of added) {
+      const at = items.findIndex((other) => comparePromptOrder(img, other) < 0);
+      items.splice(at < 0 ? items.length : at, 0, img);
+    }
+    return { items, added: 0, replaced: false };
+  }
   return { items: [...added, ...kept], added: added.length, replaced: false };
+}
+
+/**
+ * An image's key in the by-prompt order, as the library computes it (SQL `lower`, `trim`
+ * and `substr` on the prompt): ASCII letters lowered, spaces trimmed, the first 48 characters.
+ */
+export function promptSortKey(prompt: string | null): string {
+  const trimmed = (prompt ?? '').replace(/^ +| +$/g, '');
+  return [...trimmed]
+    .slice(0, 48)
+    .join('')
+    .replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** The library's by-prompt order: the prompt key, then the image id. */
+export function comparePromptOrder(a: GalleryImage, b: GalleryImage): number {
+  const ka = promptSortKey(a.item.prompt);
+  const kb = promptSortKey(b.item.prompt);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a.item.imageId - b.item.imageId;
 }
 
 /** Appends a page, leaving out images already in the list. */

@@ -39,6 +39,9 @@ describe('place', () => {
             date: '7d',
             collection: 12,
             order: 'oldestFirst',
+            model: 'flux-pro',
+            aspect: '16:9',
+            hasChildren: true,
           },
         },
       },
@@ -57,6 +60,9 @@ describe('place', () => {
           date: '7d',
           collection: 12,
           order: 'oldestFirst',
+          model: 'flux-pro',
+          aspect: '16:9',
+          hasChildren: true,
         },
         firstIndex: 480,
         openImageId: 77,
@@ -80,6 +86,9 @@ describe('place', () => {
             date: '1y',
             collection: -3,
             order: 'sideways',
+            model: 42,
+            aspect: 'wide',
+            hasChildren: 'yes',
           },
           firstIndex: -4,
           openImageId: 3.5,
@@ -95,6 +104,9 @@ describe('place', () => {
       date: 'all',
       collection: null,
       order: 'newestFirst',
+      model: null,
+      aspect: null,
+      hasChildren: false,
     });
     expect(place.gallery.firstIndex).toBe(0);
     expect(place.gallery.openImageId).toBeNull();
@@ -107,6 +119,28 @@ describe('place', () => {
         openImageId: null,
       },
     );
+  });
+
+  it('takes back a remembered model and ratio only when they can be ones', () => {
+    const filtersOf = (filters: Record<string, unknown>) =>
+      parsePlace(JSON.stringify({ gallery: { filters } })).gallery.filters;
+    expect(filtersOf({ model: 'midjourney', aspect: '9:16' })).toMatchObject({
+      model: 'midjourney',
+      aspect: '9:16',
+    });
+    // A model the library no longer has is still taken back (the menu offers it).
+    expect(filtersOf({ model: 'gone-model-v1' }).model).toBe('gone-model-v1');
+    expect(filtersOf({ model: '', aspect: '' })).toMatchObject({ model: null, aspect: null });
+    expect(filtersOf({ model: '   ', aspect: '16:0' })).toMatchObject({
+      model: null,
+      aspect: null,
+    });
+    expect(filtersOf({ model: 'm'.repeat(201), aspect: '1'.repeat(30) + ':1' })).toMatchObject({
+      model: null,
+      aspect: null,
+    });
+    expect(filtersOf({ hasChildren: true }).hasChildren).toBe(true);
+    expect(filtersOf({}).hasChildren).toBe(false);
   });
 
   it('never throws when the storage refuses', () => {

@@ -10,6 +10,7 @@ import type { ImageKind } from './bindings/ImageKind';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { SortOrder } from './bindings/SortOrder';
 import {
+  aspectRatio,
   DATE_PRESETS,
   DEFAULT_FILTERS,
   KIND_FILTERS,
@@ -23,6 +24,8 @@ import { VIEWS, type View } from './shortcuts';
 export const PLACE_KEY = 'atelier.place';
 /** The longest search text remembered (a pasted novel is not worth keeping). */
 const MAX_TEXT = 500;
+/** The longest model name taken back (longer is not a model the core reported). */
+const MAX_MODEL = 200;
 /** The largest first-image index taken back (the library bench's 400,000 images, and more). */
 const MAX_INDEX = 10_000_000;
 
@@ -67,6 +70,11 @@ function count(value: unknown, max: number): number | null {
     : null;
 }
 
+/** A remembered model or aspect: a short non-blank string, else no filter. */
+function facetValue(value: unknown, max: number): string | null {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= max ? value : null;
+}
+
 /** Reads a stored place; anything missing, of the wrong type or out of range is the default. */
 export function parsePlace(raw: string | null): Place {
   const place = defaultPlace();
@@ -94,6 +102,10 @@ export function parsePlace(raw: string | null): Place {
     f.kind,
   );
   if (typeof filters.favoritesOnly === 'boolean') f.favoritesOnly = filters.favoritesOnly;
+  f.model = facetValue(filters.model, MAX_MODEL);
+  const aspect = facetValue(filters.aspect, 20);
+  f.aspect = aspect !== null && aspectRatio(aspect) !== null ? aspect : null;
+  if (typeof filters.hasChildren === 'boolean') f.hasChildren = filters.hasChildren;
   f.date = oneOf<DatePreset>(
     filters.date,
     DATE_PRESETS.map((d) => d.value),

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-/** The gallery toolbar's sort menu: newest or oldest first, a new search, remembered. */
+/** The gallery toolbar's sort menu: newest or oldest first or by prompt, a new search, remembered. */
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeImages } from '../testing/fixtures';
@@ -28,7 +28,7 @@ beforeEach(() => {
 });
 
 describe('the sort menu', () => {
-  it('offers newest and oldest first, and a change searches again from the top', async () => {
+  it('offers newest first, oldest first and by prompt, and a change searches again from the top', async () => {
     const store = new GalleryStore();
     await store.refresh();
     render(GalleryToolbar, { props: { store } });
@@ -37,6 +37,7 @@ describe('the sort menu', () => {
     expect([...sort.options].map((o) => [o.value, o.textContent])).toEqual([
       ['newestFirst', 'Newest first'],
       ['oldestFirst', 'Oldest first'],
+      ['byPrompt', 'By prompt (A–Z)'],
     ]);
     expect(sort.value).toBe('newestFirst');
 
@@ -49,6 +50,12 @@ describe('the sort menu', () => {
     expect(query.cursor ?? null).toBeNull();
     // Remembered like the filters.
     expect(loadPlace().gallery.filters.order).toBe('oldestFirst');
+
+    sort.value = 'byPrompt';
+    await fireEvent.change(sort);
+    await waitFor(() => expect(ipcMock.gallerySearch).toHaveBeenCalledTimes(3));
+    expect(ipcMock.gallerySearch.mock.calls[2][0]).toMatchObject({ order: 'byPrompt' });
+    expect(loadPlace().gallery.filters.order).toBe('byPrompt');
   });
 
   it('shows the order the person left', async () => {

@@ -10,6 +10,7 @@ import { gridActions, makeImage, makeImages, makeQueued, makeView } from '../tes
 const ipcMock = vi.hoisted(() => ({
   hasBackend: vi.fn(() => true),
   gallerySearch: vi.fn(),
+  galleryFacets: vi.fn(async () => ({ models: [], aspects: [] })),
   onGalleryChanged: vi.fn(),
   imageDetail: vi.fn(),
   setFavorite: vi.fn(),
