@@ -19,6 +19,7 @@ import {
   workbenchFlow,
   workbenchAfterRestart,
   exportImportInFreshHome,
+  filtersFlow,
   saveKey,
   removeKey,
   card,
@@ -199,6 +200,10 @@ for (const provider of PROVIDERS) {
     await retryFlow(s, { provider, lane: "live" });
   });
 }
+
+test("live: the gallery's filters (aspect, follow-ups, model), a parameter search and the by-prompt sort show what the core finds", async () => {
+  await filtersFlow(s, { lane: "live" });
+});
 
 test("live linkr: a failure shows its sentence on the card", async () => {
   const id = await submit(s, "a storm over the sea [[fault:failed]]");

@@ -1169,3 +1169,96 @@ export async function exportImportInFreshHome(current, { lane, kept, env, relaun
     if (stopped) await relaunch();
   }
 }
+
+/** The gallery as the core answers `query` (the IPC the UI calls): its images, in order. */
+async function coreGallery(s, query) {
+  const page = await s.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke('gallery_search', { query: Object.assign({ limit: 1000 }, arguments[0]) })
+       .then((r) => done(r.items.map((i) => i.item)), (e) => done({ error: String(e?.message ?? e) }));`,
+    [query],
+  );
+  assert.ok(Array.isArray(page), `the gallery answers: ${JSON.stringify(page)}`);
+  return page;
+}
+
+/** Sets a <select> by test id the way a person's choice does (value, then change). */
+async function choose(s, testid, value) {
+  const select = await s.testid(testid);
+  const options = await s.execute("return [...arguments[0].options].map((o) => o.value);", [{ [EL]: select.id }]);
+  assert.ok(options.includes(value), `${testid} offers ${value}: ${options.join(", ")}`);
+  await s.execute(
+    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+    [{ [EL]: select.id }, value],
+  );
+}
+
+/** Waits until the gallery shows exactly the images `query` gives, in its order. */
+async function galleryShows(s, what, query) {
+  const want = (await coreGallery(s, query)).map((i) => String(i.imageId));
+  await waitUntil(s, `${what}: the gallery shows the ${want.length} images the core finds`, async () => {
+    const cells = await galleryCells(s);
+    return cells.length === want.length && cells.every((c, i) => c.id === want[i]) ? true : null;
+  });
+  return want;
+}
+
+/**
+ * The gallery's filters and sort on the images earlier flows made (the retried grids are 3:2,
+ * sent with `--ar 3:2`): an aspect ratio, "Has follow-ups" (every image shown is a parent of
+ * another), a model, a parameter search, and the by-prompt order (A to Z by the library's key),
+ * each shown exactly as the core answers it; then everything back to newest first.
+ */
+export async function filtersFlow(s, { lane }) {
+  await (await s.testid("nav-gallery")).click();
+  await s.testid("gallery-grid");
+  await (await s.testid("gallery-collection-all")).click();
+  const everything = await coreGallery(s, {});
+  assert.ok(everything.length >= 8, `images to filter: ${everything.length}`);
+
+  await choose(s, "gallery-filter-aspect", "3:2");
+  const wide = await galleryShows(s, "aspect 3:2", { aspect: "3:2" });
+  assert.ok(wide.length >= 1, "the retried 3:2 grid is there");
+  for (const item of everything.filter((i) => wide.includes(String(i.imageId)))) {
+    assert.ok(Math.abs(item.width / item.height - 1.5) < 0.05, `${item.width}x${item.height} is 3:2`);
+  }
+  await shot(s, `lane-${lane}-16-filter-aspect`);
+  await choose(s, "gallery-filter-aspect", "");
+
+  await (await s.testid("gallery-filter-has-children")).click();
+  const parents = new Set(everything.map((i) => i.parentId).filter(Boolean));
+  const withChildren = await galleryShows(s, "has follow-ups", { hasChildren: true });
+  assert.ok(withChildren.length >= 1, "some image was built on");
+  for (const item of everything.filter((i) => withChildren.includes(String(i.imageId)))) {
+    assert.ok(parents.has(item.taskId), `${item.taskId} has a child`);
+  }
+  await (await s.testid("gallery-filter-has-children")).click();
+
+  const model = everything.find((i) => i.model)?.model;
+  assert.ok(model, "the images name their model");
+  await choose(s, "gallery-filter-model", model);
+  const ofModel = await galleryShows(s, `model ${model}`, { model });
+  assert.equal(ofModel.length, everything.filter((i) => i.model === model).length);
+  await choose(s, "gallery-filter-model", "");
+
+  const search = await s.testid("gallery-search");
+  await search.type("--ar 3:2 ");
+  const byParameter = await galleryShows(s, "the parameter search --ar 3:2", { text: "--ar 3:2 " });
+  assert.ok(byParameter.length >= 1, "the prompts sent with --ar 3:2 are found");
+  for (const item of everything.filter((i) => byParameter.includes(String(i.imageId)))) {
+    assert.match(item.prompt, /--ar 3:2/);
+  }
+  await shot(s, `lane-${lane}-17-parameter-search`);
+  await search.clear();
+  await pressKeys(s, [{ key: "Escape" }]);
+
+  await choose(s, "gallery-sort", "byPrompt");
+  const sorted = await galleryShows(s, "by prompt", { order: "byPrompt" });
+  const key = (p) => (p ?? "").replace(/^ +| +$/g, "").slice(0, 48).replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const keys = sorted.map((id) => key(everything.find((i) => String(i.imageId) === id)?.prompt));
+  assert.deepEqual(keys, [...keys].sort(), "A to Z by prompt");
+  await shot(s, `lane-${lane}-18-sort-by-prompt`);
+  await choose(s, "gallery-sort", "newestFirst");
+  await galleryShows(s, "newest first again", {});
+  await (await s.testid("nav-create")).click();
+}

@@ -10,8 +10,7 @@ fn result_task(
     model: &str,
     prompt: &str,
     parent: Option<&str>,
-    w: u32,
-    h: u32,
+    (w, h): (u32, u32),
     secs: i64,
 ) -> i64 {
     let mut t = task(id, ProviderKind::Journey, TaskKind::Imagine, prompt, secs);
@@ -56,8 +55,7 @@ fn model_aspect_children_and_parameters_filter_the_gallery() {
         "midjourney",
         "a fox --ar 16:9 --seed 123 --v 7",
         None,
-        1456,
-        816,
+        (1456, 816),
         1,
     );
     result_task(
@@ -66,8 +64,7 @@ fn model_aspect_children_and_parameters_filter_the_gallery() {
         "midjourney",
         "a fox --ar 9:16 --v 6.1",
         Some("wide"),
-        816,
-        1456,
+        (816, 1456),
         2,
     );
     result_task(
@@ -76,8 +73,7 @@ fn model_aspect_children_and_parameters_filter_the_gallery() {
         "flux-pro",
         "a fox with 123 seed pods, v style 7",
         None,
-        1024,
-        1024,
+        (1024, 1024),
         3,
     );
     result_task(
@@ -86,8 +82,7 @@ fn model_aspect_children_and_parameters_filter_the_gallery() {
         "flux-pro",
         "a fox --ar 7:3",
         Some("tall"),
-        2100,
-        900,
+        (2100, 900),
         4,
     );
     let q = |f: fn(&mut GalleryQuery)| {
@@ -159,11 +154,10 @@ fn model_aspect_children_and_parameters_filter_the_gallery() {
         "midjourney",
         "a fox",
         Some("late-parent"),
-        8,
-        8,
+        (8, 8),
         5,
     );
-    result_task(&lib, "late-parent", "midjourney", "a fox", None, 8, 8, 6);
+    result_task(&lib, "late-parent", "midjourney", "a fox", None, (8, 8), 6);
     assert_eq!(
         ids_of(
             &lib,
@@ -346,7 +340,7 @@ fn by_prompt_pages_a_to_z_and_follows_a_changed_prompt() {
         ("a1", "A fox in snow", 4),
         ("none", "", 5),
     ] {
-        result_task(&lib, id, "midjourney", prompt, None, 8, 8, secs);
+        result_task(&lib, id, "midjourney", prompt, None, (8, 8), secs);
     }
     let by_prompt = GalleryQuery {
         order: SortOrder::ByPrompt,
