@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
-import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, exportImportInFreshHome, filtersFlow, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
+import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, exportImportInFreshHome, filtersFlow, lineageFlow, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -79,6 +79,11 @@ for (const provider of PROVIDERS) {
 
 test("demo: the gallery's filters (aspect, follow-ups, model), a parameter search and the by-prompt sort show what the core finds", async () => {
   await filtersFlow(s, { lane: "demo" });
+});
+
+test("demo: the lineage view (L in the lightbox) shows the tree, opens a node, and branches from the grid into the composer", async () => {
+  assert.ok(made.length > 0, "a create flow ran");
+  await lineageFlow(s, { lane: "demo", made });
 });
 
 test("demo: a key added and removed again leaves the provider in the demo", async () => {

@@ -20,6 +20,7 @@ import {
   workbenchAfterRestart,
   exportImportInFreshHome,
   filtersFlow,
+  lineageFlow,
   saveKey,
   removeKey,
   card,
@@ -203,6 +204,11 @@ for (const provider of PROVIDERS) {
 
 test("live: the gallery's filters (aspect, follow-ups, model), a parameter search and the by-prompt sort show what the core finds", async () => {
   await filtersFlow(s, { lane: "live" });
+});
+
+test("live: the lineage view (L in the lightbox) shows the tree, opens a node, and branches from the grid into the composer", async () => {
+  assert.ok(made.length > 0, "a create flow ran");
+  await lineageFlow(s, { lane: "live", made });
 });
 
 test("live linkr: a failure shows its sentence on the card", async () => {

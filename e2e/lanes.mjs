@@ -1262,3 +1262,70 @@ export async function filtersFlow(s, { lane }) {
   await galleryShows(s, "newest first again", {});
   await (await s.testid("nav-create")).click();
 }
+
+/** The lineage view's nodes as drawn: task, depth, edge label, current. */
+async function lineageNodes(s) {
+  return s.execute(
+    `return [...document.querySelectorAll('[data-testid="lineage-node"]')].map((n) => ({
+       task: n.dataset.taskId, depth: Number(n.dataset.depth), current: n.dataset.current === 'true',
+       edge: n.querySelector('[data-testid="lineage-edge"]')?.textContent.trim() ?? null }));`,
+  );
+}
+
+/**
+ * The lineage view on the first create flow's images (`made[0]`: a grid, its U2, and a Vary
+ * (Strong) of that upscale): opened with L from the upscale in the lightbox, it shows the
+ * grid on top, the upscale under it (marked current, "Upscale 2" on its edge) and the
+ * variation under that; a click on the variation opens it in the lightbox; "Branch from
+ * here" on the grid puts the grid's prompt into the composer in Create.
+ */
+export async function lineageFlow(s, { lane, made }) {
+  const { gridId, upscaleId, varyId, prompt } = made[0];
+  await (await s.testid("nav-gallery")).click();
+  await s.testid("gallery-grid");
+  await (await s.testid("gallery-collection-all")).click();
+  const upscaleImage = (await coreGallery(s, {})).find((i) => i.taskId === upscaleId);
+  assert.ok(upscaleImage, "the upscale is in the gallery");
+  // Show it: search its prompt so its cell is on the first screen, then open it.
+  const search = await s.testid("gallery-search");
+  await search.type(prompt);
+  const cell = await s.waitFor(`[data-testid="gallery-item"][data-image-id="${upscaleImage.imageId}"] > button.open`);
+  await cell.click();
+  await s.testid("lightbox", { predicate: async (e) => (await e.attr("data-image-id")) === String(upscaleImage.imageId) });
+  await pressKeys(s, [{ key: "l" }]);
+  await s.testid("lineage");
+  const nodes = await waitUntil(s, "the lineage's nodes", async () => {
+    const n = await lineageNodes(s);
+    return n.some((x) => x.task === varyId) ? n : null;
+  });
+  const at = (task) => nodes.find((n) => n.task === task);
+  assert.deepEqual(
+    [at(gridId)?.depth, at(upscaleId)?.depth, at(varyId)?.depth],
+    [0, 1, 2],
+    `the tree: ${JSON.stringify(nodes)}`,
+  );
+  assert.equal(nodes[0].task, gridId, "the grid is on top");
+  assert.ok(at(upscaleId).current && !at(gridId).current, "the upscale is the current one");
+  assert.match(at(upscaleId).edge ?? "", /Upscale 2/);
+  assert.match(at(varyId).edge ?? "", /Vary \(Strong\)/);
+  await shot(s, `lane-${lane}-19-lineage`);
+
+  // A click on the variation opens it in the lightbox.
+  const varyImage = (await coreGallery(s, {})).find((i) => i.taskId === varyId && i.slot === "grid");
+  await (await s.waitFor(`[data-testid="lineage-node"][data-task-id="${varyId}"] [data-testid="lineage-open"]`)).click();
+  await s.testid("lightbox", { predicate: async (e) => (await e.attr("data-image-id")) === String(varyImage.imageId) });
+  assert.ok(await s.execute(`return !document.querySelector('[data-testid="lineage"]');`), "the lineage view closed");
+
+  // Branch from the grid: its prompt in the composer, in Create.
+  await (await s.testid("lightbox-lineage")).click();
+  const branch = await s.waitFor(`[data-testid="lineage-node"][data-task-id="${gridId}"] [data-testid="lineage-branch"]`);
+  await branch.click();
+  await s.testid("prompt-input", { predicate: async (e) => (await e.prop("value")) === prompt });
+  await shot(s, `lane-${lane}-20-branch-from-here`);
+  await (await s.testid("prompt-input")).clear();
+  await (await s.testid("nav-gallery")).click();
+  const box = await s.testid("gallery-search");
+  await box.clear();
+  await pressKeys(s, [{ key: "Escape" }]);
+  await (await s.testid("nav-create")).click();
+}

@@ -202,6 +202,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     scope: 'lightbox',
   },
   {
+    id: 'lightbox-lineage',
+    keys: ['L'],
+    description: 'Show the lineage (the whole tree)',
+    scope: 'lightbox',
+  },
+  {
     id: 'lightbox-reuse',
     keys: ['R'],
     description: 'Put the prompt into Create',
