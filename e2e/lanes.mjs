@@ -1193,12 +1193,20 @@ async function choose(s, testid, value) {
   );
 }
 
-/** Waits until the gallery shows exactly the images `query` gives, in its order. */
+/**
+ * Waits until the gallery shows the images `query` gives: its count says how many, and the
+ * cells it has drawn (it draws only what is near the screen) are the first ones, in order.
+ */
 async function galleryShows(s, what, query) {
   const want = (await coreGallery(s, query)).map((i) => String(i.imageId));
   await waitUntil(s, `${what}: the gallery shows the ${want.length} images the core finds`, async () => {
     const cells = await galleryCells(s);
-    return cells.length === want.length && cells.every((c, i) => c.id === want[i]) ? true : null;
+    const count = await s.execute(
+      `return document.querySelector('[data-testid="gallery-count"]')?.textContent ?? '';`,
+    );
+    const counted = Number(count.replace(/[^0-9]/g, "") || 0);
+    const drawn = cells.length > 0 && cells.length <= want.length && cells.every((c, i) => c.id === want[i]);
+    return counted === want.length && drawn ? true : null;
   });
   return want;
 }
@@ -1249,8 +1257,7 @@ export async function filtersFlow(s, { lane }) {
     assert.match(item.prompt, /--ar 3:2/);
   }
   await shot(s, `lane-${lane}-17-parameter-search`);
-  await search.clear();
-  await pressKeys(s, [{ key: "Escape" }]);
+  await clearSearch(s);
 
   await choose(s, "gallery-sort", "byPrompt");
   const sorted = await galleryShows(s, "by prompt", { order: "byPrompt" });
@@ -1319,13 +1326,34 @@ export async function lineageFlow(s, { lane, made }) {
   // Branch from the grid: its prompt in the composer, in Create.
   await (await s.testid("lightbox-lineage")).click();
   const branch = await s.waitFor(`[data-testid="lineage-node"][data-task-id="${gridId}"] [data-testid="lineage-branch"]`);
+  const hit = await s.execute(
+    `const r = arguments[0].getBoundingClientRect();
+     const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+     return at === arguments[0] || arguments[0].contains(at) ? 'ok' : (at ? at.outerHTML.slice(0, 200) : 'nothing') + ' at ' + JSON.stringify(r);`,
+    [{ [EL]: branch.id }],
+  );
+  if (hit !== "ok") await shot(s, `lane-${lane}-20a-branch-covered`);
+  assert.equal(hit, "ok", "the Branch button is not covered");
   await branch.click();
   await s.testid("prompt-input", { predicate: async (e) => (await e.prop("value")) === prompt });
   await shot(s, `lane-${lane}-20-branch-from-here`);
   await (await s.testid("prompt-input")).clear();
+  // Back in the gallery the lightbox is where it was left (on the variation); Esc closes it.
   await (await s.testid("nav-gallery")).click();
-  const box = await s.testid("gallery-search");
-  await box.clear();
+  await s.testid("lightbox", { predicate: async (e) => (await e.attr("data-image-id")) === String(varyImage.imageId) });
   await pressKeys(s, [{ key: "Escape" }]);
+  await waitUntil(s, "the lightbox closes", async () =>
+    s.execute(`return !document.querySelector('[data-testid="lightbox"]');`),
+  );
+  await clearSearch(s);
   await (await s.testid("nav-create")).click();
+}
+
+/** Empties the gallery's search as a person does: a click in the search box, then Esc. */
+async function clearSearch(s) {
+  await (await s.testid("gallery-search")).click();
+  await pressKeys(s, [{ key: "Escape" }]);
+  await waitUntil(s, "the search is empty", async () =>
+    s.execute(`return document.querySelector('[data-testid="gallery-search"]').value === '';`),
+  );
 }
