@@ -91,6 +91,7 @@ impl Library {
             && !q.has_children
             && q.from.is_none()
             && q.to.is_none();
+        let conn = lock(&self.reader);
         let sql = match (text, q.collection) {
             // A whole collection: its member index alone (no image rows read).
             (None, Some(c)) if only_collection => {
@@ -105,6 +106,20 @@ impl Library {
                 let filters = filter_sql(q, None, TIME_ORDER, &mut params);
                 format!("SELECT count(*) FROM images i WHERE 1{filters}")
             }
+            // A broad search narrowed to one model: a model is often rare (a few percent of
+            // the images), so walk its own index and test each image against the matches,
+            // rather than read every match's images to find the few of that model.
+            (Some(m), None)
+                if q.model.is_some() && text_plan(&conn, &m)? == TextPlan::FromTimeIndex =>
+            {
+                params.push(Value::Text(m));
+                let filters = filter_sql(q, None, TIME_ORDER, &mut params);
+                let matches = format!(
+                    "SELECT 1 FROM images i
+                     WHERE +i.task_seq IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?){filters}"
+                );
+                count_sql(&matches, cap, &mut params)
+            }
             (Some(m), None) => {
                 params.push(Value::Text(m));
                 let filters = filter_sql(q, None, TIME_ORDER, &mut params);
@@ -115,7 +130,6 @@ impl Library {
                 count_sql(&matches, cap, &mut params)
             }
         };
-        let conn = lock(&self.reader);
         let n: i64 = conn
             .prepare_cached(&sql)?
             .query_row(params_from_iter(params), |r| r.get(0))?;
