@@ -1220,6 +1220,32 @@ async fn live_journey_permutation_prompt_becomes_a_group() {
     a_permutation_prompt_becomes_a_group(Lane::Live, ProviderKind::Journey).await;
 }
 
+/// Imagines `prompt` and presses `button` (an upscale) on the grid; returns the gallery
+/// query for `words` and its first page: the grid, its four singles and the upscale.
+async fn grid_and_upscale(
+    app: &Atelier,
+    rx: &mut broadcast::Receiver<UiEvent>,
+    provider: ProviderKind,
+    prompt: &str,
+    words: &str,
+    button: &str,
+) -> (
+    atelier_core::GalleryQuery,
+    atelier_core::gallery::GalleryResults,
+) {
+    let submitted = app.submit(imagine(provider, prompt)).await.expect("submit");
+    let grid = finished(rx, &submitted.task.id).await;
+    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+    press(app, rx, &grid, button).await;
+    let query = atelier_core::GalleryQuery {
+        text: Some(words.into()),
+        ..Default::default()
+    };
+    let images = app.gallery_search(query.clone()).await.expect("search");
+    assert_eq!(images.items.len(), 6, "{:?}", images.items);
+    (query, images)
+}
+
 /// The gallery workbench on images a lane made: a collection, a selection of "every match
 /// but one" added to it, favorites and a delete through bulk actions (with their progress
 /// events), the collection as a filter, and all of it the same after a restart.
@@ -1231,21 +1257,8 @@ async fn the_gallery_workbench_keeps_its_collections(lane: Lane, provider: Provi
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let prompt = format!("a paper crane on a windowsill, workbench {lane:?} {provider:?}");
-    let submitted = app
-        .submit(imagine(provider, &prompt))
-        .await
-        .expect("submit");
-    let grid = finished(&mut rx, &submitted.task.id).await;
-    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
-    press(&app, &mut rx, &grid, "U1").await;
-
-    let crane = GalleryQuery {
-        text: Some("paper crane".into()),
-        ..Default::default()
-    };
-    let images = app.gallery_search(crane.clone()).await.expect("search");
-    // the grid, its four singles and the upscale
-    assert_eq!(images.items.len(), 6, "{:?}", images.items);
+    let (crane, images) =
+        grid_and_upscale(&app, &mut rx, provider, &prompt, "paper crane", "U1").await;
     assert!(images
         .items
         .iter()
@@ -1411,25 +1424,14 @@ async fn live_journey_gallery_workbench() {
 /// app, and every field the gallery shows compared; a second import adds nothing.
 async fn an_export_moves_a_lane_s_images_to_another_library(lane: Lane, provider: ProviderKind) {
     use atelier_core::selection::{BulkAction, Selection};
-    use atelier_core::{ExportFormat, GalleryQuery};
+    use atelier_core::ExportFormat;
 
     let home = Home::new().await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let prompt = format!("a lighthouse in fog --ar 3:2, export {lane:?} {provider:?}");
-    let submitted = app
-        .submit(imagine(provider, &prompt))
-        .await
-        .expect("submit");
-    let grid = finished(&mut rx, &submitted.task.id).await;
-    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
-    press(&app, &mut rx, &grid, "U2").await;
-    let query = GalleryQuery {
-        text: Some("lighthouse".into()),
-        ..Default::default()
-    };
-    let images = app.gallery_search(query.clone()).await.expect("search");
-    assert_eq!(images.items.len(), 6, "{:?}", images.items);
+    let (query, images) =
+        grid_and_upscale(&app, &mut rx, provider, &prompt, "lighthouse", "U2").await;
     let ids: Vec<i64> = images.items.iter().map(|i| i.item.image_id).collect();
     let shelf = app
         .create_collection("Shelf".into())
