@@ -11,10 +11,12 @@ use ts_rs::TS;
 pub const DEFAULT_PAGE_SIZE: u32 = 200;
 /// The largest page a query may ask for.
 pub const MAX_PAGE_SIZE: u32 = 1000;
-/// At most this many words of the search text are used.
+/// At most this many words and parameters of the search text are used.
 const MAX_SEARCH_WORDS: usize = 16;
 /// Longer words are cut to this many characters.
 const MAX_WORD_CHARS: usize = 64;
+/// A parameter's token (its name and value run together) is cut to this many characters.
+const MAX_PARAM_CHARS: usize = 64;
 
 /// What an image is in the gallery: the filter the toolbar offers.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
@@ -215,46 +217,106 @@ fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| w.chars().take(MAX_WORD_CHARS).collect())
 }
 
+/// The words of `item` run together into one index token, joined by `x` (`16:9` is `16x9`,
+/// `6.1` is `6x1`); empty when it has no words.
+fn compact(item: &str) -> String {
+    words_of(item).collect::<Vec<_>>().join("x")
+}
+
+/// One item of prompt or search text, read as Midjourney reads a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Term {
+    /// A word outside any parameter.
+    Word(String),
+    /// A parameter `--name [value]`: the name's token (`v`, `sref`) and, when a value
+    /// follows, the token of both run together (`v7`, `ar16x9`, `seed123`), each cut to
+    /// [`MAX_PARAM_CHARS`]. See [`prompt_params`].
+    Param {
+        /// The name alone.
+        name: String,
+        /// The name and its value.
+        with_value: Option<String>,
+    },
+}
+
+/// The terms of `text`: a whitespace-separated item starting with `--` is a parameter name,
+/// and the item after it (unless it is another `--name`) is its one value; every other
+/// item gives its words. The prompt's index ([`prompt_params`]) and the search
+/// ([`fts_match`]) both read text this way, so a typed parameter finds the same token.
+fn terms(text: &str) -> Vec<Term> {
+    let cut = |s: String| s.chars().take(MAX_PARAM_CHARS).collect::<String>();
+    let mut out = Vec::new();
+    let mut items = text.split_whitespace().peekable();
+    while let Some(item) = items.next() {
+        let name = compact(item);
+        if item.starts_with("--") && !name.is_empty() {
+            let value = items
+                .next_if(|t| !t.starts_with("--"))
+                .map(compact)
+                .filter(|v| !v.is_empty());
+            out.push(Term::Param {
+                with_value: value.map(|v| cut(format!("{name}{v}"))),
+                name: cut(name),
+            });
+        } else {
+            out.extend(words_of(item).map(Term::Word));
+        }
+    }
+    out
+}
+
+/// What the prompt index keeps in its `params` column for `prompt`: one token per
+/// Midjourney parameter, its name alone and its name run together with its value
+/// (`a fox --ar 16:9 --sref` gives `ar ar16x9 sref`), so a parameter search looks up one
+/// token instead of a phrase of very common ones ("v", "7"). Empty without parameters.
+pub(crate) fn prompt_params(prompt: &str) -> String {
+    let mut tokens: Vec<String> = Vec::new();
+    for term in terms(prompt) {
+        if let Term::Param { name, with_value } = term {
+            for token in std::iter::once(name).chain(with_value) {
+                if !tokens.contains(&token) {
+                    tokens.push(token);
+                }
+            }
+        }
+    }
+    tokens.join(" ")
+}
+
 /// Turns typed text into an FTS5 match expression that cannot be a syntax error: every word
 /// (a run of letters/digits) becomes a quoted string, the words are ANDed, and the last one
 /// gets a prefix `*` unless the text ends with a space or punctuation (the word is complete).
 ///
-/// A Midjourney parameter (`--seed 123`, `--v 7`, `--sref`) is searched as a phrase: its
-/// name and its one value must follow each other in the prompt, so `--v 7` finds "--v 7"
-/// and not a prompt that merely has a "v" and a "7" somewhere. Returns `None` when the text
-/// has no words (then there is no text filter).
+/// A Midjourney parameter (`--seed 123`, `--v 7`, `--sref`) is one token of the index's
+/// `params` column (see [`prompt_params`]): `--v 7` finds "--v 7" and not a prompt that
+/// merely has a "v" and a "7" somewhere. While it is the last thing typed (no trailing
+/// space) it is a prefix, so `--seed 12` finds `--seed 123` and `--ar 16:` finds
+/// `--ar 16:9`. Returns `None` when the text has no words (then there is no text filter).
 pub(crate) fn fts_match(text: &str) -> Option<String> {
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut tokens = text.split_whitespace().peekable();
-    while let Some(token) = tokens.next() {
-        let mut group: Vec<String> = words_of(token).collect();
-        if token.starts_with("--") && !group.is_empty() {
-            if let Some(value) = tokens.next_if(|t| !t.starts_with("--")) {
-                group.extend(words_of(value));
-            }
-            groups.push(group);
+    let mut terms = terms(text);
+    terms.truncate(MAX_SEARCH_WORDS);
+    let last = terms.len().checked_sub(1)?;
+    let word_typing = text.chars().last().is_some_and(char::is_alphanumeric);
+    let param_typing = !text.ends_with(char::is_whitespace);
+    let quoted = |token: &str, prefix: bool| {
+        if prefix {
+            format!("\"{token}\"*")
         } else {
-            groups.extend(group.into_iter().map(|w| vec![w]));
+            format!("\"{token}\"")
         }
-    }
-    let mut budget = MAX_SEARCH_WORDS;
-    groups.retain_mut(|g| {
-        g.truncate(budget);
-        budget -= g.len();
-        !g.is_empty()
-    });
-    let last = groups.len().checked_sub(1)?;
-    let typing = text.chars().last().is_some_and(char::is_alphanumeric);
-    let parts: Vec<String> = groups
+    };
+    let parts: Vec<String> = terms
         .iter()
         .enumerate()
-        .map(|(i, g)| {
-            let phrase = g.join(" ");
-            if i == last && typing {
-                format!("\"{phrase}\"*")
-            } else {
-                format!("\"{phrase}\"")
-            }
+        .map(|(i, term)| match term {
+            Term::Word(w) => quoted(w, i == last && word_typing),
+            Term::Param { name, with_value } => format!(
+                "{{params}} : {}",
+                quoted(
+                    with_value.as_deref().unwrap_or(name),
+                    i == last && param_typing
+                )
+            ),
         })
         .collect();
     Some(parts.join(" "))
@@ -276,17 +338,82 @@ mod tests {
         assert_eq!(fts_match("16:9"), Some("\"16\" \"9\"*".into()));
         assert_eq!(fts_match("café"), Some("\"café\"*".into()));
         assert_eq!(fts_match("!!! ..."), None);
-        // Parameters are phrases: the name and its one value side by side.
+        // A parameter is one token of the `params` column: its name and its one value.
         assert_eq!(
             fts_match("fox --seed 123 --v 7").as_deref(),
-            Some("\"fox\" \"seed 123\" \"v 7\"*")
+            Some("\"fox\" {params} : \"seed123\" {params} : \"v7\"*")
         );
         assert_eq!(
             fts_match("--sref --ar 16:9 ").as_deref(),
-            Some("\"sref\" \"ar 16 9\"")
+            Some("{params} : \"sref\" {params} : \"ar16x9\"")
         );
         assert_eq!(fts_match("-- --").as_deref(), None);
         assert_eq!(fts_match(""), None);
+    }
+
+    #[test]
+    fn a_parameter_being_typed_is_a_prefix() {
+        assert_eq!(
+            fts_match("--seed 12").as_deref(),
+            Some("{params} : \"seed12\"*")
+        );
+        // Punctuation inside a value being typed does not finish it.
+        assert_eq!(
+            fts_match("--ar 16:").as_deref(),
+            Some("{params} : \"ar16\"*")
+        );
+        assert_eq!(fts_match("--v 6.").as_deref(), Some("{params} : \"v6\"*"));
+        assert_eq!(fts_match("--sr").as_deref(), Some("{params} : \"sr\"*"));
+        assert_eq!(fts_match("--sref ").as_deref(), Some("{params} : \"sref\""));
+        // Only the last term is a prefix; words after a parameter are words again.
+        assert_eq!(
+            fts_match("--v 7 fox").as_deref(),
+            Some("{params} : \"v7\" \"fox\"*")
+        );
+        assert_eq!(
+            fts_match("--chaos --v 7 ").as_deref(),
+            Some("{params} : \"chaos\" {params} : \"v7\"")
+        );
+    }
+
+    #[test]
+    fn a_prompt_gives_one_token_per_parameter_and_its_name() {
+        assert_eq!(
+            prompt_params("a red fox, cinematic --ar 16:9 --v 6.1 --seed 123 --sref"),
+            "ar ar16x9 v v6x1 seed seed123 sref"
+        );
+        assert_eq!(prompt_params("a red fox, 16:9, v 7"), "");
+        assert_eq!(prompt_params(""), "");
+        // A value is the one item after the name, unless it is another parameter.
+        assert_eq!(
+            prompt_params("cat --tile --no text, blur --v 7 --v 7 --V 7"),
+            "tile no notext v v7 V V7"
+        );
+        assert_eq!(prompt_params("-- --- 7 --:: x"), "");
+        let long = format!("--sref https://s.mj.run/{}", "a".repeat(200));
+        let tokens = prompt_params(&long);
+        assert!(
+            tokens
+                .split(' ')
+                .all(|t| t.chars().count() <= MAX_PARAM_CHARS),
+            "{tokens}"
+        );
+        // What a search looks up is what the prompt gave, however the text is spaced.
+        let long_typed = format!("{long} ");
+        for (typed, prompt) in [
+            ("--ar 16:9 ", "x --ar 16:9"),
+            ("--ar   16:9 ", "x --ar 16:9 --v 7"),
+            ("--sref ", "x --sref https://s.mj.run/abc"),
+            ("--niji 6 ", "x --niji 6"),
+            (long_typed.as_str(), long.as_str()),
+        ] {
+            let m = fts_match(typed).expect("a match");
+            let token = m.trim_start_matches("{params} : \"").trim_end_matches('"');
+            assert!(
+                prompt_params(prompt).split(' ').any(|t| t == token),
+                "{typed:?} -> {m} in {prompt:?}"
+            );
+        }
     }
 
     #[test]

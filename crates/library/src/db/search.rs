@@ -80,65 +80,76 @@ impl Library {
     }
 
     fn count_within(&self, q: &GalleryQuery, cap: Option<u64>) -> Result<(u64, bool)> {
-        let mut params = Vec::new();
-        let text = q.text.as_deref().and_then(fts_match);
-        let has_text = text.is_some();
-        let only_collection = q.provider.is_none()
-            && q.kind.is_none()
-            && !q.favorites_only
-            && q.model.is_none()
-            && q.aspect.is_none()
-            && !q.has_children
-            && q.from.is_none()
-            && q.to.is_none();
         let conn = lock(&self.reader);
-        let sql = match (text, q.collection) {
-            // A whole collection: its member index alone (no image rows read).
-            (None, Some(c)) if only_collection => {
-                params.push(Value::Integer(c));
-                "SELECT count(*) FROM collection_images WHERE collection_id = ?".to_string()
-            }
-            (_, Some(_)) => {
-                let (members, _) = collection_ids_sql(q, None, &mut params);
-                count_sql(&members, cap.filter(|_| has_text), &mut params)
-            }
-            (None, None) => {
-                let filters = filter_sql(q, None, TIME_ORDER, &mut params);
-                format!("SELECT count(*) FROM images i WHERE 1{filters}")
-            }
-            // A broad search narrowed to one model: a model is often rare (a few percent of
-            // the images), so walk its own index and test each image against the matches,
-            // rather than read every match's images to find the few of that model.
-            (Some(m), None)
-                if q.model.is_some() && text_plan(&conn, &m)? == TextPlan::FromTimeIndex =>
-            {
-                params.push(Value::Text(m));
-                let filters = filter_sql(q, None, TIME_ORDER, &mut params);
-                let matches = format!(
-                    "SELECT 1 FROM images i
-                     WHERE +i.task_seq IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?){filters}"
-                );
-                count_sql(&matches, cap, &mut params)
-            }
-            (Some(m), None) => {
-                params.push(Value::Text(m));
-                let filters = filter_sql(q, None, TIME_ORDER, &mut params);
-                let matches = format!(
-                    "SELECT 1 FROM prompts_fts CROSS JOIN images i
-                     WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
-                );
-                count_sql(&matches, cap, &mut params)
-            }
-        };
+        let (sql, params, capped) = count_query(&conn, q, cap)?;
         let n: i64 = conn
             .prepare_cached(&sql)?
             .query_row(params_from_iter(params), |r| r.get(0))?;
         let n = u64::try_from(n).unwrap_or(0);
-        Ok(match cap {
-            Some(cap) if has_text && n > cap => (cap, false),
+        Ok(match capped {
+            Some(cap) if n > cap => (cap, false),
             _ => (n, true),
         })
     }
+}
+
+/// The SQL and parameters counting the images that match `q`'s text and filters, and the
+/// cap it stops one past (only a prompt search is capped; see [`Library::count_at_most`]).
+pub(super) fn count_query(
+    conn: &Connection,
+    q: &GalleryQuery,
+    cap: Option<u64>,
+) -> Result<(String, Vec<Value>, Option<u64>)> {
+    let mut params = Vec::new();
+    let text = q.text.as_deref().and_then(fts_match);
+    let cap = cap.filter(|_| text.is_some());
+    let only_collection = q.provider.is_none()
+        && q.kind.is_none()
+        && !q.favorites_only
+        && q.model.is_none()
+        && q.aspect.is_none()
+        && !q.has_children
+        && q.from.is_none()
+        && q.to.is_none();
+    let sql = match (text, q.collection) {
+        // A whole collection: its member index alone (no image rows read).
+        (None, Some(c)) if only_collection => {
+            params.push(Value::Integer(c));
+            "SELECT count(*) FROM collection_images WHERE collection_id = ?".to_string()
+        }
+        (_, Some(_)) => {
+            let (members, _) = collection_ids_sql(q, None, &mut params);
+            count_sql(&members, cap, &mut params)
+        }
+        (None, None) => {
+            let filters = filter_sql(q, None, TIME_ORDER, &mut params);
+            format!("SELECT count(*) FROM images i WHERE 1{filters}")
+        }
+        // A broad search narrowed to one model: a model is often rare (a few percent of
+        // the images), so walk its own index and test each image against the matches,
+        // rather than read every match's images to find the few of that model.
+        (Some(m), None) if q.model.is_some() && text_plan(conn, &m)? == TextPlan::FromTimeIndex => {
+            params.push(Value::Text(m));
+            let filters = filter_sql(q, None, TIME_ORDER, &mut params);
+            let matches = format!(
+                "SELECT 1 FROM images i
+                 WHERE +i.task_seq IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ?){filters}"
+            );
+            count_sql(&matches, cap, &mut params)
+        }
+        // Every match's images, each tested on `images_task_filters`, which covers every
+        // filter: no image row is read.
+        (Some(m), None) => {
+            params.push(Value::Text(m));
+            let filters = filter_sql(q, None, TIME_ORDER, &mut params);
+            let matches = format!(
+                "SELECT 1 FROM prompts_fts CROSS JOIN images i
+                 WHERE prompts_fts MATCH ? AND i.task_seq = prompts_fts.rowid{filters}"
+            );
+            count_sql(&matches, cap, &mut params)
+        }
+    };
+    Ok((sql, params, cap))
 }
 
 /// What the gallery's model and aspect filters can offer: the values its images have.

@@ -4,6 +4,7 @@
 
 use super::rows::{collect_tasks, json_error, now_ms, provider_str, status_str, TASK_COLUMNS};
 use super::{lock, Library};
+use crate::query::prompt_params;
 use crate::Result;
 use atelier_providers::Task;
 use chrono::{DateTime, Utc};
@@ -45,8 +46,8 @@ pub(super) fn upsert_task_on(
     let finished = task.status.is_final().then_some(now);
     let mut stmt = conn.prepare_cached(
         "INSERT INTO tasks (id, provider, kind, parent_id, status, raw_status, progress, prompt, model, error,
-                            created_at, updated_at, finished_at, deadline_at, demo, task_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                            created_at, updated_at, finished_at, deadline_at, demo, task_json, params)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (id) DO UPDATE SET
             provider = excluded.provider,
             kind = excluded.kind,
@@ -55,6 +56,8 @@ pub(super) fn upsert_task_on(
             raw_status = excluded.raw_status,
             progress = excluded.progress,
             prompt = COALESCE(excluded.prompt, tasks.prompt),
+            -- The parameters follow the prompt (NULL exactly when there is no prompt).
+            params = CASE WHEN excluded.prompt IS NULL THEN tasks.params ELSE excluded.params END,
             model = COALESCE(excluded.model, tasks.model),
             error = excluded.error,
             updated_at = excluded.updated_at,
@@ -83,6 +86,7 @@ pub(super) fn upsert_task_on(
         deadline_at.map(|d| d.timestamp_millis()),
         demo,
         json,
+        task.prompt.as_deref().map(prompt_params),
     ])?;
     Ok(())
 }

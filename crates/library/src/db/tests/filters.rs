@@ -109,8 +109,8 @@ fn model_aspect_children_and_parameters_filter_the_gallery() {
         "7:3 is 21:9"
     );
     assert_eq!(ids_of(&lib, q(|q| q.has_children = true)), ["tall", "wide"]);
-    // Parameters are phrases: "seed 123" and "v 7" side by side, not anywhere in the prompt
-    // (the index keeps words, not the dashes: a prompt saying "seed 123" in words matches too).
+    // Parameters are parameters: "--seed 123" and "--v 7", not a "seed", "v", "123" or "7"
+    // anywhere in the prompt (more in `params.rs`).
     assert_eq!(
         ids_of(&lib, q(|q| q.text = Some("--seed 123".into()))),
         ["wide"]

@@ -5,6 +5,7 @@
 mod collections;
 mod filters;
 mod images;
+mod params;
 mod search;
 mod tasks;
 
