@@ -14,7 +14,7 @@ use atelier_core::{
     Collection, ExportFormat, ExportOutcome, GalleryFacets, ImportSummary, TransferDefaults,
 };
 use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, State, WebviewWindow};
 
 use crate::core_slot::CoreSlot;
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -354,6 +354,21 @@ pub async fn pick_path(handle: AppHandle, zip: bool) -> Result<Option<String>> {
         AppError::invalid("That place is not on this computer. Choose a folder or a file here.")
     })?;
     Ok(Some(path.display().to_string()))
+}
+
+/// Starts dragging the images of `selection` out of the window as files (their originals,
+/// under readable names); returns how many files the drag carries. The UI calls it from a
+/// `dragstart` whose default it prevented, while the mouse button is still down.
+#[tauri::command]
+pub async fn drag_out(
+    handle: AppHandle,
+    window: WebviewWindow,
+    core: State<'_, CoreSlot>,
+    selection: Selection,
+) -> Result<usize> {
+    let app = core.get().await?;
+    let staged = app.drag_out_files(selection).await?;
+    crate::drag_out::start(&handle, window, staged).await
 }
 
 /// Copies an image's original to a place chosen in the native save dialog; returns that

@@ -4,6 +4,7 @@
 
 mod commands;
 mod core_slot;
+mod drag_out;
 mod settings_store;
 
 use atelier_core::view::TaskChange;
@@ -137,6 +138,7 @@ pub fn run() {
             commands::export_images,
             commands::import_export,
             commands::pick_path,
+            commands::drag_out,
             commands::save_image_as,
             commands::copy_image,
             commands::copy_text,

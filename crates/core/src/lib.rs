@@ -36,7 +36,10 @@ pub mod selection;
 pub mod settings;
 pub mod view;
 
-pub use app::{Atelier, AtelierConfig, ClipboardImage, LaneKind, LiveLimits, TransferDefaults};
+pub use app::{
+    Atelier, AtelierConfig, ClipboardImage, DragOutFiles, LaneKind, LiveLimits, TransferDefaults,
+    DRAG_OUT_MAX_IMAGES,
+};
 /// The gallery query the UI sends, re-exported so the shell needs no library crate.
 pub use atelier_library::{Collection, GalleryFacets, GalleryQuery};
 pub use atelier_transfer::{ExportFormat, ExportOutcome, ImportSummary};

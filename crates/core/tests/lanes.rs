@@ -1594,3 +1594,94 @@ async fn live_linkr_export_import() {
 async fn live_journey_export_import() {
     an_export_moves_a_lane_s_images_to_another_library(Lane::Live, ProviderKind::Journey).await;
 }
+
+/// Drag out on a lane's images: the files a drag carries are the originals byte for byte,
+/// under export names, one per image of the selection (a picked pair, then every match of a
+/// search), made afresh for each drag; an image whose file is gone is left out, and a
+/// selection over the limit is refused with a sentence.
+async fn a_drag_out_carries_the_originals(lane: Lane, provider: ProviderKind) {
+    use atelier_core::selection::Selection;
+    use atelier_core::DRAG_OUT_MAX_IMAGES;
+
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+    let prompt = format!("a brass compass on a map, drag out {lane:?} {provider:?}");
+    let (query, images) =
+        grid_and_upscale(&app, &mut rx, provider, &prompt, "brass compass", "U2").await;
+    let pair: Vec<_> = images.items.iter().take(2).map(|i| &i.item).collect();
+    let dragged = app
+        .drag_out_files(Selection::Images {
+            ids: pair.iter().map(|i| i.image_id).collect(),
+        })
+        .await
+        .expect("drag out");
+    assert_eq!(dragged.files.len(), 2, "{dragged:?}");
+    for (file, item) in dragged.files.iter().zip(&pair) {
+        assert!(file.is_absolute(), "{file:?}");
+        let name = file.file_name().and_then(|n| n.to_str()).expect("a name");
+        assert!(name.contains("brass-compass-on-a-map"), "{name}");
+        assert!(name.contains(&item.task_id), "{name}");
+        assert_eq!(
+            std::fs::read(file).expect("dragged"),
+            std::fs::read(&item.path).expect("original"),
+            "byte for byte"
+        );
+    }
+    let icon = image::load_from_memory(dragged.icon.as_deref().expect("an icon")).expect("a PNG");
+    assert!(icon.width().max(icon.height()) <= 96, "a small icon");
+
+    // Every match of the search: the six images; the previous drag's files are gone.
+    let all = app
+        .drag_out_files(Selection::AllMatching {
+            query: query.clone(),
+            except: vec![],
+        })
+        .await
+        .expect("drag out all");
+    assert_eq!(all.files.len(), 6);
+    let folder = all.files[0].parent().expect("a folder").to_path_buf();
+    assert_eq!(std::fs::read_dir(&folder).expect("list").count(), 6);
+
+    // An original gone from disk: the others still go.
+    std::fs::remove_file(&pair[0].path).expect("remove");
+    let rest = app
+        .drag_out_files(Selection::Images {
+            ids: pair.iter().map(|i| i.image_id).collect(),
+        })
+        .await
+        .expect("drag out the rest");
+    assert_eq!(rest.files.len(), 1);
+
+    let too_many = app
+        .drag_out_files(Selection::Images {
+            ids: (1..=(DRAG_OUT_MAX_IMAGES as i64 + 1)).collect(),
+        })
+        .await
+        .expect_err("too many");
+    assert!(
+        too_many.message.contains("Export them instead"),
+        "{}",
+        too_many.message
+    );
+}
+
+#[tokio::test]
+async fn demo_linkr_drag_out() {
+    a_drag_out_carries_the_originals(Lane::Demo, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn demo_journey_drag_out() {
+    a_drag_out_carries_the_originals(Lane::Demo, ProviderKind::Journey).await;
+}
+
+#[tokio::test]
+async fn live_linkr_drag_out() {
+    a_drag_out_carries_the_originals(Lane::Live, ProviderKind::Linkr).await;
+}
+
+#[tokio::test]
+async fn live_journey_drag_out() {
+    a_drag_out_carries_the_originals(Lane::Live, ProviderKind::Journey).await;
+}

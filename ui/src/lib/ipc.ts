@@ -210,6 +210,13 @@ export const importExport = (opId: string, path: string): Promise<ImportSummary>
 /** A folder, or a `.zip` file when `zip`, chosen in the native dialog; null when cancelled. */
 export const pickPath = (zip: boolean): Promise<string | null> => call('pick_path', { zip });
 
+/**
+ * Starts the system's drag of these images as files (their originals, readably named), from a
+ * `dragstart` whose default was prevented; resolves to how many files it carries. A
+ * `drag-out-ended` event follows when the drag is over.
+ */
+export const dragOut = (selection: Selection): Promise<number> => call('drag_out', { selection });
+
 /** The whole tree of tasks an image belongs to (top first, each task before its children). */
 export const lineage = (imageId: number): Promise<Lineage> => call('lineage', { imageId });
 
@@ -267,6 +274,11 @@ export const onQueueChanged = (callback: (queue: QueuedView[]) => void): Promise
 /** Subscribes to `bulk-progress` (how far a bulk action on a selection is). */
 export const onBulkProgress = (callback: (progress: BulkProgress) => void): Promise<UnlistenFn> =>
   subscribe<BulkProgress>('bulk-progress', callback);
+
+/** Subscribes to `drag-out-ended` (a drag out is over; `dropped`: something took the files). */
+export const onDragOutEnded = (
+  callback: (ended: { dropped: boolean }) => void,
+): Promise<UnlistenFn> => subscribe<{ dropped: boolean }>('drag-out-ended', callback);
 
 /** Subscribes to `gallery-changed`; resolves to the function that unsubscribes. */
 export const onGalleryChanged = (callback: (change: GalleryChange) => void): Promise<UnlistenFn> =>

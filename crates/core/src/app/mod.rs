@@ -125,6 +125,7 @@ struct Inner {
 }
 
 mod collections;
+mod drag_out;
 mod events;
 mod gallery;
 mod groups;
@@ -133,6 +134,7 @@ mod lane;
 mod notices;
 mod queue;
 
+pub use drag_out::{DragOutFiles, DRAG_OUT_MAX_IMAGES};
 pub use gallery::ClipboardImage;
 pub use lane::LaneKind;
 use lane::{Images, Lane};

@@ -34,6 +34,7 @@ const ipcMock = vi.hoisted(() => ({
 vi.mock('../ipc', () => ipcMock);
 
 import { compare } from '../compare.svelte';
+import { dragOut } from '../dragOut.svelte';
 import { app } from '../state.svelte';
 import GalleryView from './GalleryView.svelte';
 
@@ -561,6 +562,44 @@ describe('the collections list', () => {
         '2 images added to Birds.',
       ),
     );
+  });
+
+  it('takes the system drag of thumbnails (files) while it runs, and only then', async () => {
+    await renderGallery();
+    const files = { types: ['Files'], getData: () => '', dropEffect: 'none' };
+    dragOut.images = { kind: 'images', ids: [5, 6] };
+    await fireEvent.dragOver(row(7), { dataTransfer: files });
+    expect(row(7).closest('li')!.classList.contains('drop')).toBe(true);
+    ipcMock.applyBulk.mockResolvedValue(done(2));
+    await fireEvent.drop(row(7), { dataTransfer: files });
+    expect(ipcMock.applyBulk).toHaveBeenCalledWith(
+      expect.any(String),
+      { kind: 'images', ids: [5, 6] },
+      { kind: 'addToCollection', collectionId: 7 },
+    );
+    expect(dragOut.images).toBeNull();
+    // The drag is over: the same files are someone else's again.
+    await fireEvent.dragOver(row(4), { dataTransfer: files });
+    expect(row(4).closest('li')!.classList.contains('drop')).toBe(false);
+  });
+
+  it('takes the system drag even when the system says it ended before the page gets the drop', async () => {
+    await renderGallery();
+    const files = { types: ['text/uri-list'], getData: () => '', dropEffect: 'none' };
+    dragOut.images = { kind: 'images', ids: [8] };
+    await fireEvent.dragOver(row(4), { dataTransfer: files });
+    dragOut.end(); // `drag-out-ended` came first
+    ipcMock.applyBulk.mockResolvedValue(done(1));
+    await fireEvent.drop(row(4), { dataTransfer: files });
+    expect(ipcMock.applyBulk).toHaveBeenCalledWith(
+      expect.any(String),
+      { kind: 'images', ids: [8] },
+      { kind: 'addToCollection', collectionId: 4 },
+    );
+    // Nothing is left over for the next drop of files from elsewhere.
+    ipcMock.applyBulk.mockClear();
+    await fireEvent.drop(row(7), { dataTransfer: files });
+    expect(ipcMock.applyBulk).not.toHaveBeenCalled();
   });
 
   it('ignores drags that are not thumbnails', async () => {
