@@ -8,6 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
 import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, exportImportInFreshHome, filtersFlow, lineageFlow, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
+import { dragOutFlow } from "./dragout.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -55,6 +56,11 @@ let kept = null;
 test("demo: the gallery as a workbench: select (check, Ctrl+click, Shift+click, Ctrl+A, a rubber band), a collection, favorite all, compare two, delete one", async () => {
   assert.equal(made.length, PROVIDERS.length, "the create flows ran");
   kept = await workbenchFlow(s, { lane: "demo", made });
+});
+
+test("demo: thumbnails dragged with the real pointer: onto a collection, and out of the window into a file manager as the original files, readably named", async () => {
+  assert.ok(kept, "the workbench flow ran");
+  kept.count = await dragOutFlow(s, { lane: "demo", ...kept });
 });
 
 test("demo: after a restart the Create feed shows every image and parent, and the gallery has them (and the collection)", async () => {

@@ -31,6 +31,7 @@ import {
   retryFlow,
   secondLaunchFocusesTheFirst,
 } from "./lanes.mjs";
+import { dragOutFlow } from "./dragout.mjs";
 
 const KEYS = { linkr: "lkr_live_lane_e2e_5e6f", journey: "japi_live_lane_e2e_7a8b" };
 let sim;
@@ -127,6 +128,11 @@ let kept = null;
 test("live: the gallery as a workbench: select (check, Ctrl+click, Shift+click, Ctrl+A, a rubber band), a collection, favorite all, compare two, delete one", async () => {
   assert.equal(made.length, PROVIDERS.length, "the create flows ran");
   kept = await workbenchFlow(s, { lane: "live", made });
+});
+
+test("live: thumbnails dragged with the real pointer: onto a collection, and out of the window into a file manager as the original files, readably named", async () => {
+  assert.ok(kept, "the workbench flow ran");
+  kept.count = await dragOutFlow(s, { lane: "live", ...kept });
 });
 
 test("live: after a restart the Create feed shows every image and parent, and the gallery has them (and the collection)", async () => {

@@ -800,7 +800,7 @@ export async function permutationFlow(s, { lane, provider }) {
 }
 
 /** The gallery's rendered cells: id, task, favorite and selected state, in grid order. */
-async function galleryCells(s) {
+export async function galleryCells(s) {
   return s.execute(
     `return [...document.querySelectorAll('[data-testid="gallery-item"]')]
        .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
@@ -815,7 +815,7 @@ function cellButton(s, index) {
 }
 
 /** The number in the selection bar's "12 selected" (0 when the bar is gone). */
-async function selectedCount(s) {
+export async function selectedCount(s) {
   const text = await s.execute(
     `return document.querySelector('[data-testid="gallery-selection-count"]')?.textContent ?? '';`,
   );
@@ -826,7 +826,7 @@ async function selectedCount(s) {
  * The collection row named `name` in the gallery's side list (its text as the DOM has it: a
  * long name is cut short on screen), with its id and the count it shows.
  */
-async function collectionRow(s, name) {
+export async function collectionRow(s, name) {
   const found = await waitUntil(s, `the collection ${name} in the side list`, async () =>
     s.execute(
       `const row = [...document.querySelectorAll('[data-testid="gallery-collection"]')]
@@ -1013,7 +1013,7 @@ export async function workbenchAfterRestart(s, { lane, name, count }) {
 }
 
 /** Every image of collection `collectionId` as the core has it (the IPC the UI calls). */
-async function collectionImages(s, collectionId) {
+export async function collectionImages(s, collectionId) {
   const page = await s.executeAsync(
     `const done = arguments[arguments.length - 1];
      window.__TAURI_INTERNALS__.invoke('gallery_search', { query: { collection: Number(arguments[0]), limit: 1000 } })
