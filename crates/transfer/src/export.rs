@@ -195,13 +195,7 @@ fn write_all(
             .unwrap_or("bin")
             .to_ascii_lowercase();
         let ext = Container::sniff(&original).extension(&fallback_ext);
-        let file = names.image_name(
-            item.created_at,
-            item.prompt.as_deref(),
-            &item.task_id,
-            &item.slot,
-            &ext,
-        );
+        let file = names.item_name(&item, &ext);
         let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
         let thumbnail = item
             .thumb_path

@@ -78,6 +78,17 @@ impl NameBook {
         self.claim(&stem, ext)
     }
 
+    /// [`NameBook::image_name`] of a gallery item, with its extension as given.
+    pub fn item_name(&mut self, item: &atelier_library::GalleryItem, ext: &str) -> String {
+        self.image_name(
+            item.created_at,
+            item.prompt.as_deref(),
+            &item.task_id,
+            &item.slot,
+            ext,
+        )
+    }
+
     /// `stem.ext`, or `stem-N.ext` for the first N that is free.
     pub fn claim(&mut self, stem: &str, ext: &str) -> String {
         let mut n = 1;

@@ -68,13 +68,7 @@ impl Atelier {
                     .and_then(|e| e.to_str())
                     .unwrap_or("png")
                     .to_ascii_lowercase();
-                let name = names.image_name(
-                    item.created_at,
-                    item.prompt.as_deref(),
-                    &item.task_id,
-                    &item.slot,
-                    &ext,
-                );
+                let name = names.item_name(&item, &ext);
                 if icon.is_none() {
                     icon = Some(
                         item.thumb_path
