@@ -1288,6 +1288,9 @@ async function lineageNodes(s) {
  */
 export async function lineageFlow(s, { lane, made }) {
   const { gridId, upscaleId, varyId, prompt } = made[0];
+  // A reference image left in the composer from earlier work: a branch replaces it.
+  await (await s.testid("nav-create")).click();
+  await fill(s, "reference-input", "https://example.com/left-over.png");
   await (await s.testid("nav-gallery")).click();
   await s.testid("gallery-grid");
   await (await s.testid("gallery-collection-all")).click();
@@ -1334,8 +1337,21 @@ export async function lineageFlow(s, { lane, made }) {
   );
   if (hit !== "ok") await shot(s, `lane-${lane}-20a-branch-covered`);
   assert.equal(hit, "ok", "the Branch button is not covered");
+  const tree = await s.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke('lineage', { imageId: Number(arguments[0]) })
+       .then(done, (e) => done({ error: String(e?.message ?? e) }));`,
+    [varyImage.imageId],
+  );
+  const gridNode = tree.nodes?.find((n) => n.taskId === gridId);
+  assert.ok(gridNode, `the core's lineage has the grid: ${JSON.stringify(tree).slice(0, 300)}`);
   await branch.click();
   await s.testid("prompt-input", { predicate: async (e) => (await e.prop("value")) === prompt });
+  assert.equal(
+    await (await s.testid("reference-input")).prop("value"),
+    gridNode.referenceImage ?? "",
+    "the composer has the grid's own reference image (none), not the left-over one",
+  );
   await shot(s, `lane-${lane}-20-branch-from-here`);
   await (await s.testid("prompt-input")).clear();
   // Back in the gallery the lightbox is where it was left (on the variation); Esc closes it.

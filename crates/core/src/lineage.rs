@@ -5,6 +5,7 @@
 
 use crate::gallery::GalleryImage;
 use atelier_library::{GalleryItem, ImageKind, Library, LibraryError, StoredTask};
+use atelier_providers::SentRequest;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -32,6 +33,9 @@ pub struct LineageNode {
     pub prompt: Option<String>,
     /// True when its prompt differs from its parent's (a Remix, a custom zoom...).
     pub prompt_changed: bool,
+    /// The reference image its prompt was sent with: its own Imagine's, else (a button's
+    /// result) the nearest ancestor's. "Branch from here" puts it back into the composer.
+    pub reference_image: Option<String>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// The picture that stands for it: its grid, else its one result; none when it made
@@ -97,9 +101,10 @@ pub fn build_lineage(library: &Library, task_id: &str) -> Result<Lineage, Librar
     // Down: every descendant, each before its children.
     let mut nodes = Vec::new();
     let mut visited = HashSet::new();
-    let mut stack: Vec<(StoredTask, u32, Option<String>)> = vec![(top, 0, None)];
+    let mut stack: Vec<(StoredTask, u32, Option<String>, Option<String>)> =
+        vec![(top, 0, None, None)];
     let mut truncated = false;
-    while let Some((stored, depth, parent_prompt)) = stack.pop() {
+    while let Some((stored, depth, parent_prompt, parent_reference)) = stack.pop() {
         if !visited.insert(stored.task.id.clone()) {
             continue;
         }
@@ -109,10 +114,14 @@ pub fn build_lineage(library: &Library, task_id: &str) -> Result<Lineage, Librar
         }
         let id = stored.task.id.clone();
         let prompt = stored.task.prompt.clone();
+        let reference_image = match &stored.task.sent {
+            Some(SentRequest::Imagine(sent)) => sent.reference_image.clone(),
+            _ => parent_reference,
+        };
         let mut children = library.children(&id)?;
         children.sort_by_key(|c| std::cmp::Reverse(c.created_at));
         for child in children {
-            stack.push((child, depth + 1, prompt.clone()));
+            stack.push((child, depth + 1, prompt.clone(), reference_image.clone()));
         }
         nodes.push(LineageNode {
             parent_id: (depth > 0).then(|| stored.task.parent_id.clone()).flatten(),
@@ -120,6 +129,7 @@ pub fn build_lineage(library: &Library, task_id: &str) -> Result<Lineage, Librar
             kind_label: stored.task.kind.label(),
             prompt_changed: depth > 0 && differs(parent_prompt.as_deref(), prompt.as_deref()),
             prompt,
+            reference_image,
             created_at: stored.created_at,
             image: representative(library.task_images(&id)?),
             current: id == task_id,
@@ -240,6 +250,46 @@ mod tests {
             build_lineage(&lib, "nope"),
             Err(LibraryError::TaskNotFound(_))
         ));
+    }
+
+    #[test]
+    fn each_task_carries_the_reference_image_its_prompt_was_sent_with() {
+        use atelier_providers::ImagineRequest;
+        let dir = tempfile::tempdir().expect("dir");
+        let lib = Library::open(dir.path()).expect("open");
+        add(&lib, "root", TaskKind::Imagine, None, "a fox", 0);
+        add(
+            &lib,
+            "u1",
+            TaskKind::Upscale { index: 1 },
+            Some("root"),
+            "a fox",
+            5,
+        );
+        add(&lib, "plain", TaskKind::Imagine, None, "a hare", 9);
+        let mut root = lib.get_task("root").expect("get").expect("root").task;
+        root.sent = Some(SentRequest::Imagine(ImagineRequest {
+            prompt: "a fox".into(),
+            reference_image: Some("https://example.com/fox.png".into()),
+            ..ImagineRequest::default()
+        }));
+        lib.upsert_task(&root, false, None).expect("sent");
+        let tree = build_lineage(&lib, "u1").expect("lineage");
+        let refs: Vec<(&str, Option<&str>)> = tree
+            .nodes
+            .iter()
+            .map(|n| (n.task_id.as_str(), n.reference_image.as_deref()))
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                ("root", Some("https://example.com/fox.png")),
+                ("u1", Some("https://example.com/fox.png")),
+            ],
+            "a button's result has its Imagine's reference"
+        );
+        let plain = build_lineage(&lib, "plain").expect("lineage");
+        assert_eq!(plain.nodes[0].reference_image, None);
     }
 
     #[test]

@@ -26,6 +26,7 @@ function node(
     kindLabel: parent ? 'Upscale 1' : 'Imagine',
     prompt: 'a red fox in the snow',
     promptChanged: false,
+    referenceImage: null,
     createdAt: '2026-03-01T10:00:00Z',
     image: null,
     current: false,
@@ -231,19 +232,29 @@ describe('branchSource', () => {
 
   it('takes the provider and model of the node image', () => {
     const image = makeImage(5, { provider: 'journey', model: 'niji' });
-    expect(branchSource({ prompt: ' a fox ', image }, fallback)).toEqual({
+    expect(branchSource({ prompt: ' a fox ', image, referenceImage: null }, fallback)).toEqual({
       prompt: 'a fox',
       provider: 'journey',
       model: 'niji',
+      referenceImage: null,
     });
   });
 
   it('falls back to the shown image without a picture, and gives nothing without a prompt', () => {
-    expect(branchSource({ prompt: 'a fox', image: null }, fallback)).toEqual({
+    expect(branchSource({ prompt: 'a fox', image: null, referenceImage: null }, fallback)).toEqual({
       prompt: 'a fox',
       ...fallback,
+      referenceImage: null,
     });
-    expect(branchSource({ prompt: '  ', image: null }, fallback)).toBeNull();
-    expect(branchSource({ prompt: null, image: null }, fallback)).toBeNull();
+    expect(branchSource({ prompt: '  ', image: null, referenceImage: null }, fallback)).toBeNull();
+    expect(branchSource({ prompt: null, image: null, referenceImage: null }, fallback)).toBeNull();
+  });
+
+  it('carries the reference image the prompt was sent with', () => {
+    const source = branchSource(
+      { prompt: 'a fox', image: null, referenceImage: 'https://example.com/fox.png' },
+      fallback,
+    );
+    expect(source?.referenceImage).toBe('https://example.com/fox.png');
   });
 });

@@ -251,20 +251,24 @@ export interface BranchSource {
   prompt: string;
   provider: ProviderKind;
   model: string | null;
+  /** The reference image the node's prompt was sent with; null clears the composer's. */
+  referenceImage: string | null;
 }
 
 /**
- * The prompt, provider and model a node branches with: the provider and model of its image
- * when it has one, else `fallback`'s (the image the lightbox shows); null without a prompt.
+ * The prompt, reference image, provider and model a node branches with: the provider and
+ * model of its image when it has one, else `fallback`'s (the image the lightbox shows); null
+ * without a prompt.
  */
 export function branchSource(
-  node: Pick<LineageNode, 'prompt' | 'image'>,
+  node: Pick<LineageNode, 'prompt' | 'image' | 'referenceImage'>,
   fallback: { provider: ProviderKind; model: string | null },
 ): BranchSource | null {
   const prompt = node.prompt?.trim() ?? '';
   if (!prompt) return null;
   const item = node.image?.item;
+  const referenceImage = node.referenceImage ?? null;
   return item
-    ? { prompt, provider: item.provider, model: item.model }
-    : { prompt, provider: fallback.provider, model: fallback.model };
+    ? { prompt, provider: item.provider, model: item.model, referenceImage }
+    : { prompt, provider: fallback.provider, model: fallback.model, referenceImage };
 }

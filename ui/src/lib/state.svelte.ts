@@ -644,15 +644,18 @@ export class AppStore {
 
   /**
    * Puts a prompt (with the provider and model it was made with, when they are offered)
-   * into the composer, goes to Create and focuses it. Used by "Edit prompt" and the
-   * gallery's "Reuse prompt".
+   * into the composer, goes to Create and focuses it. Used by "Edit prompt", the gallery's
+   * "Reuse prompt" and the lineage's "Branch from here", which also sets the reference image
+   * (`referenceImage`; left as it is when the source does not say).
    */
   reusePrompt(source: {
     prompt: string | null;
     provider: ProviderKind;
     model: string | null;
+    referenceImage?: string | null;
   }): void {
     this.prompt = source.prompt ?? '';
+    if (source.referenceImage !== undefined) this.referenceUrl = source.referenceImage ?? '';
     if (this.providers.some((p) => p.provider === source.provider)) {
       this.setProvider(source.provider);
     }

@@ -453,6 +453,25 @@ describe('AppStore', () => {
     expect(store.composerError).toBeNull();
   });
 
+  it('reuses a prompt into the composer, and a branch sets (or clears) the reference image', async () => {
+    const store = new AppStore();
+    await store.init();
+    store.referenceUrl = 'https://example.com/old.png';
+    store.reusePrompt({ prompt: 'a hare', provider: 'journey', model: null });
+    expect(store.prompt).toBe('a hare');
+    expect(store.referenceUrl).toBe('https://example.com/old.png');
+    store.reusePrompt({
+      prompt: 'a fox',
+      provider: 'journey',
+      model: null,
+      referenceImage: 'https://example.com/fox.png',
+    });
+    expect(store.referenceUrl).toBe('https://example.com/fox.png');
+    store.reusePrompt({ prompt: 'a fox', provider: 'journey', model: null, referenceImage: null });
+    expect(store.referenceUrl).toBe('');
+    expect(store.view).toBe('create');
+  });
+
   it('shows a submit failure as the sentence from the core', async () => {
     const store = new AppStore();
     await store.init();

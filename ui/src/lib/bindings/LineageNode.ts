@@ -30,6 +30,11 @@ prompt: string | null,
  */
 promptChanged: boolean, 
 /**
+ * The reference image its prompt was sent with: its own Imagine's, else (a button's
+ * result) the nearest ancestor's. "Branch from here" puts it back into the composer.
+ */
+referenceImage: string | null, 
+/**
  * When it was made.
  */
 createdAt: string, 

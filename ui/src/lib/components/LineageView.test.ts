@@ -57,6 +57,7 @@ function node(
     kindLabel: 'Imagine',
     prompt: 'a red fox in the snow',
     promptChanged: false,
+    referenceImage: null,
     createdAt: '2026-03-01T10:00:00Z',
     image: null,
     current: false,
@@ -74,6 +75,7 @@ const tree: Lineage = {
       kindLabel: 'Vary (Region)',
       prompt: 'a red fox in the snow at dawn',
       promptChanged: true,
+      referenceImage: 'https://example.com/fox.png',
       image: remix,
     }),
   ],
@@ -226,7 +228,7 @@ describe('the Lineage view', () => {
     expect(box.dataset.imageId).toBe('31');
   });
 
-  it("branches from a node: its prompt, provider and model go to Create like 'reuse prompt'", async () => {
+  it('branches from a node: its prompt, reference image, provider and model go to Create', async () => {
     const reuse = vi.spyOn(app, 'reusePrompt');
     renderLightbox();
     await fireEvent.click(lineageButton());
@@ -236,8 +238,10 @@ describe('the Lineage view', () => {
       prompt: 'a red fox in the snow at dawn',
       provider: 'journey',
       model: 'niji 6',
+      referenceImage: 'https://example.com/fox.png',
     });
     expect(app.prompt).toBe('a red fox in the snow at dawn');
+    expect(app.referenceUrl).toBe('https://example.com/fox.png');
     expect(app.view).toBe('create');
     expect(screen.queryByTestId('lineage')).toBeNull();
   });
@@ -252,6 +256,7 @@ describe('the Lineage view', () => {
       prompt: 'a red fox in the snow',
       provider: upscale.item.provider,
       model: upscale.item.model,
+      referenceImage: null,
     });
   });
 
