@@ -166,6 +166,7 @@ impl GalleryItem {
         Cursor {
             created_at: self.created_at.timestamp_millis(),
             id: self.image_id,
+            key: None,
         }
         .encode()
     }
@@ -182,25 +183,36 @@ pub struct GalleryPage {
     pub next_cursor: Option<String>,
 }
 
-/// A position in the gallery order: the last item's (created_at, image id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A position in the gallery order: the last item's (created_at, image id), and in the
+/// by-prompt order its prompt key too, so the next page starts in the right place even when
+/// that image was deleted meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Cursor {
     pub created_at: i64,
     pub id: i64,
+    /// The image's prompt key (by-prompt order); `None` in time order, or in a cursor made
+    /// from an item ([`GalleryItem::cursor`]), whose key is then read from the image.
+    pub key: Option<String>,
 }
 
 impl Cursor {
-    /// The opaque text handed to the UI.
-    pub(crate) fn encode(self) -> String {
-        format!("{}:{}", self.created_at, self.id)
+    /// The opaque text handed to the UI: `created_at:id`, then `:key` when there is one.
+    pub(crate) fn encode(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{}:{}:{key}", self.created_at, self.id),
+            None => format!("{}:{}", self.created_at, self.id),
+        }
     }
 
     /// Reads [`Cursor::encode`] back; `None` when the text was not made by it.
     pub(crate) fn decode(text: &str) -> Option<Cursor> {
-        let (a, b) = text.trim().split_once(':')?;
+        let mut parts = text.trim_start().splitn(3, ':');
+        let created_at = parts.next()?.trim().parse().ok()?;
+        let id = parts.next()?.trim().parse().ok()?;
         Some(Cursor {
-            created_at: a.parse().ok()?,
-            id: b.parse().ok()?,
+            created_at,
+            id,
+            key: parts.next().map(str::to_string),
         })
     }
 }
@@ -421,8 +433,20 @@ mod tests {
         let c = Cursor {
             created_at: 1_700_000_000_000,
             id: 42,
+            key: None,
         };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        // A prompt key may hold anything, colons and spaces included.
+        let keyed = Cursor {
+            created_at: 5,
+            id: 7,
+            key: Some("a fox: 16:9 at dawn ".into()),
+        };
+        assert_eq!(Cursor::decode(&keyed.encode()), Some(keyed));
+        assert_eq!(
+            Cursor::decode("5:7:").and_then(|c| c.key),
+            Some(String::new())
+        );
         assert_eq!(Cursor::decode("abc"), None);
         assert_eq!(Cursor::decode("1:x"), None);
     }

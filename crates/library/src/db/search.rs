@@ -38,13 +38,23 @@ impl Library {
             .collect::<rusqlite::Result<_>>()?;
         let next_cursor = if items.len() > limit as usize {
             items.truncate(limit as usize);
-            items.last().map(|i| {
-                Cursor {
-                    created_at: i.created_at.timestamp_millis(),
-                    id: i.image_id,
-                }
-                .encode()
-            })
+            match items.last() {
+                Some(last) => Some(
+                    Cursor {
+                        created_at: last.created_at.timestamp_millis(),
+                        id: last.image_id,
+                        key: match q.order {
+                            SortOrder::ByPrompt => Some(
+                                conn.prepare_cached("SELECT prompt_key FROM images WHERE id = ?1")?
+                                    .query_row([last.image_id], |r| r.get(0))?,
+                            ),
+                            _ => None,
+                        },
+                    }
+                    .encode(),
+                ),
+                None => None,
+            }
         } else {
             None
         };
@@ -274,13 +284,20 @@ fn filter_sql(
     if let Some(c) = cursor {
         let (key, id) = order;
         match q.order {
-            // The cursor's image gives the key: any cursor (it always names an image) works.
-            SortOrder::ByPrompt => {
-                sql.push_str(&format!(
-                    " AND ({key}, {id}) > ((SELECT prompt_key FROM images WHERE id = ?), ?)"
-                ));
-                params.push(Value::Integer(c.id));
-            }
+            // The key the cursor carries (a page's own cursor: right even when its image was
+            // deleted since), else the key of the image it names (a cursor made from an item).
+            SortOrder::ByPrompt => match &c.key {
+                Some(prompt_key) => {
+                    sql.push_str(&format!(" AND ({key}, {id}) > (?, ?)"));
+                    params.push(Value::Text(prompt_key.clone()));
+                }
+                None => {
+                    sql.push_str(&format!(
+                        " AND ({key}, {id}) > ((SELECT prompt_key FROM images WHERE id = ?), ?)"
+                    ));
+                    params.push(Value::Integer(c.id));
+                }
+            },
             SortOrder::OldestFirst => {
                 sql.push_str(&format!(" AND ({key}, {id}) > (?, ?)"));
                 params.push(Value::Integer(c.created_at));

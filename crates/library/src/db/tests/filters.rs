@@ -386,3 +386,47 @@ fn by_prompt_pages_a_to_z_and_follows_a_changed_prompt() {
     assert!(inner.contains("images_prompt_order"), "{plan}");
     assert!(!inner.contains("TEMP B-TREE"), "{plan}");
 }
+
+#[test]
+fn a_by_prompt_page_goes_on_after_its_cursor_image_is_deleted() {
+    let (_dir, lib) = open();
+    for (id, prompt, secs) in [
+        ("d", "dunes: 16:9 at noon", 1),
+        ("a", "a fox", 2),
+        ("c", "castle at dawn", 3),
+        ("b", "bright harbour", 4),
+    ] {
+        result_task(&lib, id, "midjourney", prompt, None, (8, 8), secs);
+    }
+    let first = lib
+        .search(&GalleryQuery {
+            order: SortOrder::ByPrompt,
+            limit: Some(2),
+            ..Default::default()
+        })
+        .expect("first page");
+    let shown: Vec<&str> = first.items.iter().map(|i| i.task_id.as_str()).collect();
+    assert_eq!(shown, ["a", "b"]);
+    // The person deletes the last image shown, then scrolls on.
+    assert!(lib.delete_image(first.items[1].image_id).expect("delete"));
+    let next = lib
+        .search(&GalleryQuery {
+            order: SortOrder::ByPrompt,
+            limit: Some(2),
+            cursor: first.next_cursor.clone(),
+            ..Default::default()
+        })
+        .expect("next page");
+    let rest: Vec<&str> = next.items.iter().map(|i| i.task_id.as_str()).collect();
+    assert_eq!(rest, ["c", "d"], "the order goes on where it was");
+    // A cursor made from an item (no key in it) still works while its image exists.
+    let from_item = lib
+        .search(&GalleryQuery {
+            order: SortOrder::ByPrompt,
+            cursor: Some(first.items[0].cursor()),
+            ..Default::default()
+        })
+        .expect("from an item");
+    let after_a: Vec<&str> = from_item.items.iter().map(|i| i.task_id.as_str()).collect();
+    assert_eq!(after_a, ["c", "d"]);
+}

@@ -392,6 +392,7 @@ fn query_plans_use_the_indexes() {
         let cursor = Some(Cursor {
             created_at: at(1500).timestamp_millis(),
             id: 1500,
+            key: None,
         });
         page_plan(&lib, &q, cursor)
     };
