@@ -60,6 +60,16 @@ pub struct Library {
 }
 
 /// The connection behind `m`, even if a thread panicked while holding it.
+/// A write transaction that takes the write lock at its start (`BEGIN IMMEDIATE`), waiting for
+/// it up to the busy timeout. A deferred one that reads first and then writes fails at once
+/// with "database is locked" when another connection (another Atelier on this library, a
+/// previous instance still closing) committed in between: its read no longer holds.
+pub(crate) fn write_transaction(
+    conn: &mut Connection,
+) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+}
+
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // A panic while holding the lock cannot leave a half-done transaction behind (rusqlite
     // rolls back on drop), so a poisoned connection is still good.
@@ -135,7 +145,7 @@ impl Library {
         // duration of the batch avoids re-reading index pages, and is given back after.
         conn.execute_batch(&format!("PRAGMA cache_size = {BATCH_CACHE_SIZE}"))?;
         let result = (|| {
-            let tx = conn.transaction()?;
+            let tx = write_transaction(&mut conn)?;
             let out = f(&Batch {
                 conn: &tx,
                 root: &self.root,

@@ -439,7 +439,7 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32, LibraryErro
         .iter()
         .filter(|m| m.version > before && m.version <= target)
     {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(step.sql).map_err(|e| {
             LibraryError::Database(format!(
                 "upgrading to schema version {} ({}) failed: {e}",

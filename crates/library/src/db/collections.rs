@@ -4,7 +4,7 @@
 //! collection is also a gallery filter (`GalleryQuery::collection`, see `search`).
 
 use super::rows::{from_ms, now_ms};
-use super::{lock, Library};
+use super::{lock, write_transaction, Library};
 use crate::{LibraryError, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -174,7 +174,7 @@ impl Library {
     /// longer in the library, are passed over. Returns how many were added.
     pub fn add_to_collection(&self, id: i64, image_ids: &[i64]) -> Result<usize> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = write_transaction(&mut conn)?;
         require_collection(&tx, id)?;
         let mut added = 0;
         {
@@ -195,7 +195,7 @@ impl Library {
     /// Returns how many were in it.
     pub fn remove_from_collection(&self, id: i64, image_ids: &[i64]) -> Result<usize> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = write_transaction(&mut conn)?;
         require_collection(&tx, id)?;
         let mut removed = 0;
         {

@@ -4,7 +4,7 @@
 //! sent. Which option each member chose is the core's business (stored as given).
 
 use super::rows::{from_ms, now_ms};
-use super::{lock, Library};
+use super::{lock, write_transaction, Library};
 use crate::{LibraryError, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -75,7 +75,7 @@ impl Library {
     /// Writes a group and all its members in one transaction. Durable when this returns.
     pub fn group_create(&self, group: &NewGroup) -> Result<()> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = write_transaction(&mut conn)?;
         tx.execute(
             "INSERT INTO prompt_groups (id, template, sets_json, created_at)
              VALUES (?1, ?2, ?3, ?4)",

@@ -4,7 +4,7 @@
 
 use super::rows::{absolute_path, gallery_item, json_error, relative_path, ITEM_COLUMNS};
 use super::tasks::task_exists;
-use super::{lock, Library};
+use super::{lock, write_transaction, Library};
 use crate::cache::ImageSlot;
 use crate::query::{GalleryItem, ImageKind};
 use crate::{LibraryError, Result};
@@ -230,7 +230,7 @@ impl Library {
     /// large selection pass it in chunks, to show progress and allow a cancel in between.)
     pub fn set_favorite_images(&self, image_ids: &[i64], favorite: bool) -> Result<usize> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = write_transaction(&mut conn)?;
         let mut n = 0;
         {
             // Only rows that change: a no-op update would still rewrite two indexes.
@@ -250,7 +250,7 @@ impl Library {
     pub fn delete_images(&self, image_ids: &[i64]) -> Result<usize> {
         let (n, files) = {
             let mut conn = lock(&self.writer);
-            let tx = conn.transaction()?;
+            let tx = write_transaction(&mut conn)?;
             let mut files = Vec::new();
             let mut n = 0;
             {
@@ -275,7 +275,7 @@ impl Library {
     pub fn delete_image(&self, image_id: i64) -> Result<bool> {
         let files = {
             let mut conn = lock(&self.writer);
-            let tx = conn.transaction()?;
+            let tx = write_transaction(&mut conn)?;
             let files = image_files(&tx, image_id)?;
             let n = tx.execute("DELETE FROM images WHERE id = ?1", [image_id])?;
             tx.commit()?;

@@ -3,7 +3,7 @@
 //! (`job_json`, stored as given); the library keeps the rows, their order and nothing else.
 
 use super::rows::{from_ms, now_ms, provider_str};
-use super::{lock, Library};
+use super::{lock, write_transaction, Library};
 use crate::Result;
 use atelier_providers::ProviderKind;
 use chrono::{DateTime, Utc};
@@ -90,7 +90,7 @@ impl Library {
     /// their order; an index past the end moves it to the end. False when it was not queued.
     pub fn queue_move(&self, id: &str, index: usize) -> Result<bool> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = write_transaction(&mut conn)?;
         let mut ids: Vec<String> = {
             let mut stmt = tx.prepare("SELECT id FROM queue ORDER BY position, created_at")?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
