@@ -138,7 +138,7 @@ export async function dragOutFlow(s, { lane, name, count }) {
   assert.ok(outsider, "an image that is not in the collection yet");
   const from = await screenPoint(s, origin, `[data-testid="gallery-item"][data-image-id="${outsider.id}"] > button.open`);
   const onto = await screenPoint(s, origin, `[data-testid="gallery-collection"][data-collection-id="${row.id}"]`);
-  await realDrag(s, from, onto, join(ROOT, "e2e", "screenshots", `lane-${lane}-12a-drag-onto-collection.png`), () =>
+  await realDrag(s, from, onto, join(ROOT, "e2e", "screenshots", `lane-${lane}-9c-drag-onto-collection.png`), () =>
     s.execute(
       `return !!document.querySelector('[data-testid="gallery-collection"][data-collection-id="' + arguments[0] + '"]')?.closest('li.drop');`,
       [row.id],
@@ -165,7 +165,7 @@ export async function dragOutFlow(s, { lane, name, count }) {
       s,
       start,
       { x: 1440 - 20 - size / 2, y: 960 - 20 - size / 2 },
-      join(ROOT, "e2e", "screenshots", `lane-${lane}-12b-drag-out-to-file-manager.png`),
+      join(ROOT, "e2e", "screenshots", `lane-${lane}-9d-drag-out-to-file-manager.png`),
     );
     const uris = await waitUntil(s, "the file manager gets two files", async () => {
       const got = target.dropped();
