@@ -15,6 +15,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { tree } from "./proc.mjs";
 import { join } from "node:path";
 
 const args = new Map();
@@ -40,30 +41,6 @@ function dropCaches() {
   } catch {
     return false;
   }
-}
-
-/** The pid and every descendant pid of `root`, from /proc/<pid>/stat. */
-function tree(root) {
-  const children = new Map();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [];
-  const todo = [root];
-  while (todo.length) {
-    const pid = todo.pop();
-    out.push(pid);
-    todo.push(...(children.get(pid) ?? []));
-  }
-  return out;
 }
 
 /** PSS in KiB of each process in the tree under `root`, with its name. */
