@@ -57,7 +57,8 @@ pub fn phase_of(provider: Provider, method: &Method, path: &str) -> RequestPhase
                 (
                     &Method::POST,
                     "/imagine" | "/upscale-1x" | "/upscale-alt" | "/upscale-2x-4x" | "/variations"
-                    | "/reroll" | "/pan" | "/outpaint" | "/blend" | "/describe",
+                    | "/reroll" | "/pan" | "/outpaint" | "/inpaint" | "/blend" | "/describe"
+                    | "/shorten" | "/imagine-video" | "/seed",
                 ) => RequestPhase::Submit,
                 _ => RequestPhase::Other,
             }
@@ -183,6 +184,17 @@ mod tests {
             phase_of(Provider::Journey, &Method::POST, "/journey/api/v1/pan"),
             RequestPhase::Submit
         );
+        for path in ["/inpaint", "/shorten", "/imagine-video", "/seed", "/blend"] {
+            assert_eq!(
+                phase_of(
+                    Provider::Journey,
+                    &Method::POST,
+                    &format!("/journey/api/v1{path}")
+                ),
+                RequestPhase::Submit,
+                "{path}"
+            );
+        }
         assert_eq!(
             phase_of(Provider::Journey, &Method::GET, "/journey/api/v1/account"),
             RequestPhase::Other

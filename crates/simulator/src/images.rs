@@ -129,6 +129,11 @@ fn hsl(h: f32, s: f32, l: f32) -> [f32; 3] {
     [r + m, g + m, b + m]
 }
 
+/// A vivid colour of hue `h` degrees, as RGB fractions.
+pub fn hue_rgb(h: f32) -> [f32; 3] {
+    hsl(h, 0.75, 0.55)
+}
+
 impl Scene {
     fn new(look: &Look) -> Scene {
         let mut r = Rng::new(look.seed);

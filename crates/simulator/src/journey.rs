@@ -1,6 +1,9 @@
 //! JourneyAPI under `/journey/api/v1`: imagine (Midjourney, and every other model
-//! synchronously),
-//! the Midjourney follow-ups, blend, describe, fetch, fetch-many and account.
+//! synchronously), the Midjourney follow-ups, fetch, fetch-many and account; the creation
+//! modes and the newer follow-ups (outpaint with a custom zoom, inpaint, blend, describe,
+//! shorten, imagine-video, seed) are in [`modes`].
+
+pub mod modes;
 
 use axum::body::{to_bytes, Bytes};
 use axum::extract::{Request, State};
@@ -9,17 +12,21 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
+use crate::cdn::video_file;
 use crate::faults::{self, FaultKind};
 use crate::gate::{RuleFault, MAX_REQUEST_BODY};
+use crate::images::Look;
 use crate::linkr::{strike, take_poll_marker};
+use crate::mask::Region;
 use crate::prompt::{flags, parse_ratio, plan_submit};
 use crate::reply::{self, journey_error};
 use crate::requests::Provider;
 use crate::server::ConnAbort;
 use crate::state::AppState;
-use crate::task::{new_task, Dir, Kind, Media, NewTask, Output, State as TaskState, Task, Zoom};
+use crate::task::{new_task, Dir, Kind, Media, NewTask, Output, State as TaskState, Task};
 use crate::timing::Stage;
 use crate::util::lock;
+use crate::video::VIDEOS;
 
 /// The longest `model` name `/imagine` accepts.
 pub const MAX_MODEL_CHARS: usize = 200;
@@ -56,9 +63,13 @@ pub fn routes() -> Router<AppState> {
         .route("/variations", post(variations))
         .route("/reroll", post(reroll))
         .route("/pan", post(pan))
-        .route("/outpaint", post(outpaint))
-        .route("/blend", post(blend))
-        .route("/describe", post(describe))
+        .route("/outpaint", post(modes::outpaint))
+        .route("/inpaint", post(modes::inpaint))
+        .route("/blend", post(modes::blend))
+        .route("/describe", post(modes::describe))
+        .route("/shorten", post(modes::shorten))
+        .route("/imagine-video", post(modes::imagine_video))
+        .route("/seed", post(modes::seed))
         .route("/fetch", post(fetch))
         .route("/fetch-many", post(fetch_many))
         .route("/account", get(account))
@@ -117,6 +128,17 @@ pub fn view(state: &AppState, task: &Task, now: f64) -> Value {
             }
             Media::Single { .. } => v["image_url"] = json!(state.cdn_url(&task.id, "image.png")),
             Media::Text(lines) => v["content"] = json!(lines),
+            Media::Shorten { content, full } => {
+                v["content"] = json!(content);
+                v["full_content"] = json!(full);
+            }
+            Media::Seed(seed) => v["seed"] = json!(seed),
+            Media::Video { .. } => {
+                let videos: Vec<String> = (0..VIDEOS)
+                    .map(|i| state.cdn_url(&task.id, &video_file(i)))
+                    .collect();
+                v["video_urls"] = json!(videos);
+            }
         },
         TaskState::Failed(error, _) => v["error"] = json!(error),
         _ => {}
@@ -227,6 +249,15 @@ fn parse_index(body: &Value) -> Option<u8> {
 
 const INDEX_RULE: &str = "index must be one of \"1\", \"2\", \"3\", \"4\"";
 
+/// What an endpoint knows about a task's pictures that [`new_task`] cannot.
+enum Adjust {
+    /// Vary (Region): the parent's look and the mask.
+    Region(Region),
+    /// The picture a video starts from or an upscale by URL shows, when `image_url` is one
+    /// of this simulator's own pictures.
+    Look(Look),
+}
+
 /// Everything a create endpoint needs to make its task.
 struct Create {
     kind: Kind,
@@ -238,6 +269,7 @@ struct Create {
     reference_image: Option<String>,
     extra: String,
     cost: i64,
+    adjust: Option<Adjust>,
 }
 
 /// Applies markers/rules and credits, stores the task and answers `{"task_id"}` (or the
@@ -256,7 +288,7 @@ async fn create(state: &AppState, ctx: Ctx, c: Create) -> Response {
     }
     let produced = match c.kind.output() {
         Output::Grid if c.model == "midjourney" => 4,
-        Output::Text => 0,
+        Output::Text | Output::Video => 0,
         _ => 1,
     };
     {
@@ -286,7 +318,15 @@ async fn create(state: &AppState, ctx: Ctx, c: Create) -> Response {
         webhook_url: str_field(&ctx.body, "webhook_url").map(str::to_string),
         extra: c.extra,
     };
-    let task = new_task(spec, state.now());
+    let mut task = new_task(spec, state.now());
+    match (c.adjust, &mut task.media) {
+        (Some(Adjust::Region(r)), Media::Grid { region, .. }) => {
+            *region = Some(std::sync::Arc::new(r));
+        }
+        (Some(Adjust::Look(l)), Media::Video { start, .. }) => *start = l,
+        (Some(Adjust::Look(l)), Media::Single { look, .. }) => *look = l,
+        _ => {}
+    }
     let id = task.id.clone();
     let body = if synchronous {
         view(state, &task, state.now())
@@ -318,6 +358,58 @@ fn follow_up(kind: Kind, parent: (Task, u32)) -> Create {
         extra: String::new(),
         cost: kind.journey_cost(),
         parent: Some(parent),
+        adjust: None,
+    }
+}
+
+/// An optional `prompt` of a follow-up: absent or null is `None`; otherwise a string with
+/// something besides fault markers in it, else the message of a 400.
+fn optional_prompt(body: &Value) -> Result<Option<String>, &'static str> {
+    match body.get("prompt") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(p)) if !faults::strip_markers(p).trim().is_empty() => {
+            Ok(Some(p.clone()))
+        }
+        Some(_) => Err("prompt must be a non-empty string"),
+    }
+}
+
+/// Whether `url` is an absolute http(s) URL with a host.
+pub fn is_http_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty()
+                && !url
+                    .trim()
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+/// The look and pixel size of a picture this simulator serves at `url`, if it is one of
+/// its own (a grid stands for its first image).
+fn own_picture(state: &AppState, url: &str) -> Option<(Look, (u32, u32))> {
+    let rest = url
+        .trim()
+        .strip_prefix(&state.origin)?
+        .strip_prefix("/cdn/")?;
+    let (id, file) = rest.split_once('/')?;
+    let task = state.task(id)?;
+    match (&task.media, file) {
+        (Media::Grid { looks, size, .. }, "grid.png") => Some((looks[0], (size.0 * 2, size.1 * 2))),
+        (Media::Grid { looks, size, .. }, f) => {
+            let i: usize = f.strip_suffix(".png")?.parse().ok()?;
+            Some((*looks.get(i)?, *size))
+        }
+        (Media::Single { look, size }, "image.png") => Some((*look, *size)),
+        _ => None,
     }
 }
 
@@ -372,6 +464,7 @@ async fn imagine(State(state): State<AppState>, req: Request) -> Response {
         extra: image_url.clone().unwrap_or_default(),
         reference_image: image_url,
         prompt,
+        adjust: None,
     };
     create(&state, ctx, c).await
 }
@@ -422,6 +515,25 @@ async fn upscale_2x_4x(State(state): State<AppState>, req: Request) -> Response 
         let Some(url) = str_field(&ctx.body, "image_url").map(str::to_string) else {
             return journey_error(400, "parent_task_id or image_url is required");
         };
+        if !is_http_url(&url) {
+            return journey_error(400, "image_url must be an http(s) URL");
+        }
+        // One of the simulator's own pictures upscales to the same scene, in its aspect.
+        if let Some((look, size)) = own_picture(&state, &url) {
+            let c = Create {
+                kind,
+                parent: None,
+                prompt: String::new(),
+                own_prompt: false,
+                model: "midjourney".to_string(),
+                aspect: size,
+                reference_image: Some(url.clone()),
+                extra: url,
+                cost: kind.journey_cost(),
+                adjust: Some(Adjust::Look(look)),
+            };
+            return create(&state, ctx, c).await;
+        }
         let c = Create {
             kind,
             parent: None,
@@ -432,6 +544,7 @@ async fn upscale_2x_4x(State(state): State<AppState>, req: Request) -> Response 
             reference_image: Some(url.clone()),
             extra: url,
             cost: kind.journey_cost(),
+            adjust: None,
         };
         return create(&state, ctx, c).await;
     }
@@ -440,14 +553,16 @@ async fn upscale_2x_4x(State(state): State<AppState>, req: Request) -> Response 
         return journey_error(400, INDEX_RULE);
     }
     let has_index = index.is_some();
-    let allowed = move |t: &Task| is_grid(t) == has_index && t.kind.output() != Output::Text;
+    let allowed = move |t: &Task| {
+        is_grid(t) == has_index && matches!(t.kind.output(), Output::Grid | Output::Single)
+    };
     let rule = "index is required when the parent is a grid, and only then";
     match take_parent(&state, &ctx.body, kind, &allowed, rule) {
         Ok(parent) => {
             let mut c = follow_up(kind, parent);
             // From a grid, upscale the chosen quadrant.
             if let (Some(i), Some((p, _))) = (index, c.parent.as_mut()) {
-                if let Media::Grid { looks, size } = &p.media {
+                if let Media::Grid { looks, size, .. } = &p.media {
                     let look = looks[usize::from(i) - 1];
                     p.media = Media::Single { look, size: *size };
                 }
@@ -492,10 +607,9 @@ async fn variations(State(state): State<AppState>, req: Request) -> Response {
 
 async fn reroll(State(state): State<AppState>, req: Request) -> Response {
     let ctx = ctx_or_return!(req);
-    let new_prompt = match ctx.body.get("prompt") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(p)) if !p.trim().is_empty() => Some(p.clone()),
-        Some(_) => return journey_error(400, "prompt must be a non-empty string"),
+    let new_prompt = match optional_prompt(&ctx.body) {
+        Ok(p) => p,
+        Err(msg) => return journey_error(400, msg),
     };
     let is_imagine = |t: &Task| t.kind == Kind::Imagine;
     let rule = "Only imagine tasks can be rerolled";
@@ -526,82 +640,6 @@ async fn pan(State(state): State<AppState>, req: Request) -> Response {
         Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
         Err(r) => r.respond(),
     }
-}
-
-async fn outpaint(State(state): State<AppState>, req: Request) -> Response {
-    let ctx = ctx_or_return!(req);
-    let ratio = match ctx.body.get("zoom_ratio") {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    };
-    let zoom = match ratio {
-        Some(r) if (r - 2.0).abs() < 1e-9 => Zoom::X2,
-        Some(r) if (r - 1.5).abs() < 1e-9 => Zoom::X1_5,
-        Some(r) if (r - 1.0).abs() < 1e-9 => Zoom::Square,
-        _ => return journey_error(400, "zoom_ratio must be 1.5, 2 or 1"),
-    };
-    let kind = Kind::ZoomOut(zoom);
-    let rule = "Parent task must be an upscale-1x task";
-    match take_parent(&state, &ctx.body, kind, &is_upscale_1x, rule) {
-        Ok(parent) => create(&state, ctx, follow_up(kind, parent)).await,
-        Err(r) => r.respond(),
-    }
-}
-
-async fn blend(State(state): State<AppState>, req: Request) -> Response {
-    let ctx = ctx_or_return!(req);
-    let urls: Option<Vec<String>> = ctx
-        .body
-        .get("image_urls")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        });
-    let urls = match urls {
-        Some(u) if (2..=5).contains(&u.len()) => u,
-        _ => return journey_error(400, "image_urls must hold 2 to 5 URLs"),
-    };
-    let aspect = match str_field(&ctx.body, "dimension") {
-        None | Some("square") => (1, 1),
-        Some("portrait") => (2, 3),
-        Some("landscape") => (3, 2),
-        Some(_) => return journey_error(400, "dimension must be square, portrait or landscape"),
-    };
-    let c = Create {
-        kind: Kind::Blend,
-        parent: None,
-        prompt: String::new(),
-        own_prompt: false,
-        model: "midjourney".to_string(),
-        aspect,
-        reference_image: None,
-        extra: urls.join(" "),
-        cost: Kind::Blend.journey_cost(),
-    };
-    create(&state, ctx, c).await
-}
-
-async fn describe(State(state): State<AppState>, req: Request) -> Response {
-    let ctx = ctx_or_return!(req);
-    let Some(url) = str_field(&ctx.body, "image_url").map(str::to_string) else {
-        return journey_error(400, "image_url is required");
-    };
-    let c = Create {
-        kind: Kind::Describe,
-        parent: None,
-        prompt: String::new(),
-        own_prompt: false,
-        model: "midjourney".to_string(),
-        aspect: (1, 1),
-        reference_image: Some(url.clone()),
-        extra: url,
-        cost: Kind::Describe.journey_cost(),
-    };
-    create(&state, ctx, c).await
 }
 
 fn journey_task(state: &AppState, id: &str) -> Option<Task> {

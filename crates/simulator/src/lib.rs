@@ -1,6 +1,6 @@
 //! Atelier's simulator: one loopback HTTP server that speaks the LinkrAPI contract under
 //! `/linkr/api` and the JourneyAPI contract under `/journey/api/v1`, with realistic (and
-//! scalable) timing, procedurally drawn PNGs served from `/cdn`, and, with the `test-hooks`
+//! scalable) timing, procedurally drawn PNGs and Motion-JPEG AVI videos served from `/cdn`, and, with the `test-hooks`
 //! feature only, fault injection through prompt markers, library calls and the `/_control`
 //! endpoint. The demo inside the shipped app is built without that feature. See `README.md`.
 
@@ -16,14 +16,17 @@ pub mod gate;
 pub mod images;
 pub mod journey;
 pub mod linkr;
+pub mod mask;
 pub mod prompt;
 pub mod reply;
 pub mod requests;
 pub mod server;
 pub mod state;
 pub mod task;
+pub mod text;
 pub mod timing;
 pub mod util;
+pub mod video;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;

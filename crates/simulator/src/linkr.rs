@@ -167,7 +167,7 @@ pub fn buttons(kind: Kind, hash: &str) -> Vec<Button> {
                 press: Press::Link,
             });
         }
-        Output::Text => {}
+        Output::Text | Output::Video => {}
     }
     out
 }
@@ -308,7 +308,8 @@ pub fn view(state: &AppState, task: &Task, now: f64) -> Value {
                         v["cdn_url"] = json!(url);
                     }
                 }
-                Media::Text(_) => {}
+                // LinkrAPI makes none of these (JourneyAPI-only kinds).
+                Media::Text(_) | Media::Shorten { .. } | Media::Seed(_) | Media::Video { .. } => {}
             }
         }
         TaskState::Failed(error, _) => v["error"] = json!(error),

@@ -2,14 +2,18 @@
 //! simulated time, and the bounded in-memory store.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::faults::{Marker, TaskFault};
 use crate::images::{self, Look};
+use crate::mask::Region;
 use crate::requests::Provider;
+use crate::text;
 use crate::timing::{stage_at, Stage};
 use crate::util::{derive, hash_parts};
+use crate::video;
 
 /// Zoom-out factors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +24,40 @@ pub enum Zoom {
     X1_5,
     /// Make square (Journey `zoom_ratio` 1).
     Square,
+    /// Custom Zoom: JourneyAPI `zoom_ratio` in (1, 2] (or 1 with a new aspect ratio), in
+    /// thousandths (1250 = 1.25x).
+    Custom(u16),
+}
+
+impl Zoom {
+    /// How much further away the view is (1 for make square).
+    pub fn factor(self) -> f32 {
+        match self {
+            Zoom::X2 => 2.0,
+            Zoom::X1_5 => 1.5,
+            Zoom::Square => 1.0,
+            Zoom::Custom(permille) => f32::from(permille) / 1000.0,
+        }
+    }
+}
+
+/// Motion of a JourneyAPI video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    /// `motion: "low"` (the default): a gentle camera move.
+    Low,
+    /// `motion: "high"`: a wide camera move and fast subjects.
+    High,
+}
+
+impl Motion {
+    /// The request word: `low` or `high`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Motion::Low => "low",
+            Motion::High => "high",
+        }
+    }
 }
 
 /// Pan directions.
@@ -89,6 +127,14 @@ pub enum Kind {
     Blend,
     /// JourneyAPI describe.
     Describe,
+    /// JourneyAPI inpaint (Vary Region) of an upscale.
+    Inpaint,
+    /// JourneyAPI shorten: short variants of a prompt.
+    Shorten,
+    /// JourneyAPI seed of a finished task.
+    Seed,
+    /// JourneyAPI imagine-video: four short videos from a start frame.
+    Video(Motion),
 }
 
 /// What a task produces.
@@ -98,8 +144,10 @@ pub enum Output {
     Grid,
     /// One image.
     Single,
-    /// Text results (describe).
+    /// Text results (describe, shorten, seed).
     Text,
+    /// Four short videos.
+    Video,
 }
 
 impl Kind {
@@ -111,7 +159,8 @@ impl Kind {
             | Kind::UpscaleCreative
             | Kind::Upscale2x
             | Kind::Upscale4x => Output::Single,
-            Kind::Describe => Output::Text,
+            Kind::Describe | Kind::Shorten | Kind::Seed => Output::Text,
+            Kind::Video(_) => Output::Video,
             _ => Output::Grid,
         }
     }
@@ -132,9 +181,14 @@ impl Kind {
             Kind::ZoomOut(Zoom::X2) => "outpaint_50".into(),
             Kind::ZoomOut(Zoom::X1_5) => "outpaint_75".into(),
             Kind::ZoomOut(Zoom::Square) => "outpaint_square".into(),
+            Kind::ZoomOut(Zoom::Custom(permille)) => format!("outpaint_custom_{permille}"),
             Kind::Pan(d) => format!("pan_{}", d.word()),
             Kind::Blend => "blend".into(),
             Kind::Describe => "describe".into(),
+            Kind::Inpaint => "inpaint".into(),
+            Kind::Shorten => "shorten".into(),
+            Kind::Seed => "seed".into(),
+            Kind::Video(m) => format!("video_{}", m.word()),
         }
     }
 
@@ -155,12 +209,17 @@ impl Kind {
             Kind::Pan(d) => format!("pan-{}", d.word()),
             Kind::Blend => "blend".into(),
             Kind::Describe => "describe".into(),
+            Kind::Inpaint => "inpaint".into(),
+            Kind::Shorten => "shorten".into(),
+            Kind::Seed => "seed".into(),
+            Kind::Video(_) => "imagine-video".into(),
         }
     }
 
     /// Reads a kind back from either word this simulator writes for it: LinkrAPI's `action`
     /// ([`Kind::linkr_action`]) or JourneyAPI's `task_type` ([`Kind::journey_type`]). An
-    /// `upscale-1x` without its quadrant reads as U1 and a bare `outpaint` as Zoom Out 2x.
+    /// `upscale-1x` without its quadrant reads as U1, a bare `outpaint` as Zoom Out 2x and
+    /// `imagine-video` (or `video`) as a low-motion video.
     pub fn from_word(word: &str) -> Option<Kind> {
         let w = word.trim().to_ascii_lowercase();
         let quadrant = |rest: &str| rest.parse::<u8>().ok().filter(|n| (1..=4).contains(n));
@@ -179,6 +238,11 @@ impl Kind {
             "outpaint_square" => Kind::ZoomOut(Zoom::Square),
             "blend" => Kind::Blend,
             "describe" => Kind::Describe,
+            "inpaint" | "vary_region" | "vary-region" => Kind::Inpaint,
+            "shorten" => Kind::Shorten,
+            "seed" => Kind::Seed,
+            "imagine-video" | "imagine_video" | "video" | "video_low" => Kind::Video(Motion::Low),
+            "video_high" => Kind::Video(Motion::High),
             other => {
                 if let Some(n) = other.strip_prefix("upsample").and_then(quadrant) {
                     Kind::Upscale(n)
@@ -194,6 +258,12 @@ impl Kind {
                     .and_then(Dir::parse)
                 {
                     Kind::Pan(d)
+                } else if let Some(permille) = other
+                    .strip_prefix("outpaint_custom_")
+                    .and_then(|n| n.parse::<u16>().ok())
+                    .filter(|n| (1000..=2000).contains(n))
+                {
+                    Kind::ZoomOut(Zoom::Custom(permille))
                 } else {
                     return None;
                 }
@@ -201,24 +271,32 @@ impl Kind {
         })
     }
 
-    /// Simulated seconds a task of this kind takes in fast mode.
+    /// Simulated seconds a task of this kind takes in fast mode: the contract's typical
+    /// durations (imagine and other grids 30-90 s, upscale 15-45 s, describe/shorten
+    /// 10-30 s, video 1-5 min) scaled down by about three, as for imagine.
     pub fn duration_secs(self) -> f64 {
         match self {
             Kind::Upscale(_) => 8.0,
             Kind::UpscaleSubtle | Kind::UpscaleCreative => 15.0,
             Kind::Upscale2x => 12.0,
             Kind::Upscale4x => 18.0,
-            Kind::Describe => 6.0,
+            Kind::Describe | Kind::Shorten => 6.0,
+            Kind::Seed => 3.0,
+            Kind::Video(_) => 60.0,
             _ => 20.0,
         }
     }
 
-    /// JourneyAPI credits a task of this kind costs (Midjourney model).
+    /// JourneyAPI credits a task of this kind costs (Midjourney model), from the contract's
+    /// price list: upscale-1x 2, upscale-2x-4x 2, describe 2, shorten 2, imagine-video 8,
+    /// seed 0 ([guess]: not on the list), everything else (imagine, upscale-alt, variations,
+    /// reroll, pan, blend, and outpaint / inpaint [guess: priced like pan]) 4.
     pub fn journey_cost(self) -> i64 {
         match self {
-            Kind::Upscale(_) => 2,
-            Kind::Upscale4x => 8,
-            Kind::Describe => 1,
+            Kind::Upscale(_) | Kind::Upscale2x | Kind::Upscale4x => 2,
+            Kind::Describe | Kind::Shorten => 2,
+            Kind::Video(_) => 8,
+            Kind::Seed => 0,
             _ => 4,
         }
     }
@@ -293,6 +371,9 @@ pub enum Media {
         looks: [Look; 4],
         /// Size of one single.
         size: (u32, u32),
+        /// Vary (Region): each quadrant keeps the region's base picture outside its mask and
+        /// shows its own look inside.
+        region: Option<Arc<Region>>,
     },
     /// One image.
     Single {
@@ -301,8 +382,26 @@ pub enum Media {
         /// Its size.
         size: (u32, u32),
     },
-    /// Text results.
+    /// Text results (describe's four prompts).
     Text(Vec<String>),
+    /// Shorten: the short variants and the analysis.
+    Shorten {
+        /// The short variants (`content`).
+        content: Vec<String>,
+        /// The analysis (`full_content`).
+        full: String,
+    },
+    /// A seed (`seed`, digits).
+    Seed(String),
+    /// Four videos of `frames` frames from one start picture, each moving its own way.
+    Video {
+        /// The start frame.
+        start: Look,
+        /// Frame size.
+        size: (u32, u32),
+        /// How much moves.
+        motion: Motion,
+    },
 }
 
 /// One task in the simulator.
@@ -459,6 +558,15 @@ pub struct NewTask {
     pub extra: String,
 }
 
+/// The seed a Midjourney task reports through `/seed`: its prompt's `--seed` when it has
+/// one, else a number below 2^32 derived from the task, as Midjourney's are.
+pub fn seed_of(task: &Task) -> String {
+    crate::prompt::flags(&task.prompt)
+        .seed
+        .unwrap_or(task.seed % (1u64 << 32))
+        .to_string()
+}
+
 fn grid_looks(seed: u64, hue: f32, from: Option<Look>, strength: f32) -> [Look; 4] {
     std::array::from_fn(|i| match from {
         Some(src) => src.mutated(strength, derive(seed, i as u64)),
@@ -471,7 +579,8 @@ pub fn source_look(parent: &Task, index: u8) -> Option<Look> {
     match &parent.media {
         Media::Grid { looks, .. } => looks.get(usize::from(index.clamp(1, 4)) - 1).copied(),
         Media::Single { look, .. } => Some(*look),
-        Media::Text(_) => None,
+        Media::Video { start, .. } => Some(*start),
+        Media::Text(_) | Media::Shorten { .. } | Media::Seed(_) => None,
     }
 }
 
@@ -495,13 +604,20 @@ pub fn new_task(spec: NewTask, now_sim: f64) -> Task {
     let up = images::size_for(spec.aspect, images::UPSCALE_LONG_SIDE);
     let parent = spec.parent.as_ref().map(|(p, _)| p);
     let src = |index: u8| parent.and_then(|p| source_look(p, index));
+    let grid = |looks: [Look; 4], size: (u32, u32)| Media::Grid {
+        looks,
+        size,
+        region: None,
+    };
+    // The aspect the pictures really have (make square turns any parent square).
+    let aspect = match kind {
+        Kind::ZoomOut(Zoom::Square) => (1, 1),
+        _ => spec.aspect,
+    };
     let media = match kind {
         Kind::Imagine | Kind::Blend => {
             if spec.model == "midjourney" {
-                Media::Grid {
-                    looks: grid_looks(seed, hue, None, 0.0),
-                    size: single,
-                }
+                grid(grid_looks(seed, hue, None, 0.0), single)
             } else {
                 Media::Single {
                     look: Look::new(seed, hue),
@@ -509,39 +625,26 @@ pub fn new_task(spec: NewTask, now_sim: f64) -> Task {
                 }
             }
         }
-        Kind::Reroll => Media::Grid {
-            looks: grid_looks(seed, hue, None, 0.0),
-            size: single,
-        },
-        Kind::Variation(n) => Media::Grid {
-            looks: grid_looks(seed, hue, src(n), 0.35),
-            size: single,
-        },
-        Kind::VarySubtle | Kind::VaryStrong => Media::Grid {
-            looks: grid_looks(
+        Kind::Reroll => grid(grid_looks(seed, hue, None, 0.0), single),
+        Kind::Variation(n) => grid(grid_looks(seed, hue, src(n), 0.35), single),
+        Kind::VarySubtle | Kind::VaryStrong => grid(
+            grid_looks(
                 seed,
                 hue,
                 src(1),
                 if kind == Kind::VaryStrong { 0.6 } else { 0.12 },
             ),
-            size: single,
-        },
+            single,
+        ),
+        // Inside its mask each quadrant is strongly varied (the mask itself is added by
+        // the endpoint, which has it).
+        Kind::Inpaint => grid(grid_looks(seed, hue + 45.0, src(1), 0.9), single),
         Kind::ZoomOut(z) => {
-            let factor = match z {
-                Zoom::X2 => 2.0,
-                Zoom::X1_5 => 1.5,
-                Zoom::Square => 1.0,
-            };
-            let base = src(1).map(|l| l.zoomed(factor));
-            let aspect = if z == Zoom::Square {
-                (1, 1)
-            } else {
-                spec.aspect
-            };
-            Media::Grid {
-                looks: grid_looks(seed, hue, base, 0.08),
-                size: images::size_for(aspect, images::SINGLE_LONG_SIDE),
-            }
+            let base = src(1).map(|l| l.zoomed(z.factor()));
+            grid(
+                grid_looks(seed, hue, base, 0.08),
+                images::size_for(aspect, images::SINGLE_LONG_SIDE),
+            )
         }
         Kind::Pan(d) => {
             let (dx, dy) = match d {
@@ -550,10 +653,10 @@ pub fn new_task(spec: NewTask, now_sim: f64) -> Task {
                 Dir::Up => (0.0, -0.5),
                 Dir::Down => (0.0, 0.5),
             };
-            Media::Grid {
-                looks: grid_looks(seed, hue, src(1).map(|l| l.panned(dx, dy)), 0.08),
-                size: single,
-            }
+            grid(
+                grid_looks(seed, hue, src(1).map(|l| l.panned(dx, dy)), 0.08),
+                single,
+            )
         }
         Kind::Upscale(n) => Media::Single {
             look: src(n).unwrap_or_else(|| Look::new(seed, hue)),
@@ -573,7 +676,20 @@ pub fn new_task(spec: NewTask, now_sim: f64) -> Task {
             look: src(1).unwrap_or_else(|| Look::new(seed, hue)),
             size: images::size_for(spec.aspect, images::UPSCALE_4X_LONG_SIDE),
         },
-        Kind::Describe => Media::Text(describe_lines(seed)),
+        Kind::Describe => Media::Text(text::describe(seed)),
+        Kind::Shorten => {
+            let (content, full) = text::shorten(&clean);
+            Media::Shorten { content, full }
+        }
+        Kind::Seed => Media::Seed(match parent {
+            Some(p) => seed_of(p),
+            None => (seed % (1u64 << 32)).to_string(),
+        }),
+        Kind::Video(motion) => Media::Video {
+            start: src(1).unwrap_or_else(|| Look::new(seed, hue)),
+            size: images::size_for(spec.aspect, video::LONG_SIDE),
+            motion,
+        },
     };
     let mode_factor = match spec.mode {
         "turbo" => 0.5,
@@ -588,7 +704,7 @@ pub fn new_task(spec: NewTask, now_sim: f64) -> Task {
         prompt: spec.prompt,
         model: spec.model,
         mode: spec.mode,
-        aspect: spec.aspect,
+        aspect,
         seed,
         media,
         created_sim: now_sim,
@@ -603,26 +719,6 @@ pub fn new_task(spec: NewTask, now_sim: f64) -> Task {
         reference_image: spec.reference_image,
         webhook_url: spec.webhook_url,
     }
-}
-
-fn describe_lines(seed: u64) -> Vec<String> {
-    const SUBJECTS: [&str; 6] = [
-        "a quiet valley at dusk",
-        "rolling hills under a glowing sun",
-        "floating orbs over a pastel landscape",
-        "a minimalist poster of layered mountains",
-        "soft gradients and circles, retro travel art",
-        "a dreamy horizon with colourful spheres",
-    ];
-    (0..4)
-        .map(|i| {
-            let pick = (derive(seed, i) % SUBJECTS.len() as u64) as usize;
-            format!(
-                "{}, flat illustration, warm palette --ar 1:1",
-                SUBJECTS[pick]
-            )
-        })
-        .collect()
 }
 
 /// How many tasks the store keeps before dropping the oldest.
@@ -711,6 +807,12 @@ mod tests {
             Kind::Pan(Dir::Up),
             Kind::Blend,
             Kind::Describe,
+            Kind::Inpaint,
+            Kind::Shorten,
+            Kind::Seed,
+            Kind::Video(Motion::Low),
+            Kind::Video(Motion::High),
+            Kind::ZoomOut(Zoom::Custom(1250)),
         ];
         for kind in kinds {
             assert_eq!(
@@ -723,6 +825,12 @@ mod tests {
         assert_eq!(Kind::from_word("variation-4"), Some(Kind::Variation(4)));
         assert_eq!(Kind::from_word("pan-left"), Some(Kind::Pan(Dir::Left)));
         assert_eq!(Kind::from_word("variation-strong"), Some(Kind::VaryStrong));
+        assert_eq!(
+            Kind::from_word("imagine-video"),
+            Some(Kind::Video(Motion::Low))
+        );
+        assert_eq!(Kind::from_word("inpaint"), Some(Kind::Inpaint));
+        assert_eq!(Kind::from_word("outpaint_custom_2500"), None);
         assert_eq!(Kind::from_word("upsample9"), None);
         assert_eq!(Kind::from_word("faceswap"), None);
     }
@@ -749,7 +857,7 @@ mod tests {
         let b = new_task(s, 5.0);
         assert_eq!(a.media, b.media);
         assert_ne!(a.id, b.id);
-        let Media::Grid { looks, size } = &a.media else {
+        let Media::Grid { looks, size, .. } = &a.media else {
             panic!("grid expected")
         };
         assert_eq!(*size, (512, 288));
@@ -817,6 +925,74 @@ mod tests {
         assert_eq!(Kind::ZoomOut(Zoom::X2).linkr_action(), "outpaint_50");
         assert_eq!(Kind::VaryStrong.journey_type(), "variation-strong");
         assert_eq!(Kind::Imagine.journey_cost(), 4);
+        assert_eq!(Kind::Video(Motion::High).journey_type(), "imagine-video");
+        assert_eq!(Kind::Inpaint.journey_type(), "inpaint");
+        assert_eq!(Kind::ZoomOut(Zoom::Custom(1300)).journey_type(), "outpaint");
+        // The contract's price list.
+        for (kind, price) in [
+            (Kind::Upscale(1), 2),
+            (Kind::UpscaleSubtle, 4),
+            (Kind::Upscale2x, 2),
+            (Kind::Upscale4x, 2),
+            (Kind::Variation(1), 4),
+            (Kind::Reroll, 4),
+            (Kind::Pan(Dir::Up), 4),
+            (Kind::Blend, 4),
+            (Kind::Describe, 2),
+            (Kind::Shorten, 2),
+            (Kind::Video(Motion::Low), 8),
+            (Kind::ZoomOut(Zoom::Custom(1100)), 4),
+            (Kind::Inpaint, 4),
+            (Kind::Seed, 0),
+        ] {
+            assert_eq!(kind.journey_cost(), price, "{kind:?}");
+        }
+        assert!(Kind::Shorten.duration_secs() < Kind::Imagine.duration_secs());
+        assert!(Kind::Video(Motion::Low).duration_secs() > Kind::Imagine.duration_secs());
+    }
+
+    #[test]
+    fn new_kinds_make_their_media() {
+        let mut parent = new_task(spec(Kind::Upscale(1), None), 0.0);
+        parent.prompt = "a red fox --seed 77".into();
+        let n = parent.next_child(Kind::Seed);
+        let seed = new_task(spec(Kind::Seed, Some((parent.clone(), n))), 0.0);
+        assert_eq!(seed.media, Media::Seed("77".into()));
+        let square = new_task(
+            spec(Kind::ZoomOut(Zoom::Square), Some((parent.clone(), 0))),
+            0.0,
+        );
+        assert_eq!(square.aspect, (1, 1));
+        assert!(matches!(
+            square.media,
+            Media::Grid {
+                size: (512, 512),
+                ..
+            }
+        ));
+        let custom = new_task(
+            spec(Kind::ZoomOut(Zoom::Custom(1250)), Some((parent, 1))),
+            0.0,
+        );
+        assert!(matches!(
+            custom.media,
+            Media::Grid {
+                size: (512, 288),
+                ..
+            }
+        ));
+        let video = new_task(spec(Kind::Video(Motion::High), None), 0.0);
+        assert!(matches!(
+            video.media,
+            Media::Video {
+                size: (256, 144),
+                motion: Motion::High,
+                ..
+            }
+        ));
+        assert_eq!(video.kind.output(), Output::Video);
+        let short = new_task(spec(Kind::Shorten, None), 0.0);
+        assert!(matches!(short.media, Media::Shorten { ref content, .. } if !content.is_empty()));
     }
 
     #[test]
