@@ -13,7 +13,8 @@ use atelier_core::{
 use atelier_core::{
     Collection, ExportFormat, ExportOutcome, GalleryFacets, ImportSummary, TransferDefaults,
 };
-use atelier_providers::{ActionInput, KeyCheck, ProviderKind};
+use atelier_core::{ImageSource, ImageUrlCheck};
+use atelier_providers::{ActionInput, CreateRequest, KeyCheck, ProviderKind};
 use tauri::{AppHandle, State, WebviewWindow};
 
 use crate::core_slot::CoreSlot;
@@ -69,6 +70,32 @@ pub async fn submit_imagine(
 ) -> Result<Submitted> {
     let app = core.get().await?;
     app.submit_or_queue(request).await
+}
+
+/// Starts a creation mode (blend, describe, shorten, video; JourneyAPI only): checked, then
+/// sent at once while its provider has a free slot, else queued, like a prompt.
+#[tauri::command]
+pub async fn submit_create(
+    core: State<'_, CoreSlot>,
+    provider: ProviderKind,
+    request: CreateRequest,
+) -> Result<Submitted> {
+    let app = core.get().await?;
+    app.submit_create(provider, request).await
+}
+
+/// Whether an image link can be sent: http(s), and it answers (a HEAD, else a GET).
+#[tauri::command]
+pub async fn check_image_url(core: State<'_, CoreSlot>, url: String) -> Result<ImageUrlCheck> {
+    let app = core.get().await?;
+    Ok(app.check_image_url(&url).await)
+}
+
+/// A gallery image's original provider link, while it still answers.
+#[tauri::command]
+pub async fn image_source_url(core: State<'_, CoreSlot>, image_id: i64) -> Result<ImageSource> {
+    let app = core.get().await?;
+    app.image_source_url(image_id).await
 }
 
 /// What sending a prompt will do (its prompts, their count and cost), before it is sent.

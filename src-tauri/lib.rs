@@ -25,6 +25,8 @@ pub const GALLERY_EVENT: &str = "gallery-changed";
 pub const QUEUE_EVENT: &str = "queue-changed";
 /// How far a bulk action on a gallery selection is.
 pub const BULK_EVENT: &str = "bulk-progress";
+/// A provider's credits as just read (after a JourneyAPI task ends), for the rail.
+pub const CREDITS_EVENT: &str = "credits-changed";
 /// The event that asks the UI to show a task's card (its OS notification was clicked).
 pub const SHOW_TASK_EVENT: &str = "show-task";
 /// The window's title; with tasks running it says how many.
@@ -110,6 +112,9 @@ pub fn run() {
             commands::delete_key,
             commands::test_key,
             commands::submit_imagine,
+            commands::submit_create,
+            commands::check_image_url,
+            commands::image_source_url,
             commands::plan_prompt,
             commands::contact_sheet,
             commands::run_action,
@@ -189,6 +194,11 @@ fn forward_events(emitter: tauri::AppHandle, core: Atelier) {
                         tracing::warn!(
                             "could not send a bulk action's progress to the window: {e}"
                         );
+                    }
+                }
+                Ok(UiEvent::Credits(credits)) => {
+                    if let Err(e) = emitter.emit(CREDITS_EVENT, &credits) {
+                        tracing::warn!("could not send the credits to the window: {e}");
                     }
                 }
                 Ok(UiEvent::Queue(waiting)) => {

@@ -3,7 +3,9 @@
 
 use crate::media::{cached_media, download_media};
 use crate::view::TaskMedia;
-use atelier_library::{check_image_bytes, ImageCache, ImageSlot, Library};
+use atelier_library::{
+    check_image_bytes, check_video_bytes, ImageCache, ImageKind, ImageSlot, Library, MAX_VIDEOS,
+};
 use atelier_providers::{Task, TaskStatus};
 use std::sync::Arc;
 
@@ -43,7 +45,13 @@ fn catalogue(library: &Library, cache: &ImageCache, task: &Task) -> Result<(), S
         ImageSlot::Single(3),
         ImageSlot::Single(4),
         ImageSlot::Result,
-    ];
+    ]
+    .into_iter()
+    .chain(
+        (1..=MAX_VIDEOS)
+            .take(task.video_urls.len())
+            .map(ImageSlot::Video),
+    );
     let mut has_singles = false;
     let mut has_grid = false;
     for slot in slots {
@@ -51,7 +59,12 @@ fn catalogue(library: &Library, cache: &ImageCache, task: &Task) -> Result<(), S
             continue;
         };
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-        let (w, h) = check_image_bytes(&bytes).map_err(|e| e.to_string())?;
+        let (w, h) = if slot.is_video() {
+            let v = check_video_bytes(&bytes).map_err(|e| e.to_string())?;
+            (v.width, v.height)
+        } else {
+            check_image_bytes(&bytes).map_err(|e| e.to_string())?
+        };
         library
             .add_image(&task.id, slot, &path, w, h, bytes.len() as u64)
             .map_err(|e| e.to_string())?;
@@ -65,9 +78,15 @@ fn catalogue(library: &Library, cache: &ImageCache, task: &Task) -> Result<(), S
     }
     for item in library.task_images(&task.id).map_err(|e| e.to_string())? {
         if item.thumb_path.is_none() {
-            library
-                .create_thumbnail(item.image_id)
-                .map_err(|e| e.to_string())?;
+            match library.create_thumbnail(item.image_id) {
+                Ok(_) => {}
+                // A video without a readable first frame has no thumbnail: the gallery
+                // shows the video itself.
+                Err(e) if item.kind == ImageKind::Video => {
+                    tracing::debug!(task = %task.id, "no thumbnail for a video: {e}");
+                }
+                Err(e) => return Err(e.to_string()),
+            }
         }
     }
     Ok(())

@@ -13,6 +13,7 @@
 //!   the library together;
 //! - [`notice`]: which task changes deserve an OS notification, and what it says;
 //! - [`queue`]: the local job queue's rules (jobs at once, busy providers);
+//! - [`sources`]: checking image links before they are sent (typed links, gallery images);
 //! - `retry`: what Retry sends again for a failed task;
 //! - `recorder`: the one writer of task rows, off the async threads;
 //! - [`rendering`]: how the Linux webview draws on a machine without a GPU.
@@ -34,6 +35,7 @@ pub mod rendering;
 mod retry;
 pub mod selection;
 pub mod settings;
+pub mod sources;
 pub mod view;
 
 pub use app::{
@@ -47,6 +49,7 @@ pub use error::{AppError, ErrorCode};
 pub use notice::TaskNotice;
 pub use queue::{QueuedView, Submitted};
 pub use settings::{MemorySettingsStore, Settings, SettingsStore, Theme};
+pub use sources::{ImageSource, ImageUrlCheck};
 pub use view::{
     AppState, KeyringStatus, ProviderStatus, SubmitRequest, TaskEvent, TaskMedia, TaskProgress,
     TaskSummary, TaskView, UiEvent,

@@ -4,8 +4,8 @@
 //! changed.
 
 use crate::gallery::GalleryImage;
-use atelier_library::{GalleryItem, ImageKind, Library, LibraryError, StoredTask};
-use atelier_providers::SentRequest;
+use atelier_library::{GalleryItem, ImageKind, ImageSlot, Library, LibraryError, StoredTask};
+use atelier_providers::{SentRequest, Task};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -43,6 +43,25 @@ pub struct LineageNode {
     pub image: Option<GalleryImage>,
     /// The task of the image the lineage was opened from.
     pub current: bool,
+    /// The image links a creation mode was sent with (a blend's 2-5 images, describe's
+    /// image, a video's start frame), each with the library picture it came from when the
+    /// library has it: a blend's several parents. Absent for imagines and buttons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub inputs: Option<Vec<LineageInput>>,
+}
+
+/// One image link a creation mode was sent with (see [`LineageNode::inputs`]).
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct LineageInput {
+    /// The link as it was sent.
+    pub url: String,
+    /// The task whose result it is, when the library has it.
+    pub task_id: Option<String>,
+    /// That image in the library (its asset URLs), when the library has it.
+    pub image: Option<GalleryImage>,
 }
 
 /// The tree an image belongs to, in reading order: each task before its children, children
@@ -67,6 +86,37 @@ fn representative(images: Vec<GalleryItem>) -> Option<GalleryImage> {
         .or_else(|| images.iter().position(|i| i.slot == "result"))
         .unwrap_or(0);
     images.into_iter().nth(pick).map(GalleryImage::from)
+}
+
+/// Where each image link `task` was sent with came from (a creation mode's inputs).
+fn inputs_of(library: &Library, task: &Task) -> Result<Option<Vec<LineageInput>>, LibraryError> {
+    let Some(SentRequest::Create(request)) = &task.sent else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for url in request.image_urls() {
+        let mut input = LineageInput {
+            url: url.to_string(),
+            task_id: None,
+            image: None,
+        };
+        for source in library.tasks_mentioning(url, &task.id)? {
+            let slot = [ImageSlot::Grid, ImageSlot::Result]
+                .into_iter()
+                .chain((1..=4).map(ImageSlot::Single))
+                .find(|s| crate::sources::provider_link(&source.task, *s).as_deref() == Ok(url));
+            let Some(slot) = slot else { continue };
+            input.image = library
+                .task_images(&source.task.id)?
+                .into_iter()
+                .find(|i| i.slot == slot.key())
+                .map(GalleryImage::from);
+            input.task_id = Some(source.task.id);
+            break;
+        }
+        out.push(input);
+    }
+    Ok(Some(out))
 }
 
 fn differs(a: Option<&str>, b: Option<&str>) -> bool {
@@ -132,6 +182,7 @@ pub fn build_lineage(library: &Library, task_id: &str) -> Result<Lineage, Librar
             reference_image,
             created_at: stored.created_at,
             image: representative(library.task_images(&id)?),
+            inputs: inputs_of(library, &stored.task)?,
             current: id == task_id,
             task_id: id,
         });

@@ -11,7 +11,9 @@
 //! the asset URLs of [`TaskMedia`].
 
 use crate::view::TaskMedia;
-use atelier_library::{check_source_url, GalleryItem, ImageCache, ImageSlot, LibraryError};
+use atelier_library::{
+    check_source_url, GalleryItem, ImageCache, ImageSlot, LibraryError, MAX_VIDEOS,
+};
 use atelier_providers::{Task, TaskStatus};
 use std::path::Path;
 use std::time::Duration;
@@ -83,7 +85,11 @@ fn media_from(url_of: impl Fn(ImageSlot) -> Option<String>) -> TaskMedia {
         .filter_map(|n| url_of(ImageSlot::Single(n)))
         .collect();
     let grid = url_of(ImageSlot::Grid);
+    let videos = (1..=MAX_VIDEOS)
+        .map_while(|n| url_of(ImageSlot::Video(n)))
+        .collect();
     TaskMedia {
+        videos,
         singles_from_grid: grid.is_some() && singles.len() < 4,
         singles: if singles.len() == 4 {
             singles
@@ -113,9 +119,12 @@ pub fn library_media(items: &[GalleryItem]) -> TaskMedia {
     })
 }
 
-/// True when `media` shows no image at all.
+/// True when `media` shows no image (and no video) at all.
 pub fn is_empty(media: &TaskMedia) -> bool {
-    media.grid.is_none() && media.singles.is_empty() && media.single.is_none()
+    media.grid.is_none()
+        && media.singles.is_empty()
+        && media.single.is_none()
+        && media.videos.is_empty()
 }
 
 /// Every image a finished task offers, with the slot it is kept in.
@@ -133,6 +142,9 @@ fn wanted(task: &Task) -> Vec<(ImageSlot, String)> {
         if task.grid_url.as_deref() != Some(u.as_str()) {
             out.push((ImageSlot::Result, u.clone()));
         }
+    }
+    for (n, u) in (1..=MAX_VIDEOS).zip(&task.video_urls) {
+        out.push((ImageSlot::Video(n), u.clone()));
     }
     out
 }
@@ -208,6 +220,8 @@ mod tests {
             mode: ActionMode::Link,
             url: Some(url.to_string()),
             unavailable: None,
+            credits: None,
+            takes_prompt: false,
         }];
         task
     }

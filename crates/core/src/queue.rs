@@ -8,7 +8,7 @@
 
 use crate::group::GroupRef;
 use crate::view::TaskView;
-use atelier_providers::{ActionInput, ImagineRequest, ProviderError, ProviderKind};
+use atelier_providers::{ActionInput, CreateRequest, ImagineRequest, ProviderError, ProviderKind};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -40,6 +40,13 @@ pub enum JobRequest {
         action_id: String,
         /// What goes with it (a Remix prompt, a zoom ratio...).
         input: ActionInput,
+    },
+    /// A creation mode (blend, describe, shorten, video).
+    Create {
+        /// Where it goes (JourneyAPI).
+        provider: ProviderKind,
+        /// What it sends.
+        request: CreateRequest,
     },
 }
 
@@ -300,5 +307,34 @@ mod tests {
         let text = serde_json::to_string(&j).expect("serializes");
         let back: QueuedJob = serde_json::from_str(&text).expect("parses");
         assert_eq!(back, j);
+        j.request = JobRequest::Create {
+            provider: ProviderKind::Journey,
+            request: CreateRequest::Video {
+                prompt: "waves".into(),
+                image_url: "https://x.test/a.png".into(),
+                motion: atelier_providers::VideoMotion::High,
+            },
+        };
+        let text = serde_json::to_string(&j).expect("serializes");
+        let back: QueuedJob = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, j);
+    }
+
+    #[test]
+    fn a_job_queued_by_an_older_version_still_reads() {
+        // Written before ActionInput had a mask, a zoom ratio and an aspect ratio.
+        let old = r#"{"id":"q-1","provider":"journey","demo":true,
+            "request":{"type":"action","parentId":"p","actionId":"reroll","input":{"prompt":"a fox"}},
+            "kindLabel":"Reroll","prompt":"a fox","createdAt":"2026-01-02T03:04:05Z",
+            "attempts":0,"notBefore":null,"note":null,"error":null}"#;
+        let job: QueuedJob = serde_json::from_str(old).expect("reads");
+        assert_eq!(
+            job.request,
+            JobRequest::Action {
+                parent_id: "p".into(),
+                action_id: "reroll".into(),
+                input: ActionInput::prompt("a fox"),
+            }
+        );
     }
 }

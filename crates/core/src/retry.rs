@@ -7,7 +7,8 @@
 //! kind, anything else re-submits its prompt.
 
 use atelier_providers::{
-    ActionInput, ActionMode, ImagineRequest, ProviderKind, SentRequest, Task, TaskKind, TaskStatus,
+    ActionInput, ActionMode, CreateRequest, ImagineRequest, ProviderKind, SentRequest, Task,
+    TaskKind, TaskStatus,
 };
 
 /// How one task is retried.
@@ -19,6 +20,13 @@ pub(crate) enum RetryPlan {
         provider: ProviderKind,
         /// What to send.
         request: ImagineRequest,
+    },
+    /// Send this creation mode again to `provider`.
+    Create {
+        /// The provider the task ran on.
+        provider: ProviderKind,
+        /// What to send.
+        request: CreateRequest,
     },
     /// Press this button of `parent_id` again.
     Action {
@@ -42,6 +50,12 @@ pub(crate) fn retry_plan(task: &Task, parent: Option<&Task>) -> Option<RetryPlan
     match &task.sent {
         Some(SentRequest::Imagine(request)) if !request.prompt.trim().is_empty() => {
             return Some(RetryPlan::Imagine {
+                provider: task.provider,
+                request: request.clone(),
+            });
+        }
+        Some(SentRequest::Create(request)) => {
+            return Some(RetryPlan::Create {
                 provider: task.provider,
                 request: request.clone(),
             });
@@ -82,7 +96,14 @@ fn legacy_plan(task: &Task, parent: Option<&Task>) -> Option<RetryPlan> {
         }
     }
     let prompt = task.prompt.as_deref().map(str::trim).unwrap_or_default();
-    if prompt.is_empty() || (task.kind != TaskKind::Imagine && task.parent_id.is_some()) {
+    let creation_mode = matches!(
+        task.kind,
+        TaskKind::Blend | TaskKind::Describe | TaskKind::Shorten | TaskKind::Video
+    );
+    if prompt.is_empty()
+        || creation_mode
+        || (task.kind != TaskKind::Imagine && task.parent_id.is_some())
+    {
         return None;
     }
     Some(RetryPlan::Imagine {
@@ -130,9 +151,7 @@ mod tests {
     fn a_button_is_pressed_again_on_the_same_parent_with_the_same_input() {
         let mut task = failed(TaskKind::Variation { index: 2 });
         task.parent_id = Some("p1".into());
-        let input = ActionInput {
-            prompt: Some("more snow".into()),
-        };
+        let input = ActionInput::prompt("more snow");
         task.sent = Some(SentRequest::Action {
             action_id: "variation2".into(),
             input: input.clone(),
@@ -167,6 +186,8 @@ mod tests {
             mode: ActionMode::Send,
             url: None,
             unavailable: None,
+            credits: None,
+            takes_prompt: false,
         });
         assert_eq!(
             retry_plan(&task, Some(&parent)),
@@ -189,6 +210,24 @@ mod tests {
         assert_eq!(request.model.as_deref(), Some("niji"));
         task.prompt = Some("   ".into());
         assert_eq!(retry_plan(&task, None), None, "nothing to send");
+    }
+
+    #[test]
+    fn a_creation_mode_is_sent_again_and_an_older_one_is_not_guessed() {
+        let mut task = failed(TaskKind::Shorten);
+        let request = CreateRequest::Shorten {
+            prompt: "a red fox --ar 16:9".into(),
+        };
+        task.sent = Some(SentRequest::Create(request.clone()));
+        assert_eq!(
+            retry_plan(&task, None),
+            Some(RetryPlan::Create {
+                provider: ProviderKind::Journey,
+                request
+            })
+        );
+        task.sent = None;
+        assert_eq!(retry_plan(&task, None), None, "never re-sent as an imagine");
     }
 
     #[test]

@@ -101,6 +101,9 @@ pub struct TaskMedia {
     pub single: Option<String>,
     /// True when the provider sent only the grid: the UI shows its quadrants as the singles.
     pub singles_from_grid: bool,
+    /// Asset URLs of the task's archived videos (a video task's results), in the provider's
+    /// order; empty for other tasks and until they are downloaded.
+    pub videos: Vec<String>,
     /// True while the images are being downloaded.
     pub downloading: bool,
     /// Why the images could not be downloaded, when they could not.
@@ -162,8 +165,10 @@ pub struct TaskSummary {
     pub image_url: Option<String>,
     /// Video results.
     pub video_urls: Vec<String>,
-    /// Text results (describe / shorten / seed).
+    /// Text results (describe: the prompts; shorten: the short variants; seed: `[seed]`).
     pub text_results: Vec<String>,
+    /// Shorten's analysis of the prompt, when the provider sent one.
+    pub full_content: Option<String>,
     /// The provider's failure reason.
     pub error: Option<String>,
     /// When the task was created (the local submit time for tasks made here).
@@ -194,6 +199,7 @@ impl From<Task> for TaskSummary {
             image_url: t.image_url,
             video_urls: t.video_urls,
             text_results: t.text_results,
+            full_content: t.full_content,
             error: t.error,
             created_at: t.created_at,
             actions: t.actions,
@@ -234,6 +240,22 @@ pub enum UiEvent {
     Queue(Vec<crate::queue::QueuedView>),
     /// `bulk-progress`: how far a bulk action on a gallery selection is.
     Bulk(crate::selection::BulkProgress),
+    /// `credits-changed`: a provider's credits as just read (after a JourneyAPI task ends,
+    /// a key change, the start), so the rail shows them without asking.
+    Credits(CreditsChanged),
+}
+
+/// Payload of `credits-changed`: the credits a provider reports now (JourneyAPI's
+/// `/account`; `None` when they could not be read). Same value as `ProviderStatus.credits`.
+#[derive(Serialize, Clone, Debug, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub struct CreditsChanged {
+    /// Whose credits.
+    pub provider: ProviderKind,
+    /// How many are left.
+    #[ts(type = "number | null")]
+    pub credits: Option<i64>,
 }
 
 /// The `task-update` event: one change of one task.

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use atelier_providers::{
-    ActionInput, ImagineRequest, ProviderClient, ProviderError, ProviderKind, SentRequest,
-    Submission, Task, TaskStatus,
+    ActionInput, CreateRequest, ImagineRequest, ProviderClient, ProviderError, ProviderKind,
+    SentRequest, Submission, Task, TaskStatus,
 };
 use chrono::{DateTime, Utc};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -186,6 +186,22 @@ impl Engine {
         task.prompt = Some(request.prompt.trim().to_owned());
         task.model = request.model.clone();
         task.sent = Some(SentRequest::Imagine(request));
+        Ok(self.start(task, submission.finished))
+    }
+
+    /// Starts a creation mode (blend, describe, shorten, video: JourneyAPI only; LinkrAPI
+    /// answers with a sentence and sends nothing). The task (its kind, its prompt where the
+    /// mode has one, and what was sent, for Retry) is announced and watched like any other.
+    pub async fn create(
+        &self,
+        provider: ProviderKind,
+        request: CreateRequest,
+    ) -> Result<Task, ProviderError> {
+        let client = self.client(provider)?;
+        let submission = client.create(&request).await?;
+        let mut task = new_task(provider, &submission);
+        task.prompt = request.prompt().map(|p| p.trim().to_owned());
+        task.sent = Some(SentRequest::Create(request));
         Ok(self.start(task, submission.finished))
     }
 

@@ -4,6 +4,7 @@
 use crate::check::{
     check_image_bytes, check_source_url, ip_allowed, ImageCheckError, MAX_IMAGE_BYTES,
 };
+use crate::video::{check_video_bytes, MAX_VIDEO_BYTES};
 use crate::LibraryError;
 use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -24,6 +25,8 @@ pub enum ImageSlot {
     Single(u8),
     /// The one image of a single-image task (an upscale, a Flux result).
     Result,
+    /// One of a video task's videos, 1-based in the provider's order (kept byte for byte).
+    Video(u8),
 }
 
 impl ImageSlot {
@@ -33,6 +36,7 @@ impl ImageSlot {
             ImageSlot::Grid => "grid".into(),
             ImageSlot::Single(n) => format!("single-{n}"),
             ImageSlot::Result => "image".into(),
+            ImageSlot::Video(n) => format!("video-{n}"),
         }
     }
 
@@ -42,6 +46,7 @@ impl ImageSlot {
             ImageSlot::Grid => "grid".into(),
             ImageSlot::Single(n) => format!("single-{n}"),
             ImageSlot::Result => "result".into(),
+            ImageSlot::Video(n) => format!("video-{n}"),
         }
     }
 
@@ -51,6 +56,10 @@ impl ImageSlot {
             "grid" => Some(ImageSlot::Grid),
             "result" => Some(ImageSlot::Result),
             _ => {
+                if let Some(n) = key.strip_prefix("video-") {
+                    let n: u8 = n.parse().ok()?;
+                    return (1..=MAX_VIDEOS).contains(&n).then_some(ImageSlot::Video(n));
+                }
                 let n: u8 = key.strip_prefix("single-")?.parse().ok()?;
                 (1..=4).contains(&n).then_some(ImageSlot::Single(n))
             }
@@ -60,7 +69,15 @@ impl ImageSlot {
     fn stem(self) -> String {
         self.file_stem()
     }
+
+    /// True for a video slot.
+    pub fn is_video(self) -> bool {
+        matches!(self, ImageSlot::Video(_))
+    }
 }
+
+/// The most videos of one task the library keeps.
+pub const MAX_VIDEOS: u8 = 16;
 
 /// An image that is in the library folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +99,7 @@ pub struct ImageCache {
 }
 
 const EXTENSIONS: [&str; 4] = ["png", "jpg", "webp", "gif"];
+const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "webm", "mov", "avi"];
 
 impl ImageCache {
     /// A cache rooted at `root` (created on first write). `allow_loopback` lets images come
@@ -134,7 +152,12 @@ impl ImageCache {
     /// The cached file for `slot` of `task_id`, if it has been downloaded.
     pub fn find(&self, task_id: &str, slot: ImageSlot) -> Option<PathBuf> {
         let dir = self.task_dir(task_id).ok()?;
-        EXTENSIONS
+        let extensions = if slot.is_video() {
+            VIDEO_EXTENSIONS
+        } else {
+            EXTENSIONS
+        };
+        extensions
             .iter()
             .map(|ext| dir.join(format!("{}.{ext}", slot.stem())))
             .find(|p| p.is_file())
@@ -152,7 +175,12 @@ impl ImageCache {
         let dir = self.task_dir(task_id)?;
         if let Some(path) = self.find(task_id, slot) {
             let bytes = tokio::fs::read(&path).await?;
-            let (width, height) = check_image_bytes(&bytes)?;
+            let (width, height) = if slot.is_video() {
+                let v = check_video_bytes(&bytes)?;
+                (v.width, v.height)
+            } else {
+                check_image_bytes(&bytes)?
+            };
             return Ok(CachedImage {
                 path,
                 width,
@@ -160,13 +188,24 @@ impl ImageCache {
             });
         }
         let url = check_source_url(url, self.allow_loopback)?;
-        let bytes = self.download(url).await?;
-        let (width, height) = check_image_bytes(&bytes)?;
-        let ext = match image::guess_format(&bytes) {
-            Ok(image::ImageFormat::Jpeg) => "jpg",
-            Ok(image::ImageFormat::WebP) => "webp",
-            Ok(image::ImageFormat::Gif) => "gif",
-            _ => "png",
+        let max = if slot.is_video() {
+            MAX_VIDEO_BYTES
+        } else {
+            MAX_IMAGE_BYTES
+        };
+        let bytes = self.download(url, max).await?;
+        let (width, height, ext) = if slot.is_video() {
+            let v = check_video_bytes(&bytes)?;
+            (v.width, v.height, v.ext)
+        } else {
+            let (w, h) = check_image_bytes(&bytes)?;
+            let ext = match image::guess_format(&bytes) {
+                Ok(image::ImageFormat::Jpeg) => "jpg",
+                Ok(image::ImageFormat::WebP) => "webp",
+                Ok(image::ImageFormat::Gif) => "gif",
+                _ => "png",
+            };
+            (w, h, ext)
         };
         tokio::fs::create_dir_all(&dir).await?;
         let path = dir.join(format!("{}.{ext}", slot.stem()));
@@ -180,7 +219,41 @@ impl ImageCache {
         })
     }
 
-    async fn download(&self, url: url::Url) -> Result<Vec<u8>, LibraryError> {
+    /// Asks whether `url` still answers with a picture, without downloading it: a `HEAD`, and
+    /// a `GET` of the first byte when the server refuses `HEAD` (405, 501, or no answer to
+    /// it), each within `timeout`. The address policy holds as for downloads (the scheme,
+    /// private and loopback hosts, every redirect). Ok when the answer is a 2xx; otherwise a
+    /// [`LibraryError`] saying why (refused address, HTTP status, unreachable, too slow).
+    pub async fn check_reachable(&self, url: &str, timeout: Duration) -> Result<(), LibraryError> {
+        let url = check_source_url(url, self.allow_loopback)?;
+        let head = self.http.head(url.clone()).timeout(timeout).send().await;
+        let status = match head {
+            Ok(resp) if resp.status().is_success() => return Ok(()),
+            Ok(resp) if !matches!(resp.status().as_u16(), 405 | 501 | 403) => resp.status(),
+            Err(e) if e.is_timeout() || matches!(download_error(&e), LibraryError::Rejected(_)) => {
+                return Err(download_error(&e))
+            }
+            _ => {
+                let resp = self
+                    .http
+                    .get(url)
+                    .header(reqwest::header::RANGE, "bytes=0-0")
+                    .timeout(timeout)
+                    .send()
+                    .await
+                    .map_err(|e| download_error(&e))?;
+                if resp.status().is_success() {
+                    return Ok(());
+                }
+                resp.status()
+            }
+        };
+        Err(LibraryError::Download(format!(
+            "the server answered {status}"
+        )))
+    }
+
+    async fn download(&self, url: url::Url, max: usize) -> Result<Vec<u8>, LibraryError> {
         let resp = self
             .http
             .get(url)
@@ -193,17 +266,14 @@ impl ImageCache {
                 resp.status()
             )));
         }
-        if resp
-            .content_length()
-            .is_some_and(|n| n > MAX_IMAGE_BYTES as u64)
-        {
+        if resp.content_length().is_some_and(|n| n > max as u64) {
             return Err(ImageCheckError::TooLarge.into());
         }
         let mut body = Vec::new();
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| download_error(&e))?;
-            if body.len() + chunk.len() > MAX_IMAGE_BYTES {
+            if body.len() + chunk.len() > max {
                 return Err(ImageCheckError::TooLarge.into());
             }
             body.extend_from_slice(&chunk);
@@ -339,6 +409,15 @@ mod tests {
                 get(|| async { redirect("javascript:alert(1)") }),
             )
             .route("/to-file", get(|| async { redirect("file:///etc/passwd") }))
+            .route(
+                "/clip.avi",
+                get(|| async { b"RIFF\0\0\0\0AVI LIST\0\0\0\0movi".to_vec() }),
+            )
+            .route(
+                "/no-head.png",
+                get(|| async { "a picture" })
+                    .head(|| async { (axum::http::StatusCode::METHOD_NOT_ALLOWED, "") }),
+            )
             .route("/loop", get(|| async { redirect("/loop") }))
             .route(
                 "/missing",
@@ -373,6 +452,65 @@ mod tests {
             .await
             .expect("cached");
         assert_eq!(again.path, got.path);
+    }
+
+    #[tokio::test]
+    async fn videos_are_kept_byte_for_byte_and_found_again() {
+        let base = serve().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = ImageCache::new(dir.path(), true);
+        let got = cache
+            .fetch("task-v", ImageSlot::Video(2), &format!("{base}/clip.avi"))
+            .await
+            .expect("a video");
+        assert!(got.path.ends_with("task-v/video-2.avi"), "{:?}", got.path);
+        assert_eq!(cache.find("task-v", ImageSlot::Video(2)), Some(got.path));
+        // An image where a video belongs, and a video where an image belongs, are refused.
+        assert!(cache
+            .fetch("task-v", ImageSlot::Video(1), &format!("{base}/good.png"))
+            .await
+            .is_err());
+        assert!(cache
+            .fetch("task-v", ImageSlot::Result, &format!("{base}/clip.avi"))
+            .await
+            .is_err());
+        assert_eq!(ImageSlot::from_key("video-3"), Some(ImageSlot::Video(3)));
+        assert_eq!(ImageSlot::Video(3).key(), "video-3");
+        assert_eq!(ImageSlot::from_key("video-99"), None);
+    }
+
+    #[tokio::test]
+    async fn reachability_is_asked_with_head_then_get_under_the_same_policy() {
+        let base = serve().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = ImageCache::new(dir.path(), true);
+        let t = Duration::from_secs(5);
+        assert!(cache
+            .check_reachable(&format!("{base}/good.png"), t)
+            .await
+            .is_ok());
+        assert!(cache
+            .check_reachable(&format!("{base}/no-head.png"), t)
+            .await
+            .is_ok());
+        let missing = cache.check_reachable(&format!("{base}/missing"), t).await;
+        assert!(
+            matches!(missing, Err(LibraryError::Download(_))),
+            "{missing:?}"
+        );
+        let lan = cache.check_reachable(&format!("{base}/to-lan"), t).await;
+        assert!(matches!(lan, Err(LibraryError::Rejected(_))), "{lan:?}");
+        let public_only = ImageCache::new(dir.path(), false);
+        let local = public_only
+            .check_reachable(&format!("{base}/good.png"), t)
+            .await;
+        assert!(matches!(local, Err(LibraryError::Rejected(_))), "{local:?}");
+        assert!(cache
+            .check_reachable("file:///etc/passwd", t)
+            .await
+            .is_err());
+        // Nothing was written.
+        assert_eq!(cache.find("x", ImageSlot::Grid), None);
     }
 
     #[tokio::test]

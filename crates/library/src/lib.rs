@@ -32,8 +32,9 @@ mod db;
 pub mod migrations;
 mod query;
 mod thumbs;
+mod video;
 
-pub use cache::{is_safe_task_id, CachedImage, ImageCache, ImageSlot};
+pub use cache::{is_safe_task_id, CachedImage, ImageCache, ImageSlot, MAX_VIDEOS};
 pub use check::{
     check_image_bytes, check_source_url, ip_allowed, is_loopback_base_url, ImageCheckError,
     MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
@@ -46,6 +47,7 @@ pub use query::{
     GalleryItem, GalleryPage, GalleryQuery, ImageKind, SortOrder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 pub use thumbs::{make_thumbnail, split_grid, MAX_DECODE_ALLOC, THUMBNAIL_SIDE};
+pub use video::{avi_poster, check_video_bytes, VideoInfo, MAX_VIDEO_BYTES};
 
 /// Everything that can go wrong in the library, as a sentence a person can act on.
 #[derive(Debug, thiserror::Error)]

@@ -29,6 +29,9 @@ pub enum ImageKind {
     Single,
     /// The result of an upscale (U1..U4, subtle/creative, 2x/4x).
     Upscale,
+    /// A video (JourneyAPI's `/imagine-video`); its file is a video, its thumbnail (when
+    /// there is one) the first frame.
+    Video,
 }
 
 impl ImageKind {
@@ -38,6 +41,7 @@ impl ImageKind {
             ImageKind::Grid => "grid",
             ImageKind::Single => "single",
             ImageKind::Upscale => "upscale",
+            ImageKind::Video => "video",
         }
     }
 
@@ -47,6 +51,7 @@ impl ImageKind {
             "grid" => Some(ImageKind::Grid),
             "single" => Some(ImageKind::Single),
             "upscale" => Some(ImageKind::Upscale),
+            "video" => Some(ImageKind::Video),
             _ => None,
         }
     }

@@ -294,6 +294,8 @@ pub fn linkr_actions(components: &Value) -> Vec<Action> {
                 mode: ActionMode::Link,
                 url: Some(url),
                 unavailable: None,
+                credits: None,
+                takes_prompt: false,
             });
             continue;
         }
@@ -329,6 +331,8 @@ pub fn linkr_actions(components: &Value) -> Vec<Action> {
             mode: meaning.mode,
             url: None,
             unavailable,
+            credits: None,
+            takes_prompt: false,
         });
     }
     out
@@ -355,6 +359,16 @@ pub enum JourneyAction {
     ZoomOut(ZoomFactor),
     /// `pan:left` ... -> /pan.
     Pan(PanDirection),
+    /// `vary-region` -> /inpaint with a mask (and a prompt).
+    VaryRegion,
+    /// `custom-zoom` -> /outpaint with a custom `zoom_ratio` in (1, 2] (and a prompt).
+    CustomZoom,
+    /// `upscale-2x` -> /upscale-2x-4x type 2x.
+    Upscale2x,
+    /// `upscale-4x` -> /upscale-2x-4x type 4x.
+    Upscale4x,
+    /// `seed` -> /seed of the task.
+    Seed,
 }
 
 impl JourneyAction {
@@ -377,6 +391,12 @@ impl JourneyAction {
             "upscale-creative" => Some(JourneyAction::UpscaleCreative),
             "vary-subtle" => Some(JourneyAction::VarySubtle),
             "vary-strong" => Some(JourneyAction::VaryStrong),
+            "vary-region" => Some(JourneyAction::VaryRegion),
+            "custom-zoom" => Some(JourneyAction::CustomZoom),
+            "make-square" => Some(JourneyAction::ZoomOut(ZoomFactor::Square)),
+            "upscale-2x" => Some(JourneyAction::Upscale2x),
+            "upscale-4x" => Some(JourneyAction::Upscale4x),
+            "seed" => Some(JourneyAction::Seed),
             _ => match kind_from_word(id) {
                 TaskKind::Upscale { index } if index > 0 && id.starts_with("upsample") => {
                     Some(JourneyAction::Upscale(index))
@@ -401,6 +421,11 @@ impl JourneyAction {
             JourneyAction::VaryStrong => "vary-strong".into(),
             JourneyAction::ZoomOut(f) => format!("zoom-out:{}", f.token()),
             JourneyAction::Pan(d) => format!("pan:{}", d.as_str()),
+            JourneyAction::VaryRegion => "vary-region".into(),
+            JourneyAction::CustomZoom => "custom-zoom".into(),
+            JourneyAction::Upscale2x => "upscale-2x".into(),
+            JourneyAction::Upscale4x => "upscale-4x".into(),
+            JourneyAction::Seed => "seed".into(),
         }
     }
 
@@ -416,6 +441,48 @@ impl JourneyAction {
             JourneyAction::VaryStrong => TaskKind::VaryStrong,
             JourneyAction::ZoomOut(factor) => TaskKind::ZoomOut { factor },
             JourneyAction::Pan(direction) => TaskKind::Pan { direction },
+            JourneyAction::VaryRegion => TaskKind::VaryRegion,
+            JourneyAction::CustomZoom => TaskKind::CustomZoom,
+            JourneyAction::Upscale2x => TaskKind::Upscale2x,
+            JourneyAction::Upscale4x => TaskKind::Upscale4x,
+            JourneyAction::Seed => TaskKind::Seed,
+        }
+    }
+
+    /// How the button is used: Vary (Region) needs a mask, Custom Zoom a prompt and a ratio.
+    pub fn mode(self) -> ActionMode {
+        match self {
+            JourneyAction::VaryRegion => ActionMode::NeedsMask,
+            JourneyAction::CustomZoom => ActionMode::NeedsPrompt,
+            _ => ActionMode::Send,
+        }
+    }
+
+    /// True when JourneyAPI takes an edited prompt with it (Remix): `/reroll`, `/inpaint`
+    /// and the custom `/outpaint`.
+    pub fn takes_prompt(self) -> bool {
+        matches!(
+            self,
+            JourneyAction::Reroll | JourneyAction::VaryRegion | JourneyAction::CustomZoom
+        )
+    }
+
+    /// Its price in JourneyAPI credits (provider-contracts.md's price list): upscale-1x 2,
+    /// upscale-alt 4, upscale-2x-4x 2, variations 4, reroll 4, pan 4; outpaint and inpaint 4
+    /// [guess: priced like pan]; seed's price is not published (`None`).
+    pub fn credits(self) -> Option<u32> {
+        match self {
+            JourneyAction::Upscale(_) => Some(2),
+            JourneyAction::UpscaleSubtle | JourneyAction::UpscaleCreative => Some(4),
+            JourneyAction::Upscale2x | JourneyAction::Upscale4x => Some(2),
+            JourneyAction::Variation(_) | JourneyAction::VarySubtle | JourneyAction::VaryStrong => {
+                Some(4)
+            }
+            JourneyAction::Reroll | JourneyAction::Pan(_) => Some(4),
+            JourneyAction::ZoomOut(_) | JourneyAction::CustomZoom | JourneyAction::VaryRegion => {
+                Some(4)
+            }
+            JourneyAction::Seed => None,
         }
     }
 
@@ -430,9 +497,11 @@ impl JourneyAction {
             kind: Some(kind),
             group,
             index,
-            mode: ActionMode::Send,
+            mode: self.mode(),
             url: None,
             unavailable: None,
+            credits: self.credits(),
+            takes_prompt: self.takes_prompt(),
         }
     }
 }
@@ -488,10 +557,32 @@ pub fn journey_grid_offers_upscale(kind: &TaskKind) -> bool {
     )
 }
 
+/// True when a finished JourneyAPI task is a Midjourney picture or video whose seed `/seed`
+/// can tell (a grid, an upscale, one image made from them, a video); not text or other models.
+pub fn journey_offers_seed(task: &Task) -> bool {
+    let midjourney = task
+        .model
+        .as_deref()
+        .is_none_or(|m| m.eq_ignore_ascii_case("midjourney"));
+    let picture = match task.kind {
+        TaskKind::Describe | TaskKind::Shorten | TaskKind::Seed | TaskKind::FaceSwap => false,
+        _ => {
+            !task.video_urls.is_empty()
+                || task.grid_url.is_some()
+                || !task.image_urls.is_empty()
+                || task.image_url.is_some()
+                || journey_shape(task) != JourneyShape::Other
+        }
+    };
+    task.status == TaskStatus::Succeeded && midjourney && picture
+}
+
 /// The buttons a JourneyAPI task offers, derived from its kind: an imagine, reroll,
 /// variation or blend grid offers U1-U4 and V1-V4 (and reroll when it came from an imagine);
-/// pan and zoom-out grids offer nothing; a single upscale offers Upscale Subtle/Creative,
-/// Vary Subtle/Strong, Zoom Out 2x/1.5x and Pan x4. Unfinished tasks offer nothing.
+/// pan and zoom-out grids offer nothing more; a single upscale offers Upscale Subtle/Creative,
+/// Vary Subtle/Strong, Vary (Region), Zoom Out 2x/1.5x, Custom Zoom, Make Square, Pan x4 and
+/// Upscale 2x/4x; every finished Midjourney picture offers Seed last. Unfinished tasks offer
+/// nothing.
 pub fn journey_actions(task: &Task) -> Vec<JourneyAction> {
     if task.status != TaskStatus::Succeeded {
         return Vec::new();
@@ -504,10 +595,14 @@ pub fn journey_actions(task: &Task) -> Vec<JourneyAction> {
                 JourneyAction::UpscaleCreative,
                 JourneyAction::VarySubtle,
                 JourneyAction::VaryStrong,
+                JourneyAction::VaryRegion,
                 JourneyAction::ZoomOut(ZoomFactor::X2),
                 JourneyAction::ZoomOut(ZoomFactor::X1_5),
+                JourneyAction::CustomZoom,
+                JourneyAction::ZoomOut(ZoomFactor::Square),
             ]);
             out.extend(PanDirection::ALL.map(JourneyAction::Pan));
+            out.extend([JourneyAction::Upscale2x, JourneyAction::Upscale4x]);
         }
         JourneyShape::Grid => {
             if journey_grid_offers_upscale(&task.kind) {
@@ -519,6 +614,9 @@ pub fn journey_actions(task: &Task) -> Vec<JourneyAction> {
             }
         }
         JourneyShape::Other => {}
+    }
+    if journey_offers_seed(task) {
+        out.push(JourneyAction::Seed);
     }
     out
 }
@@ -744,6 +842,12 @@ mod tests {
             JourneyAction::ZoomOut(ZoomFactor::X2),
             JourneyAction::ZoomOut(ZoomFactor::X1_5),
             JourneyAction::Pan(PanDirection::Down),
+            JourneyAction::ZoomOut(ZoomFactor::Square),
+            JourneyAction::VaryRegion,
+            JourneyAction::CustomZoom,
+            JourneyAction::Upscale2x,
+            JourneyAction::Upscale4x,
+            JourneyAction::Seed,
         ];
         for a in all {
             assert_eq!(JourneyAction::parse(&a.id()), Some(a), "{}", a.id());
@@ -756,6 +860,14 @@ mod tests {
             JourneyAction::parse("variation1"),
             Some(JourneyAction::Variation(1))
         );
+        assert_eq!(
+            JourneyAction::parse("make-square"),
+            Some(JourneyAction::ZoomOut(ZoomFactor::Square))
+        );
+        assert_eq!(
+            JourneyAction::ZoomOut(ZoomFactor::Square).id(),
+            "zoom-out:square"
+        );
         assert_eq!(JourneyAction::parse("upscale:5"), None);
         assert_eq!(JourneyAction::parse("nope"), None);
         assert_eq!(JourneyAction::parse(""), None);
@@ -767,8 +879,9 @@ mod tests {
         grid.status = TaskStatus::Succeeded;
         grid.grid_url = Some("https://x/g.png".into());
         let ids: Vec<String> = journey_actions(&grid).iter().map(|a| a.id()).collect();
-        assert_eq!(ids.len(), 9);
+        assert_eq!(ids.len(), 10);
         assert!(ids.contains(&"reroll".to_string()));
+        assert_eq!(ids.last().map(String::as_str), Some("seed"));
         for kind in [
             TaskKind::Variation { index: 1 },
             TaskKind::Reroll,
@@ -777,7 +890,7 @@ mod tests {
             TaskKind::Blend,
         ] {
             grid.kind = kind.clone();
-            assert_eq!(journey_actions(&grid).len(), 8, "{kind:?}");
+            assert_eq!(journey_actions(&grid).len(), 9, "{kind:?}");
         }
         for kind in [
             TaskKind::Pan {
@@ -793,7 +906,11 @@ mod tests {
             },
         ] {
             grid.kind = kind.clone();
-            assert!(journey_actions(&grid).is_empty(), "{kind:?} offers no U/V");
+            assert_eq!(
+                journey_actions(&grid),
+                vec![JourneyAction::Seed],
+                "{kind:?} offers no U/V, only its seed"
+            );
         }
         let mut up = Task::new(
             "u",
@@ -802,10 +919,8 @@ mod tests {
         );
         up.status = TaskStatus::Succeeded;
         up.image_url = Some("https://x/u.png".into());
-        let labels: Vec<String> = journey_actions(&up)
-            .iter()
-            .map(|a| a.to_action().label)
-            .collect();
+        let actions: Vec<Action> = journey_actions(&up).iter().map(|a| a.to_action()).collect();
+        let labels: Vec<&str> = actions.iter().map(|a| a.label.as_str()).collect();
         assert_eq!(
             labels,
             vec![
@@ -813,13 +928,61 @@ mod tests {
                 "Upscale (Creative)",
                 "Vary (Subtle)",
                 "Vary (Strong)",
+                "Vary (Region)",
                 "Zoom Out 2x",
                 "Zoom Out 1.5x",
+                "Custom Zoom",
+                "Make Square",
                 "Pan left",
                 "Pan right",
                 "Pan up",
-                "Pan down"
+                "Pan down",
+                "Upscale 2x",
+                "Upscale 4x",
+                "Seed"
             ]
+        );
+        let find = |id: &str| actions.iter().find(|a| a.id == id).unwrap();
+        let region = find("vary-region");
+        assert_eq!(region.mode, ActionMode::NeedsMask);
+        assert_eq!(region.kind, Some(TaskKind::VaryRegion));
+        assert!(region.takes_prompt);
+        let zoom = find("custom-zoom");
+        assert_eq!(zoom.mode, ActionMode::NeedsPrompt);
+        assert!(zoom.takes_prompt);
+        assert_eq!(
+            find("zoom-out:square").kind,
+            Some(TaskKind::ZoomOut {
+                factor: ZoomFactor::Square
+            })
+        );
+        assert_eq!(find("upscale-4x").kind, Some(TaskKind::Upscale4x));
+        assert_eq!(find("seed").kind, Some(TaskKind::Seed));
+        for (id, credits) in [
+            ("upscale-subtle", Some(4)),
+            ("vary-strong", Some(4)),
+            ("vary-region", Some(4)),
+            ("zoom-out:2", Some(4)),
+            ("custom-zoom", Some(4)),
+            ("pan:left", Some(4)),
+            ("upscale-2x", Some(2)),
+            ("seed", None),
+        ] {
+            assert_eq!(find(id).credits, credits, "{id}");
+        }
+        assert!(!find("vary-strong").takes_prompt);
+        let grid_actions: Vec<Action> = {
+            grid.kind = TaskKind::Imagine;
+            journey_actions(&grid)
+                .iter()
+                .map(|a| a.to_action())
+                .collect()
+        };
+        assert_eq!(grid_actions[0].credits, Some(2), "U1");
+        assert_eq!(grid_actions[4].credits, Some(4), "V1");
+        assert!(
+            grid_actions[8].takes_prompt,
+            "reroll takes a prompt (Remix)"
         );
         up.status = TaskStatus::Running;
         assert!(journey_actions(&up).is_empty());
@@ -828,5 +991,27 @@ mod tests {
         flux.model = Some("flux-pro".into());
         flux.image_url = Some("https://x/f.png".into());
         assert!(journey_actions(&flux).is_empty());
+        for kind in [TaskKind::Describe, TaskKind::Shorten, TaskKind::Seed] {
+            let mut text = Task::new("t", crate::model::ProviderKind::Journey, kind.clone());
+            text.status = TaskStatus::Succeeded;
+            text.video_urls = vec!["https://x/v.mp4".into()];
+            assert!(journey_actions(&text).is_empty(), "{kind:?}");
+        }
+        let mut video = Task::new("v", crate::model::ProviderKind::Journey, TaskKind::Video);
+        video.status = TaskStatus::Succeeded;
+        video.video_urls = vec!["https://x/v.mp4".into()];
+        assert_eq!(journey_actions(&video), vec![JourneyAction::Seed]);
+    }
+
+    #[test]
+    fn linkr_buttons_have_no_credits_or_remix() {
+        let acts = linkr_actions(&json!([
+            {"custom_id": format!("MJ::JOB::reroll::0::{H}::SOLO"), "label": "🔄"},
+            {"custom_id": format!("MJ::Inpaint::1::{H}::SOLO"), "label": "Vary (Region)"},
+        ]));
+        for a in &acts {
+            assert_eq!((a.credits, a.takes_prompt), (None, false), "{}", a.label);
+        }
+        assert!(acts[1].unavailable.is_some());
     }
 }

@@ -5,7 +5,9 @@ use std::time::Duration;
 use crate::error::{ProviderError, Result};
 use crate::journey::JourneyClient;
 use crate::linkr::LinkrClient;
-use crate::model::{ActionInput, ImagineRequest, KeyCheck, ProviderKind, Submission, Task};
+use crate::model::{
+    ActionInput, CreateRequest, ImagineRequest, KeyCheck, ProviderKind, Submission, Task,
+};
 use crate::validate;
 
 /// Either provider's client with one API.
@@ -72,8 +74,24 @@ impl ProviderClient {
         }
     }
 
+    /// A creation mode (blend, describe, shorten, video). JourneyAPI only: LinkrAPI has no
+    /// endpoint for them, so it answers with a sentence naming JourneyAPI and sends nothing.
+    pub async fn create(&self, req: &CreateRequest) -> Result<Submission> {
+        match self {
+            ProviderClient::Linkr(_) => {
+                crate::inputs::create_for(ProviderKind::Linkr, req)?;
+                Err(ProviderError::invalid(
+                    "provider",
+                    "LinkrAPI has no creation modes.",
+                ))
+            }
+            ProviderClient::Journey(c) => c.create(req).await,
+        }
+    }
+
     /// Presses one of `parent`'s buttons by its [`crate::Action::id`] (or a symbolic name).
-    /// LinkrAPI cannot take extra input, so a non-empty `input.prompt` is refused there.
+    /// LinkrAPI cannot take extra input, so a non-empty `input.prompt`, `mask`, `zoom_ratio`
+    /// or `aspect_ratio` is refused there.
     pub async fn action(
         &self,
         parent: &Task,
@@ -90,6 +108,18 @@ impl ProviderClient {
                     return Err(ProviderError::invalid(
                         "prompt",
                         "LinkrAPI buttons cannot take a new prompt. Start a new imagine instead.",
+                    ));
+                }
+                if input.mask_text().is_some() {
+                    return Err(ProviderError::invalid(
+                        "mask",
+                        "LinkrAPI buttons cannot take a mask. Use JourneyAPI for Vary (Region).",
+                    ));
+                }
+                if input.zoom_ratio.is_some() || input.aspect_ratio_text().is_some() {
+                    return Err(ProviderError::invalid(
+                        "zoom_ratio",
+                        "LinkrAPI buttons cannot take a zoom ratio. Use JourneyAPI for Custom Zoom.",
                     ));
                 }
                 c.action(parent, action_id).await

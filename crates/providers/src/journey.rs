@@ -11,10 +11,10 @@ use crate::action::{journey_actions, journey_shape, JourneyAction, JourneyShape}
 use crate::error::{ProviderError, Result};
 use crate::http::{AuthScheme, HttpCore};
 use crate::model::{
-    Account, ActionInput, ImagineRequest, KeyCheck, PanDirection, ProviderKind, Submission, Task,
-    TaskKind, UpscaleAltType, UpscaleSize, VariationTarget, ZoomFactor,
+    Account, ActionInput, CreateRequest, ImagineRequest, KeyCheck, PanDirection, ProviderKind,
+    Submission, Task, TaskKind, UpscaleAltType, UpscaleSize, VariationTarget, ZoomFactor,
 };
-use crate::{action, parse, status, validate};
+use crate::{action, inputs, parse, status, validate};
 
 /// The fewest ids `/fetch-many` takes.
 pub const FETCH_MANY_MIN: usize = 2;
@@ -89,10 +89,34 @@ impl JourneyClient {
         Ok(sub)
     }
 
+    /// A creation mode without a parent: `/blend`, `/describe`, `/shorten` or
+    /// `/imagine-video`, checked first ([`inputs::create`]).
+    pub async fn create(&self, req: &CreateRequest) -> Result<Submission> {
+        inputs::create(req)?;
+        let (path, body) = inputs::journey_create_body(req);
+        let v = self
+            .http
+            .post_json(path, &body)
+            .await
+            .map_err(|e| e.for_new_task(ProviderKind::Journey))?;
+        let mut sub = submission(&v, req.kind(), None)?;
+        if let Some(task) = sub.finished.as_mut() {
+            if task.prompt.is_none() {
+                task.prompt = req.prompt().map(|p| p.trim().to_string());
+            }
+        }
+        Ok(sub)
+    }
+
     /// U1..U4: `/upscale-1x` on a grid.
     pub async fn upscale_1x(&self, parent: &Task, index: u8) -> Result<Submission> {
         let index = check_index(index)?;
-        self.send(parent, JourneyAction::Upscale(index), None).await
+        self.send(
+            parent,
+            JourneyAction::Upscale(index),
+            &ActionInput::default(),
+        )
+        .await
     }
 
     /// Upscale (Subtle/Creative): `/upscale-alt` on a U1..U4 result.
@@ -101,7 +125,7 @@ impl JourneyClient {
             UpscaleAltType::Subtle => JourneyAction::UpscaleSubtle,
             UpscaleAltType::Creative => JourneyAction::UpscaleCreative,
         };
-        self.send(parent, a, None).await
+        self.send(parent, a, &ActionInput::default()).await
     }
 
     /// 2x / 4x: `/upscale-2x-4x` on a grid (then `index` is required) or a single image.
@@ -138,7 +162,7 @@ impl JourneyClient {
             UpscaleSize::X4 => TaskKind::Upscale4x,
         };
         let label = kind.label();
-        self.create("upscale-2x-4x", &body, kind, &label, parent)
+        self.create_follow_up("upscale-2x-4x", &body, kind, &label, parent)
             .await
     }
 
@@ -149,28 +173,66 @@ impl JourneyClient {
             VariationTarget::Strong => JourneyAction::VaryStrong,
             VariationTarget::Subtle => JourneyAction::VarySubtle,
         };
-        self.send(parent, a, None).await
+        self.send(parent, a, &ActionInput::default()).await
     }
 
     /// Runs an imagine's prompt again (optionally a new prompt): `/reroll`.
     pub async fn reroll(&self, parent: &Task, prompt: Option<&str>) -> Result<Submission> {
-        self.send(parent, JourneyAction::Reroll, prompt).await
+        let input = ActionInput {
+            prompt: prompt.map(str::to_string),
+            ..ActionInput::default()
+        };
+        self.send(parent, JourneyAction::Reroll, &input).await
     }
 
     /// Pans a U1..U4 result: `/pan`.
     pub async fn pan(&self, parent: &Task, direction: PanDirection) -> Result<Submission> {
-        self.send(parent, JourneyAction::Pan(direction), None).await
+        self.send(
+            parent,
+            JourneyAction::Pan(direction),
+            &ActionInput::default(),
+        )
+        .await
     }
 
     /// Zooms out of a U1..U4 result (or makes it square): `/outpaint`.
     pub async fn outpaint(&self, parent: &Task, factor: ZoomFactor) -> Result<Submission> {
-        self.send(parent, JourneyAction::ZoomOut(factor), None)
+        self.send(
+            parent,
+            JourneyAction::ZoomOut(factor),
+            &ActionInput::default(),
+        )
+        .await
+    }
+
+    /// Vary (Region) of a U1..U4 result: `/inpaint` with `mask` (a PNG data URL, checked
+    /// with [`inputs::mask`]) and an optional prompt.
+    pub async fn inpaint(
+        &self,
+        parent: &Task,
+        mask: &str,
+        prompt: Option<&str>,
+    ) -> Result<Submission> {
+        let input = ActionInput {
+            prompt: prompt.map(str::to_string),
+            mask: Some(mask.to_string()),
+            ..ActionInput::default()
+        };
+        self.send(parent, JourneyAction::VaryRegion, &input).await
+    }
+
+    /// The seed of a finished Midjourney task: `/seed` (body `task_id`); the result's
+    /// `seed` lands in [`Task::text_results`].
+    pub async fn seed(&self, task: &Task) -> Result<Submission> {
+        self.send(task, JourneyAction::Seed, &ActionInput::default())
             .await
     }
 
     /// Presses a derived button by its symbolic id (`upscale:2`, `vary-strong`,
-    /// `zoom-out:2`, `pan:left`, `reroll`...; also `upsample2`/`variation3`).
-    /// `input.prompt` is used by reroll.
+    /// `zoom-out:2`, `pan:left`, `reroll`, `vary-region`, `custom-zoom`, `upscale-2x`,
+    /// `seed`...; also `upsample2`/`variation3`). `input.prompt` is used by reroll, Vary
+    /// (Region) and Custom Zoom; `input.mask` by Vary (Region); `input.zoom_ratio` and
+    /// `input.aspect_ratio` by Custom Zoom. Other buttons ignore the input.
     pub async fn action(
         &self,
         parent: &Task,
@@ -183,15 +245,15 @@ impl JourneyClient {
         if !journey_actions(parent).contains(&a) {
             return Err(no_button(action_id));
         }
-        self.send(parent, a, input.prompt.as_deref()).await
+        self.send(parent, a, input).await
     }
 
-    /// Checks `parent` offers `a`, then calls its endpoint.
+    /// Checks `parent` offers `a` and the input it needs, then calls its endpoint.
     async fn send(
         &self,
         parent: &Task,
         a: JourneyAction,
-        prompt: Option<&str>,
+        input: &ActionInput,
     ) -> Result<Submission> {
         validate::parent(ProviderKind::Journey, parent)?;
         let allowed = journey_actions(parent).contains(&a)
@@ -236,20 +298,64 @@ impl JourneyClient {
             ),
             JourneyAction::Reroll => {
                 let mut body = json!({"parent_task_id": pid});
-                if let Some(p) = prompt.filter(|p| !p.trim().is_empty()) {
-                    validate::prompt(p)?;
-                    body["prompt"] = json!(p.trim());
-                }
+                with_prompt(&mut body, input)?;
                 ("reroll", body)
             }
+            JourneyAction::VaryRegion => {
+                let mask = input.mask_text().ok_or_else(|| {
+                    ProviderError::invalid(
+                        "mask",
+                        "Vary (Region) needs a mask: paint the area to change first.",
+                    )
+                })?;
+                inputs::mask(mask)?;
+                let mut body = json!({"parent_task_id": pid, "mask": mask.trim()});
+                with_prompt(&mut body, input)?;
+                ("inpaint", body)
+            }
+            JourneyAction::CustomZoom => {
+                let ratio = inputs::zoom_ratio(input.zoom_ratio)?;
+                let mut body = json!({"parent_task_id": pid, "zoom_ratio": ratio});
+                if let Some(ar) = input.aspect_ratio_text() {
+                    inputs::zoom_aspect_ratio(ar)?;
+                    body["aspect_ratio"] = json!(ar.trim());
+                }
+                with_prompt(&mut body, input)?;
+                ("outpaint", body)
+            }
+            JourneyAction::Upscale2x | JourneyAction::Upscale4x => {
+                let size = if a == JourneyAction::Upscale2x {
+                    "2x"
+                } else {
+                    "4x"
+                };
+                (
+                    "upscale-2x-4x",
+                    json!({"parent_task_id": pid, "type": size}),
+                )
+            }
+            JourneyAction::Seed => ("seed", json!({"task_id": pid})),
         };
         let label = a.to_action().label;
-        self.create(path, &body, a.kind(), &label, parent).await
+        if a.takes_prompt() && a != JourneyAction::Reroll {
+            // A refusal of a mask or a ratio says why: keep JourneyAPI's words.
+            let v = self
+                .http
+                .post_json(path, &body)
+                .await
+                .map_err(|e| match e {
+                    ProviderError::NotFound { .. } => not_offered(e, &label),
+                    other => other,
+                })?;
+            return submission(&v, a.kind(), Some(parent.id.clone()));
+        }
+        self.create_follow_up(path, &body, a.kind(), &label, parent)
+            .await
     }
 
     /// Calls a follow-up endpoint. A 400 or 404 there means JourneyAPI does not offer this
     /// follow-up for `parent` ([`ProviderError::NotOffered`], naming the button `label`).
-    async fn create(
+    async fn create_follow_up(
         &self,
         path: &str,
         body: &Value,
@@ -378,6 +484,15 @@ impl JourneyClient {
             Err(e) => Err(e),
         }
     }
+}
+
+/// Adds `input.prompt` to a follow-up's body when it has text (checked like any prompt).
+fn with_prompt(body: &mut Value, input: &ActionInput) -> Result<()> {
+    if let Some(p) = input.prompt_text() {
+        validate::prompt(p)?;
+        body["prompt"] = json!(p.trim());
+    }
+    Ok(())
 }
 
 fn no_button(id: &str) -> ProviderError {
@@ -523,6 +638,7 @@ fn parse_task_as(
         image_url: parse::url(v, "image_url"),
         video_urls: parse::url_list(v, "video_urls"),
         text_results,
+        full_content: parse::text(v, "full_content"),
         error: parse::task_error(v, "error"),
         created_at: parse::timestamp(v, "created_at"),
         actions: Vec::new(),
@@ -584,8 +700,17 @@ fn kind_of(word: &str, v: &Value) -> TaskKind {
                     _ => None,
                 })
                 .and_then(|t| ZoomFactor::from_token(&t));
+            let custom = v
+                .get("zoom_ratio")
+                .and_then(|r| match r {
+                    Value::Number(n) => n.as_f64(),
+                    Value::String(s) => s.trim().parse::<f64>().ok(),
+                    _ => None,
+                })
+                .is_some_and(|r| r > 1.0 && r <= 2.0);
             match ratio {
                 Some(factor) => TaskKind::ZoomOut { factor },
+                None if custom => TaskKind::CustomZoom,
                 None => TaskKind::Other { raw: w },
             }
         }
@@ -660,7 +785,8 @@ mod parse_tests {
                 "variation:2",
                 "variation:3",
                 "variation:4",
-                "reroll"
+                "reroll",
+                "seed"
             ]
         );
         assert_eq!(t.actions[0].label, "U1");
@@ -717,7 +843,7 @@ mod parse_tests {
             up.image_url.as_deref(),
             Some("https://cdn.journey.test/u.png")
         );
-        assert_eq!(up.actions.len(), 10);
+        assert_eq!(up.actions.len(), 16);
         assert!(up.actions.iter().any(|a| a.id == "zoom-out:1.5"));
         assert!(up
             .actions
@@ -802,7 +928,8 @@ mod parse_tests {
                 raw: "outpaint".into()
             }
         );
-        assert!(zoom.actions.is_empty());
+        let ids: Vec<&str> = zoom.actions.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, vec!["seed"]);
         // The bare endpoint name "variations" is a variation grid.
         let vars = parse_task(
             &json!({"task_id": "x", "task_type": "variations", "status": "finished",
@@ -811,7 +938,7 @@ mod parse_tests {
         )
         .unwrap();
         assert_eq!(vars.kind, TaskKind::Variation { index: 0 });
-        assert_eq!(vars.actions.len(), 8);
+        assert_eq!(vars.actions.len(), 9);
     }
 
     #[test]
@@ -845,6 +972,67 @@ mod parse_tests {
         assert_eq!(f.status, TaskStatus::Failed);
         assert_eq!(f.error.as_deref(), Some("Job failed: banned prompt"));
         assert!(f.actions.is_empty());
+    }
+
+    #[test]
+    fn creation_mode_results() {
+        // Shapes as the contract's table gives them (provider-contracts.md section 2).
+        let shorten = parse_task(
+            &json!({"task_id": "s1", "task_type": "shorten", "model": "midjourney",
+                "status": "finished", "percentage": "100",
+                "content": ["a red fox", "red fox, snow", "fox in snow, soft light"],
+                "full_content": "**Analysis** the words \"very\" and \"highly\" carry no weight."}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(shorten.kind, TaskKind::Shorten);
+        assert_eq!(shorten.text_results.len(), 3);
+        assert!(shorten
+            .full_content
+            .as_deref()
+            .unwrap()
+            .starts_with("**Analysis**"));
+        assert!(shorten.actions.is_empty());
+        let describe = parse_task(
+            &json!({"task_id": "d1", "task_type": "describe", "status": "finished",
+                "content": ["1. a fox", "2. a dog", "3. a cat", "4. a cow"]}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(describe.text_results[3], "4. a cow");
+        assert_eq!(describe.full_content, None);
+        // A seed sent as a number reads as text.
+        let seed = parse_task(
+            &json!({"task_id": "x1", "task_type": "seed", "status": "finished", "seed": 3_141_592_653u64}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(seed.text_results, vec!["3141592653"]);
+        assert!(seed.actions.is_empty());
+        let video = parse_task(
+            &json!({"task_id": "v1", "task_type": "imagine-video", "status": "finished",
+                "video_urls": ["https://cdn.journey.test/1.mp4", "https://cdn.journey.test/2.mp4",
+                               "javascript:alert(1)", "https://cdn.journey.test/4.mp4"]}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(video.kind, TaskKind::Video);
+        assert_eq!(video.video_urls.len(), 3, "non-web links are dropped");
+        for (word, kind) in [
+            ("inpaint", TaskKind::VaryRegion),
+            ("blend", TaskKind::Blend),
+            ("upscale-2x", TaskKind::Upscale2x),
+        ] {
+            let t = parse_task(&json!({"task_id": "k", "task_type": word}), None).unwrap();
+            assert_eq!(t.kind, kind, "{word}");
+        }
+        // A custom outpaint ratio is not one of the fixed factors.
+        let custom = parse_task(
+            &json!({"task_id": "c", "task_type": "outpaint", "zoom_ratio": 1.8}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(custom.kind, TaskKind::CustomZoom);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! request timeout, caps the response body and never panics on what comes back.
 //!
 //! Modules: [`model`] (types), [`models`] (the models each provider runs), [`error`],
-//! [`validate`] (input checks), [`status`]
+//! [`validate`] (input checks), [`inputs`] (button inputs and creation modes), [`status`]
 //! (status words), [`action`] (buttons), [`parse`] (tolerant JSON readers),
 //! [`linkr`], [`journey`], [`client`], [`redact`] (keeps keys out of logs); HTTP plumbing is
 //! shared in a private `http` module.
@@ -21,6 +21,7 @@ pub mod action;
 pub mod client;
 pub mod error;
 mod http;
+pub mod inputs;
 pub mod journey;
 pub mod linkr;
 pub mod model;
@@ -35,6 +36,8 @@ pub mod validate;
 
 #[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod journey_body_tests;
 
 pub use action::JourneyAction;
 pub use client::ProviderClient;

@@ -276,6 +276,7 @@ pub fn parse_task(v: &Value, fallback_id: Option<&str>) -> Result<Task> {
         image_url,
         video_urls: parse::url_list(v, "video_urls"),
         text_results: Vec::new(),
+        full_content: None,
         error: parse::task_error(v, "error"),
         created_at: parse::timestamp(v, "created_at"),
         actions,

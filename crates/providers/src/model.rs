@@ -342,6 +342,15 @@ pub struct Action {
     /// The button is still listed, so the UI can show it disabled with the reason.
     #[serde(default)]
     pub unavailable: Option<String>,
+    /// What pressing it costs in the provider's credits, when the provider charges credits and
+    /// publishes the price (JourneyAPI's price list); `None` for LinkrAPI (it runs on the
+    /// person's own Midjourney plan) and for prices nobody published.
+    #[serde(default)]
+    pub credits: Option<u32>,
+    /// True when the provider takes an edited prompt with this button (Remix): JourneyAPI's
+    /// Reroll, Vary (Region) and Custom Zoom. False for every other button.
+    #[serde(default)]
+    pub takes_prompt: bool,
 }
 
 /// One task as the app sees it, whichever provider it came from.
@@ -375,8 +384,11 @@ pub struct Task {
     pub image_url: Option<String>,
     /// Video results.
     pub video_urls: Vec<String>,
-    /// Text results (describe / shorten / seed).
+    /// Text results (describe: the prompts; shorten: the short variants; seed: `[seed]`).
     pub text_results: Vec<String>,
+    /// A longer text result: shorten's analysis of the prompt (JourneyAPI `full_content`).
+    #[serde(default)]
+    pub full_content: Option<String>,
     /// The provider's failure reason.
     pub error: Option<String>,
     /// When the provider created the task; timestamps without a zone are read as UTC.
@@ -415,6 +427,8 @@ pub enum SentRequest {
         /// The extra input sent with it.
         input: ActionInput,
     },
+    /// A creation mode that needs no parent (blend, describe, shorten, video).
+    Create(CreateRequest),
 }
 
 impl Task {
@@ -435,6 +449,7 @@ impl Task {
             image_url: None,
             video_urls: Vec::new(),
             text_results: Vec::new(),
+            full_content: None,
             error: None,
             created_at: None,
             actions: Vec::new(),
@@ -504,8 +519,185 @@ pub struct ImagineRequest {
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../../../ui/src/lib/bindings/")]
 pub struct ActionInput {
-    /// A prompt (reroll with a new prompt, Custom Zoom...).
+    /// A prompt (reroll with a new prompt, Vary (Region), Custom Zoom).
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub prompt: Option<String>,
+    /// Vary (Region)'s mask: a `data:image/png;base64,...` URL of a PNG the parent image's
+    /// size, the area to redo white and the rest black.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub mask: Option<String>,
+    /// Custom Zoom's zoom ratio, in (1, 2].
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub zoom_ratio: Option<f64>,
+    /// Custom Zoom's optional new aspect ratio ("16:9"...).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub aspect_ratio: Option<String>,
+}
+
+impl ActionInput {
+    /// Input with only a prompt.
+    pub fn prompt(prompt: impl Into<String>) -> Self {
+        ActionInput {
+            prompt: Some(prompt.into()),
+            ..ActionInput::default()
+        }
+    }
+
+    /// The prompt when it has visible text.
+    pub fn prompt_text(&self) -> Option<&str> {
+        self.prompt.as_deref().filter(|p| !p.trim().is_empty())
+    }
+
+    /// The mask when it is not blank.
+    pub fn mask_text(&self) -> Option<&str> {
+        self.mask.as_deref().filter(|m| !m.trim().is_empty())
+    }
+
+    /// The aspect ratio when it is not blank.
+    pub fn aspect_ratio_text(&self) -> Option<&str> {
+        self.aspect_ratio
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+    }
+}
+
+/// Blend's output shape (JourneyAPI `/blend` `dimension`).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum BlendDimension {
+    /// 1:1.
+    #[default]
+    Square,
+    /// 2:3.
+    Portrait,
+    /// 3:2.
+    Landscape,
+}
+
+impl BlendDimension {
+    /// The word sent: "square", "portrait" or "landscape".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlendDimension::Square => "square",
+            BlendDimension::Portrait => "portrait",
+            BlendDimension::Landscape => "landscape",
+        }
+    }
+}
+
+/// How much a video moves (JourneyAPI `/imagine-video` `motion`).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum VideoMotion {
+    /// Little motion (the default).
+    #[default]
+    Low,
+    /// Much motion.
+    High,
+}
+
+impl VideoMotion {
+    /// The word sent: "low" or "high".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VideoMotion::Low => "low",
+            VideoMotion::High => "high",
+        }
+    }
+}
+
+/// A creation mode other than imagine (JourneyAPI only): each makes a task with no parent.
+///
+/// Serialized with a `mode` tag: `{"mode":"blend","imageUrls":[...],"dimension":"square"}`,
+/// `{"mode":"describe","imageUrl":"..."}`, `{"mode":"shorten","prompt":"..."}`,
+/// `{"mode":"video","prompt":"...","imageUrl":"...","motion":"low"}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, TS)]
+#[serde(tag = "mode", rename_all = "camelCase")]
+#[ts(export, export_to = "../../../ui/src/lib/bindings/")]
+pub enum CreateRequest {
+    /// `/blend`: 2 to 5 images into one grid.
+    #[serde(rename_all = "camelCase")]
+    Blend {
+        /// The images' http(s) URLs, 2 to 5.
+        image_urls: Vec<String>,
+        /// The grid's shape.
+        #[serde(default)]
+        dimension: BlendDimension,
+    },
+    /// `/describe`: four prompts that describe an image.
+    #[serde(rename_all = "camelCase")]
+    Describe {
+        /// The image's http(s) URL.
+        image_url: String,
+    },
+    /// `/shorten`: shorter variants of a prompt, with an analysis.
+    #[serde(rename_all = "camelCase")]
+    Shorten {
+        /// The prompt to shorten.
+        prompt: String,
+    },
+    /// `/imagine-video`: four short videos from a start frame and a prompt.
+    #[serde(rename_all = "camelCase")]
+    Video {
+        /// What happens in the video.
+        prompt: String,
+        /// The start frame's http(s) URL.
+        image_url: String,
+        /// How much it moves.
+        #[serde(default)]
+        motion: VideoMotion,
+    },
+}
+
+impl CreateRequest {
+    /// The kind of task it makes.
+    pub fn kind(&self) -> TaskKind {
+        match self {
+            CreateRequest::Blend { .. } => TaskKind::Blend,
+            CreateRequest::Describe { .. } => TaskKind::Describe,
+            CreateRequest::Shorten { .. } => TaskKind::Shorten,
+            CreateRequest::Video { .. } => TaskKind::Video,
+        }
+    }
+
+    /// The prompt it carries, if any (shorten, video).
+    pub fn prompt(&self) -> Option<&str> {
+        match self {
+            CreateRequest::Shorten { prompt } | CreateRequest::Video { prompt, .. } => {
+                Some(prompt.as_str())
+            }
+            CreateRequest::Blend { .. } | CreateRequest::Describe { .. } => None,
+        }
+    }
+
+    /// The image URLs it sends (blend's inputs, describe's image, video's start frame).
+    pub fn image_urls(&self) -> Vec<&str> {
+        match self {
+            CreateRequest::Blend { image_urls, .. } => {
+                image_urls.iter().map(String::as_str).collect()
+            }
+            CreateRequest::Describe { image_url } | CreateRequest::Video { image_url, .. } => {
+                vec![image_url.as_str()]
+            }
+            CreateRequest::Shorten { .. } => Vec::new(),
+        }
+    }
+
+    /// Its name in a sentence: "blend images", "describe an image"...
+    pub fn words(&self) -> &'static str {
+        match self {
+            CreateRequest::Blend { .. } => "blend images",
+            CreateRequest::Describe { .. } => "describe images",
+            CreateRequest::Shorten { .. } => "shorten prompts",
+            CreateRequest::Video { .. } => "make videos",
+        }
+    }
 }
 
 /// What a create call returned: the new task's id and what we know already.
@@ -655,6 +847,48 @@ mod tests {
         assert!(!TaskKind::UpscaleSubtle.produces_grid());
         assert!(TaskStatus::TimedOut.is_final());
         assert!(!TaskStatus::Running.is_final());
+    }
+
+    #[test]
+    fn create_requests_and_inputs_read_back() {
+        let b = CreateRequest::Blend {
+            image_urls: vec!["https://a/1.png".into(), "https://a/2.png".into()],
+            dimension: BlendDimension::Portrait,
+        };
+        let v = serde_json::to_value(&b).unwrap();
+        assert_eq!(v["mode"], "blend");
+        assert_eq!(v["imageUrls"][1], "https://a/2.png");
+        assert_eq!(v["dimension"], "portrait");
+        let video: CreateRequest = serde_json::from_str(
+            r#"{"mode":"video","prompt":"waves","imageUrl":"https://a/1.png","motion":"high"}"#,
+        )
+        .unwrap();
+        assert_eq!(video.kind(), TaskKind::Video);
+        assert_eq!(video.prompt(), Some("waves"));
+        // Retry keeps the request whole inside SentRequest.
+        for req in [b, video] {
+            let sent = SentRequest::Create(req.clone());
+            let json = serde_json::to_string(&sent).unwrap();
+            let back: SentRequest = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, sent, "{json}");
+        }
+        // An ActionInput stored before the mask and zoom fields still reads.
+        let old: ActionInput = serde_json::from_str(r#"{"prompt":"a cat"}"#).unwrap();
+        assert_eq!(old, ActionInput::prompt("a cat"));
+        let old: SentRequest = serde_json::from_str(
+            r#"{"type":"action","actionId":"reroll","input":{"prompt":null}}"#,
+        )
+        .unwrap();
+        assert!(matches!(old, SentRequest::Action { .. }));
+        let input: ActionInput =
+            serde_json::from_str(r#"{"zoomRatio":1.25,"aspectRatio":"16:9","mask":null}"#).unwrap();
+        assert_eq!(input.zoom_ratio, Some(1.25));
+        // A stored button without credits reads with none.
+        let a: Action = serde_json::from_str(
+            r#"{"id":"reroll","label":"Reroll","emoji":null,"kind":null,"group":"other","index":null,"mode":"send","url":null}"#,
+        )
+        .unwrap();
+        assert_eq!((a.credits, a.takes_prompt), (None, false));
     }
 
     #[test]

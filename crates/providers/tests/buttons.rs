@@ -31,6 +31,11 @@ fn task_type(kind: &TaskKind) -> String {
         TaskKind::VaryStrong => "variation-strong".into(),
         TaskKind::ZoomOut { .. } => "outpaint".into(),
         TaskKind::Pan { direction } => format!("pan-{}", direction.as_str()),
+        TaskKind::VaryRegion => "inpaint".into(),
+        TaskKind::CustomZoom => "outpaint".into(),
+        TaskKind::Upscale2x => "upscale-2x".into(),
+        TaskKind::Upscale4x => "upscale-4x".into(),
+        TaskKind::Seed => "seed".into(),
         other => panic!("no JourneyAPI button makes {other:?}"),
     }
 }
@@ -40,29 +45,59 @@ fn labels(task: &Task) -> Vec<&str> {
     task.actions.iter().map(|a| a.label.as_str()).collect()
 }
 
-const GRID_BUTTONS: [&str; 8] = ["U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4"];
-const UPSCALE_BUTTONS: [&str; 10] = [
+const GRID_BUTTONS: [&str; 9] = ["U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "Seed"];
+const UPSCALE_BUTTONS: [&str; 16] = [
     "Upscale (Subtle)",
     "Upscale (Creative)",
     "Vary (Subtle)",
     "Vary (Strong)",
+    "Vary (Region)",
     "Zoom Out 2x",
     "Zoom Out 1.5x",
+    "Custom Zoom",
+    "Make Square",
     "Pan left",
     "Pan right",
     "Pan up",
     "Pan down",
+    "Upscale 2x",
+    "Upscale 4x",
+    "Seed",
 ];
+
+/// The input a button needs: a mask of the parent's size for Vary (Region), a ratio and a
+/// prompt for Custom Zoom, nothing for the rest.
+async fn input_for(parent: &Task, a: &Action) -> ActionInput {
+    match a.kind {
+        Some(TaskKind::VaryRegion) => ActionInput {
+            prompt: Some("a small red boat".into()),
+            mask: Some(mask_for(parent.image_url.as_deref().expect("an upscale")).await),
+            ..ActionInput::default()
+        },
+        Some(TaskKind::CustomZoom) => ActionInput {
+            prompt: Some("a wider view of the sea".into()),
+            zoom_ratio: Some(1.25),
+            ..ActionInput::default()
+        },
+        _ => ActionInput::default(),
+    }
+}
 
 /// Presses every button `parent` offers (all sent before any is awaited), then waits for
 /// each child and checks it finished as the kind the button promised.
 async fn press_every_button(pc: &ProviderClient, parent: &Task) -> Vec<(Action, Task)> {
     let mut pressed: Vec<(Action, Submission)> = Vec::new();
     for a in &parent.actions {
-        assert_eq!(a.mode, ActionMode::Send, "{}", a.label);
+        let want_mode = match a.kind {
+            Some(TaskKind::VaryRegion) => ActionMode::NeedsMask,
+            Some(TaskKind::CustomZoom) => ActionMode::NeedsPrompt,
+            _ => ActionMode::Send,
+        };
+        assert_eq!(a.mode, want_mode, "{}", a.label);
         assert_eq!(a.unavailable, None, "{}", a.label);
+        let input = input_for(parent, a).await;
         let sub = pc
-            .action(parent, &a.id, &ActionInput::default())
+            .action(parent, &a.id, &input)
             .await
             .unwrap_or_else(|e| panic!("{:?} {}: {e}", parent.kind, a.label));
         assert_eq!(Some(&sub.kind), a.kind.as_ref(), "{}", a.label);
@@ -81,7 +116,7 @@ async fn press_every_button(pc: &ProviderClient, parent: &Task) -> Vec<(Action, 
         match &sub.kind {
             TaskKind::Upscale { .. } => assert!(child.kind.is_single_upscale()),
             // The fetch says "outpaint" without the ratio.
-            TaskKind::ZoomOut { .. } => assert_eq!(
+            TaskKind::ZoomOut { .. } | TaskKind::CustomZoom => assert_eq!(
                 child.kind,
                 TaskKind::Other {
                     raw: "outpaint".into()
@@ -91,7 +126,11 @@ async fn press_every_button(pc: &ProviderClient, parent: &Task) -> Vec<(Action, 
         }
         // The results' shape (the PNGs themselves are checked in flows.rs; drawing ~400 of
         // them here would only slow the test down).
-        if sub.kind.produces_grid() {
+        if sub.kind == TaskKind::Seed {
+            assert_eq!(child.text_results.len(), 1, "one seed: {child:?}");
+            assert!(child.text_results[0].chars().all(|c| c.is_ascii_digit()));
+            assert!(child.image_url.is_none() && child.grid_url.is_none());
+        } else if sub.kind.produces_grid() {
             assert!(child.grid_url.is_some(), "{}: {child:?}", a.label);
             assert_eq!(child.image_urls.len(), 4, "{}", a.label);
             assert!(child.image_url.is_none());
@@ -144,8 +183,8 @@ async fn every_journey_button_on_every_kind_works() {
             .task_id,
     )
     .await;
-    let mut want: Vec<&str> = GRID_BUTTONS.to_vec();
-    want.push("Reroll");
+    let mut want: Vec<&str> = GRID_BUTTONS[..8].to_vec();
+    want.extend(["Reroll", "Seed"]);
     assert_eq!(labels(&imagine), want);
     let from_imagine = press_every_button(&pc, &imagine).await;
 
@@ -183,20 +222,27 @@ async fn every_journey_button_on_every_kind_works() {
         ]
     );
 
-    // Pan and zoom-out grids, and upscale-alt singles, offer nothing.
+    // Pan, zoom-out and Vary (Region) grids, and upscale-alt / 2x / 4x singles, offer only
+    // their seed; a seed offers nothing.
     for label in [
         "Zoom Out 2x",
         "Zoom Out 1.5x",
+        "Custom Zoom",
+        "Make Square",
+        "Vary (Region)",
         "Pan left",
         "Pan right",
         "Pan up",
         "Pan down",
         "Upscale (Subtle)",
         "Upscale (Creative)",
+        "Upscale 2x",
+        "Upscale 4x",
     ] {
         let t = child(&from_upscale, label);
-        assert!(t.actions.is_empty(), "{label}: {:?}", labels(t));
+        assert_eq!(labels(t), ["Seed"], "{label}");
     }
+    assert!(child(&from_upscale, "Seed").actions.is_empty());
 }
 
 /// A copy of `task` that claims to be another kind, so the client sends what the service

@@ -505,20 +505,12 @@ async fn journey_specific_bad_input_sends_nothing() {
         j.upscale_2x_4x(&grid, atelier_providers::UpscaleSize::X2, None),
     )
     .await;
-    let input = ActionInput {
-        prompt: Some("   ".into()),
-    };
+    let input = ActionInput::prompt("   ");
     expect_invalid("pan on grid", pc.action(&grid, "pan:left", &input)).await;
     assert!(sim.requests().is_empty(), "sent: {:?}", sim.requests());
     // A rerolled prompt that is fine goes through.
     let r = pc
-        .action(
-            &grid,
-            "reroll",
-            &ActionInput {
-                prompt: Some("a lantern at night".into()),
-            },
-        )
+        .action(&grid, "reroll", &ActionInput::prompt("a lantern at night"))
         .await
         .expect("reroll");
     assert_eq!(r.kind, TaskKind::Reroll);

@@ -118,7 +118,7 @@ fn journey_finished_midjourney_example() {
     assert_eq!(t.image_url, None);
     assert_eq!(
         labels(&t),
-        ["U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "Reroll"]
+        ["U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "Reroll", "Seed"]
     );
     let ids: Vec<&str> = t.actions.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(
@@ -132,7 +132,8 @@ fn journey_finished_midjourney_example() {
             "variation:2",
             "variation:3",
             "variation:4",
-            "reroll"
+            "reroll",
+            "seed"
         ]
     );
 }
@@ -161,5 +162,64 @@ fn journey_failed_example() {
     assert_eq!(t.progress, None, "no percentage on the failed example");
     assert_eq!(t.error.as_deref(), Some("Content policy violation"));
     assert!(t.grid_url.is_none() && t.image_urls.is_empty() && t.image_url.is_none());
+    assert!(t.actions.is_empty());
+}
+
+// The creation modes' results. The providers' docs show no example bodies for them; these
+// fixtures follow the field table of provider-contracts.md section 2 (`content`,
+// `full_content`, `video_urls`, `seed`), with text as Midjourney writes it.
+
+#[test]
+fn journey_describe_shape() {
+    let t = journey::parse_task(&fixture("journey_fetch_finished_describe.json"), None)
+        .expect("parses");
+    assert_eq!(t.kind, TaskKind::Describe);
+    assert_eq!(t.status, TaskStatus::Succeeded);
+    assert_eq!(t.text_results.len(), 4);
+    assert!(t.text_results[0].starts_with("1️⃣ a lighthouse"));
+    assert_eq!(t.full_content, None);
+    assert!(t.actions.is_empty(), "text offers no buttons");
+}
+
+#[test]
+fn journey_shorten_shape() {
+    let t =
+        journey::parse_task(&fixture("journey_fetch_finished_shorten.json"), None).expect("parses");
+    assert_eq!(t.kind, TaskKind::Shorten);
+    assert_eq!(
+        t.text_results,
+        [
+            "lighthouse, cliff, dusk",
+            "lighthouse on a cliff at dusk, oil",
+            "lighthouse, dusk, oil painting, dramatic"
+        ]
+    );
+    assert!(t
+        .full_content
+        .as_deref()
+        .is_some_and(|a| a.starts_with("IMPORTANT TOKENS")));
+    assert!(t.actions.is_empty());
+}
+
+#[test]
+fn journey_video_shape() {
+    let t =
+        journey::parse_task(&fixture("journey_fetch_finished_video.json"), None).expect("parses");
+    assert_eq!(t.kind, TaskKind::Video);
+    assert_eq!(t.video_urls.len(), 4);
+    assert_eq!(
+        t.video_urls[3],
+        "https://cdn.midjourney.com/video/abc/3.mp4"
+    );
+    assert_eq!(t.image_url, None);
+    assert_eq!(labels(&t), ["Seed"], "a video's seed can be asked for");
+}
+
+#[test]
+fn journey_seed_shape() {
+    let t =
+        journey::parse_task(&fixture("journey_fetch_finished_seed.json"), None).expect("parses");
+    assert_eq!(t.kind, TaskKind::Seed);
+    assert_eq!(t.text_results, ["2706593214"]);
     assert!(t.actions.is_empty());
 }

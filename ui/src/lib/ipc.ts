@@ -6,6 +6,10 @@ import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { StartupPhases } from './startup';
 import type { ActionInput } from './bindings/ActionInput';
+import type { CreateRequest } from './bindings/CreateRequest';
+import type { CreditsChanged } from './bindings/CreditsChanged';
+import type { ImageSource } from './bindings/ImageSource';
+import type { ImageUrlCheck } from './bindings/ImageUrlCheck';
 import type { AppState } from './bindings/AppState';
 import type { GalleryImage } from './bindings/GalleryImage';
 import type { GalleryQuery } from './bindings/GalleryQuery';
@@ -75,6 +79,25 @@ export const testKey = (provider: ProviderKind): Promise<KeyCheck> =>
  */
 export const submitImagine = (request: SubmitRequest): Promise<Submitted> =>
   call('submit_imagine', { request });
+
+/**
+ * A creation mode (blend, describe, shorten, video; JourneyAPI only), through the local queue
+ * like a prompt. Bad input (wrong image count, a link that is not http(s), LinkrAPI) is
+ * refused with a sentence before anything is sent.
+ */
+export const submitCreate = (provider: ProviderKind, request: CreateRequest): Promise<Submitted> =>
+  call('submit_create', { provider, request });
+
+/** Whether an image link can be sent: http(s), and it answers. Never throws for a bad link. */
+export const checkImageUrl = (url: string): Promise<ImageUrlCheck> =>
+  call('check_image_url', { url });
+
+/**
+ * A gallery image's original provider link, checked that it still answers; `url: null` and a
+ * sentence when it expired or never had one of its own.
+ */
+export const imageSourceUrl = (imageId: number): Promise<ImageSource> =>
+  call('image_source_url', { imageId });
 
 /**
  * What sending `prompt` will do, before it is sent: the prompts a `{a, b}` permutation makes,
@@ -257,6 +280,13 @@ export const onTaskUpdate = (callback: (event: TaskEvent) => void): Promise<Unli
 /** Subscribes to `task-progress` (progress and "saving the images" of a running task). */
 export const onTaskProgress = (callback: (progress: TaskProgress) => void): Promise<UnlistenFn> =>
   subscribe<TaskProgress>('task-progress', callback);
+
+/**
+ * Subscribes to `credits-changed`: a provider's credits as just read (after each JourneyAPI
+ * task ends, a key change, the start), the same number as `ProviderStatus.credits`.
+ */
+export const onCreditsChanged = (callback: (change: CreditsChanged) => void): Promise<UnlistenFn> =>
+  subscribe<CreditsChanged>('credits-changed', callback);
 
 /** Payload of `show-task`: the person clicked the OS notification about this task. */
 export interface ShowTask {

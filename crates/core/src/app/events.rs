@@ -78,6 +78,15 @@ impl Atelier {
                         }
                         app2.emit(TaskChange::Results, task, lane);
                     });
+                } else if change == TaskChange::Failed && task.provider == ProviderKind::Journey {
+                    // A failed JourneyAPI task may have been charged or refunded: the rail
+                    // reads the credits again.
+                    if task.status.is_final() {
+                        app.inner.recorder.flush().await;
+                    }
+                    app.emit(change, task, lane);
+                    let app2 = app.clone();
+                    tokio::spawn(async move { app2.refresh_credits().await });
                 } else if change == TaskChange::Progress {
                     app.emit_progress(&task, false);
                 } else {

@@ -5,7 +5,7 @@ use super::Atelier;
 use crate::demo::demo_client;
 use crate::endpoints::{self, key_account};
 use crate::error::{AppError, ErrorCode};
-use crate::view::AppState;
+use crate::view::{AppState, UiEvent};
 use atelier_keys::SecretKey;
 use atelier_providers::{JourneyClient, KeyCheck, LinkrClient, ProviderClient, ProviderKind};
 
@@ -155,5 +155,13 @@ impl Atelier {
         if let Ok(mut c) = self.inner.credits.lock() {
             *c = credits;
         }
+        // No receiver (no window yet) is fine: the app state carries the same number.
+        let _ = self
+            .inner
+            .events
+            .send(UiEvent::Credits(crate::view::CreditsChanged {
+                provider: ProviderKind::Journey,
+                credits,
+            }));
     }
 }

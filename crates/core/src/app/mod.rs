@@ -133,6 +133,7 @@ mod keys;
 mod lane;
 mod notices;
 mod queue;
+mod sources;
 
 pub use drag_out::{DragOutFiles, DRAG_OUT_MAX_IMAGES};
 pub use gallery::ClipboardImage;

@@ -14,7 +14,7 @@ use crate::queue::{
     busy_note, busy_wait, queue_views, JobRequest, QueuedJob, QueuedView, Submitted,
 };
 use crate::view::{SubmitRequest, TaskView, UiEvent};
-use atelier_providers::{ActionInput, ImagineRequest, ProviderError, ProviderKind};
+use atelier_providers::{ActionInput, CreateRequest, ImagineRequest, ProviderError, ProviderKind};
 use chrono::Utc;
 use std::sync::atomic::Ordering;
 
@@ -68,6 +68,19 @@ impl Atelier {
             return self.ask_group(provider, request, expansion).await;
         }
         self.ask(JobRequest::Imagine { provider, request }).await
+    }
+
+    /// A creation mode (blend, describe, shorten, video) from the Create view: checked first
+    /// (LinkrAPI has none; 2-5 blend images, http(s) links, a prompt...: a sentence, nothing
+    /// sent or queued), then sent at once while its provider has a free slot, else queued,
+    /// like an imagine.
+    pub async fn submit_create(
+        &self,
+        provider: ProviderKind,
+        request: CreateRequest,
+    ) -> Result<Submitted, AppError> {
+        atelier_providers::inputs::create_for(provider, &request)?;
+        self.ask(JobRequest::Create { provider, request }).await
     }
 
     /// A button of a finished task: sent at once while its provider has a free slot, else
@@ -210,6 +223,12 @@ impl Atelier {
                 atelier_providers::TaskKind::Imagine.label(),
                 Some(request.prompt.trim().to_string()),
             ),
+            JobRequest::Create { provider, request } => (
+                *provider,
+                self.lane_for(*provider).kind.is_demo(),
+                request.kind().label(),
+                request.prompt().map(|p| p.trim().to_string()),
+            ),
             JobRequest::Action {
                 parent_id,
                 action_id,
@@ -273,6 +292,13 @@ impl Atelier {
                     return Err(super::no_key_for_live_task(*provider).into());
                 }
                 Ok(self.send_imagine(lane, *provider, request.clone()).await?)
+            }
+            JobRequest::Create { provider, request } => {
+                let lane = LaneKind::from_demo(job.demo);
+                if lane == LaneKind::Live && !self.has_key(*provider) {
+                    return Err(super::no_key_for_live_task(*provider).into());
+                }
+                Ok(self.send_create(lane, *provider, request.clone()).await?)
             }
             JobRequest::Action {
                 parent_id,

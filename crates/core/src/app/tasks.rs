@@ -10,7 +10,7 @@ use crate::queue::JobRequest;
 use crate::retry::{is_retryable_status, needs_parent, retry_plan, RetryPlan};
 use crate::view::{SubmitRequest, TaskChange, TaskView};
 use atelier_providers::{
-    ActionInput, ImagineRequest, ProviderError, ProviderKind, Task, TaskStatus,
+    ActionInput, CreateRequest, ImagineRequest, ProviderError, ProviderKind, Task, TaskStatus,
 };
 use std::collections::HashMap;
 
@@ -49,6 +49,20 @@ impl Atelier {
     ) -> Result<TaskView, ProviderError> {
         let lane = self.lane(lane);
         let task = lane.engine.submit(provider, request).await?;
+        self.record_durably(&task, lane.kind).await;
+        Ok(self.view(task, lane.kind))
+    }
+
+    /// Sends a creation mode to `provider` in `lane` and starts watching it; the provider's
+    /// own error comes back as it is (the queue tells "busy" from the rest).
+    pub(super) async fn send_create(
+        &self,
+        lane: LaneKind,
+        provider: ProviderKind,
+        request: CreateRequest,
+    ) -> Result<TaskView, ProviderError> {
+        let lane = self.lane(lane);
+        let task = lane.engine.create(provider, request).await?;
         self.record_durably(&task, lane.kind).await;
         Ok(self.view(task, lane.kind))
     }
@@ -95,6 +109,10 @@ impl Atelier {
             JobRequest::Imagine { provider, request } => {
                 self.submit_imagine(provider, request).await
             }
+            JobRequest::Create { provider, request } => {
+                let lane = self.lane_for(provider).kind;
+                Ok(self.send_create(lane, provider, request).await?)
+            }
             JobRequest::Action {
                 parent_id,
                 action_id,
@@ -117,6 +135,9 @@ impl Atelier {
         match retry_plan(&task, parent.as_ref()) {
             Some(RetryPlan::Imagine { provider, request }) => {
                 Ok(JobRequest::Imagine { provider, request })
+            }
+            Some(RetryPlan::Create { provider, request }) => {
+                Ok(JobRequest::Create { provider, request })
             }
             Some(RetryPlan::Action {
                 parent_id,

@@ -36,7 +36,23 @@ impl Library {
             ))
         })?;
         let dest = self.thumbnail_path(&item.task_id, slot)?;
-        make_thumbnail(Path::new(&item.path), &dest, THUMBNAIL_SIDE)?;
+        if slot.is_video() {
+            // A video's thumbnail is its first frame, when the file holds one as a picture
+            // (Motion-JPEG AVI); other videos have none (the gallery shows the video itself).
+            let bytes = std::fs::read(&item.path)?;
+            let poster = crate::avi_poster(&bytes).ok_or_else(|| {
+                LibraryError::Image("This video has no first frame Atelier can read.".into())
+            })?;
+            let parent = dest.parent().unwrap_or(Path::new("."));
+            std::fs::create_dir_all(parent)?;
+            let frame = parent.join(format!(".{}.poster.jpg", slot.key()));
+            std::fs::write(&frame, poster)?;
+            let made = make_thumbnail(&frame, &dest, THUMBNAIL_SIDE);
+            let _ = std::fs::remove_file(&frame);
+            made?;
+        } else {
+            make_thumbnail(Path::new(&item.path), &dest, THUMBNAIL_SIDE)?;
+        }
         self.set_thumbnail(image_id, &dest)?;
         Ok(dest)
     }

@@ -34,6 +34,7 @@ fn image_kind(slot: ImageSlot, kind: &TaskKind) -> ImageKind {
             | TaskKind::Upscale4x => ImageKind::Upscale,
             _ => ImageKind::Single,
         },
+        ImageSlot::Video(_) => ImageKind::Video,
     }
 }
 
@@ -53,6 +54,14 @@ pub(super) fn add_image_on(
         if !(1..=4).contains(&n) {
             return Err(LibraryError::InvalidInput(format!(
                 "Single images are numbered 1 to 4, not {n}."
+            )));
+        }
+    }
+    if let ImageSlot::Video(n) = slot {
+        if !(1..=crate::MAX_VIDEOS).contains(&n) {
+            return Err(LibraryError::InvalidInput(format!(
+                "Videos are numbered 1 to {}, not {n}.",
+                crate::MAX_VIDEOS
             )));
         }
     }

@@ -119,6 +119,23 @@ impl Library {
         Ok(collect_tasks(&lock(&self.reader), &sql, [id])?.pop())
     }
 
+    /// The newest tasks (at most 16), other than `except`, whose stored JSON mentions `link`:
+    /// where an image link sent with a creation mode (a blend's inputs) may have come from.
+    /// The caller checks which of them has the link as a result. A full scan of the tasks:
+    /// for occasional use (a lineage view), not for lists.
+    pub fn tasks_mentioning(&self, link: &str, except: &str) -> Result<Vec<StoredTask>> {
+        let link = link.trim();
+        if link.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t
+             WHERE t.id != ?2 AND instr(t.task_json, ?1) > 0
+             ORDER BY t.seq DESC LIMIT 16"
+        );
+        collect_tasks(&lock(&self.reader), &sql, rusqlite::params![link, except])
+    }
+
     /// Every task still queued or running, oldest first (to resume polling on start).
     pub fn unfinished_tasks(&self) -> Result<Vec<StoredTask>> {
         let sql = format!(

@@ -146,3 +146,42 @@ pub fn assert_code<T: std::fmt::Debug>(r: Result<T, ProviderError>, code: &str) 
         Ok(v) => panic!("expected {code}, got Ok({v:?})"),
     }
 }
+
+/// A Vary (Region) mask for the image at `url`: a PNG data URL of the image's exact size,
+/// its top-left quarter white (to redo), the rest black.
+pub async fn mask_for(url: &str) -> String {
+    let bytes = reqwest::get(url)
+        .await
+        .expect("image download")
+        .bytes()
+        .await
+        .expect("image body");
+    let img = image::load_from_memory(&bytes).expect("a picture");
+    let (w, h) = (img.width(), img.height());
+    let mask = image::GrayImage::from_fn(w, h, |x, y| {
+        image::Luma([if x < w / 2 && y < h / 2 { 255 } else { 0 }])
+    });
+    let mut png = Vec::new();
+    mask.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("PNG encodes");
+    format!("data:image/png;base64,{}", base64(&png))
+}
+
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = u32::from(c[0]) << 16
+            | u32::from(*c.get(1).unwrap_or(&0)) << 8
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                s.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}

@@ -45,4 +45,15 @@ url: string | null,
  * Custom Zoom, which needs a prompt its action call does not take). `None` when it can.
  * The button is still listed, so the UI can show it disabled with the reason.
  */
-unavailable: string | null, };
+unavailable: string | null, 
+/**
+ * What pressing it costs in the provider's credits, when the provider charges credits and
+ * publishes the price (JourneyAPI's price list); `None` for LinkrAPI (it runs on the
+ * person's own Midjourney plan) and for prices nobody published.
+ */
+credits: number | null, 
+/**
+ * True when the provider takes an edited prompt with this button (Remix): JourneyAPI's
+ * Reroll, Vary (Region) and Custom Zoom. False for every other button.
+ */
+takesPrompt: boolean, };

@@ -5,6 +5,19 @@
  */
 export type ActionInput = { 
 /**
- * A prompt (reroll with a new prompt, Custom Zoom...).
+ * A prompt (reroll with a new prompt, Vary (Region), Custom Zoom).
  */
-prompt: string | null, };
+prompt?: string | null, 
+/**
+ * Vary (Region)'s mask: a `data:image/png;base64,...` URL of a PNG the parent image's
+ * size, the area to redo white and the rest black.
+ */
+mask?: string | null, 
+/**
+ * Custom Zoom's zoom ratio, in (1, 2].
+ */
+zoomRatio?: number | null, 
+/**
+ * Custom Zoom's optional new aspect ratio ("16:9"...).
+ */
+aspectRatio?: string | null, };

@@ -3,4 +3,4 @@
 /**
  * What an image is in the gallery: the filter the toolbar offers.
  */
-export type ImageKind = "grid" | "single" | "upscale";
+export type ImageKind = "grid" | "single" | "upscale" | "video";

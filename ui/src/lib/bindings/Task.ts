@@ -61,9 +61,13 @@ imageUrl: string | null,
  */
 videoUrls: Array<string>, 
 /**
- * Text results (describe / shorten / seed).
+ * Text results (describe: the prompts; shorten: the short variants; seed: `[seed]`).
  */
 textResults: Array<string>, 
+/**
+ * A longer text result: shorten's analysis of the prompt (JourneyAPI `full_content`).
+ */
+fullContent: string | null, 
 /**
  * The provider's failure reason.
  */

@@ -22,6 +22,11 @@ single: string | null,
  */
 singlesFromGrid: boolean, 
 /**
+ * Asset URLs of the task's archived videos (a video task's results), in the provider's
+ * order; empty for other tasks and until they are downloaded.
+ */
+videos: Array<string>, 
+/**
  * True while the images are being downloaded.
  */
 downloading: boolean, 

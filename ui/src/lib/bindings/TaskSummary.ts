@@ -67,9 +67,13 @@ imageUrl: string | null,
  */
 videoUrls: Array<string>, 
 /**
- * Text results (describe / shorten / seed).
+ * Text results (describe: the prompts; shorten: the short variants; seed: `[seed]`).
  */
 textResults: Array<string>, 
+/**
+ * Shorten's analysis of the prompt, when the provider sent one.
+ */
+fullContent: string | null, 
 /**
  * The provider's failure reason.
  */

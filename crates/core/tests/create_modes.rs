@@ -1,0 +1,605 @@
+//! Every creation mode and every button that takes input, in both lanes: **demo** (the built-in
+//! simulator) and **live** (a key in the key store, the providers' base URLs at a second
+//! simulator standing in for the real services over real HTTP). JourneyAPI: blend, describe,
+//! shorten and video (its files archived, shown after a restart, listed in the gallery as
+//! videos), seed, Vary (Region) with a mask, Custom Zoom, Make Square, Upscale 2x/4x, Reroll
+//! with a new prompt, Retry of a failed creation mode, and the image-link checks. LinkrAPI:
+//! every creation mode and masked button refused with a sentence, nothing sent.
+
+use atelier_core::view::TaskChange;
+use atelier_core::{
+    Atelier, AtelierConfig, MemorySettingsStore, Settings, Submitted, TaskView, UiEvent,
+};
+use atelier_keys::MemoryStore;
+use atelier_library::ImageKind;
+use atelier_providers::{
+    ActionInput, BlendDimension, CreateRequest, ProviderKind, TaskKind, TaskStatus, VideoMotion,
+};
+use atelier_simulator::{Simulator, SimulatorConfig};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+const LINKR_KEY: &str = "lkr_modes_test_key_1a2b";
+const JOURNEY_KEY: &str = "japi_live_modes_test_3c4d";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Lane {
+    Demo,
+    Live,
+}
+
+/// An app home that survives restarts, and the stand-in for the real services.
+struct Home {
+    dir: tempfile::TempDir,
+    keys: Arc<MemoryStore>,
+    settings: Arc<MemorySettingsStore>,
+    real: Simulator,
+}
+
+impl Home {
+    async fn new() -> Home {
+        let real = Simulator::start(SimulatorConfig {
+            speed: 400.0,
+            linkr_key: LINKR_KEY.into(),
+            journey_key: JOURNEY_KEY.into(),
+            ..SimulatorConfig::default()
+        })
+        .await
+        .expect("the stand-in starts");
+        Home {
+            dir: tempfile::tempdir().expect("tempdir"),
+            keys: Arc::new(MemoryStore::new()),
+            settings: Arc::new(MemorySettingsStore::default()),
+            real,
+        }
+    }
+
+    async fn start(&self) -> Atelier {
+        Atelier::start(AtelierConfig {
+            library_dir: self.dir.path().join("library"),
+            key_store: self.keys.clone(),
+            key_store_health: Ok(()),
+            settings_store: self.settings.clone(),
+            demo_speed: 400.0,
+            demo_poll_interval: Duration::from_millis(20),
+            live_poll_interval_override: Some(Duration::from_millis(20)),
+        })
+        .await
+        .expect("core starts")
+    }
+
+    async fn start_in(&self, lane: Lane) -> Atelier {
+        let app = self.start().await;
+        if lane == Lane::Live {
+            app.save_settings(Settings {
+                linkr_base_url: self.real.linkr_base_url(),
+                journey_base_url: self.real.journey_base_url(),
+                ..Settings::default()
+            })
+            .await
+            .expect("settings saved");
+            app.set_key(ProviderKind::Linkr, LINKR_KEY)
+                .await
+                .expect("Linkr key");
+            app.set_key(ProviderKind::Journey, JOURNEY_KEY)
+                .await
+                .expect("Journey key");
+        }
+        app
+    }
+}
+
+async fn finished(rx: &mut broadcast::Receiver<UiEvent>, task_id: &str) -> TaskView {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let UiEvent::Update(ev) = rx.recv().await.expect("event stream open") else {
+                continue;
+            };
+            if ev.task.task.id == task_id
+                && matches!(ev.change, TaskChange::Results | TaskChange::Failed)
+            {
+                return ev.task;
+            }
+        }
+    })
+    .await
+    .expect("task finished in time")
+}
+
+fn sent(s: Submitted) -> TaskView {
+    match s {
+        Submitted::Sent { task } => *task,
+        other => panic!("expected it sent at once: {other:?}"),
+    }
+}
+
+async fn create_ok(
+    app: &Atelier,
+    rx: &mut broadcast::Receiver<UiEvent>,
+    request: CreateRequest,
+) -> TaskView {
+    let view = sent(
+        app.submit_create(ProviderKind::Journey, request.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{request:?}: {e:?}")),
+    );
+    assert_eq!(view.task.kind, request.kind());
+    let done = finished(rx, &view.task.id).await;
+    assert_eq!(done.task.status, TaskStatus::Succeeded, "{done:?}");
+    done
+}
+
+async fn press(
+    app: &Atelier,
+    rx: &mut broadcast::Receiver<UiEvent>,
+    parent: &TaskView,
+    id: &str,
+    input: ActionInput,
+) -> TaskView {
+    let view = sent(
+        app.run_action_or_queue(&parent.task.id, id, input)
+            .await
+            .unwrap_or_else(|e| panic!("{id}: {e:?}")),
+    );
+    let done = finished(rx, &view.task.id).await;
+    assert_eq!(done.task.status, TaskStatus::Succeeded, "{id}: {done:?}");
+    done
+}
+
+/// A mask for a `w` x `h` image, its top-left quarter white.
+fn mask(w: u32, h: u32) -> String {
+    let img = image::GrayImage::from_fn(w, h, |x, y| {
+        image::Luma([if x < w / 2 && y < h / 2 { 255 } else { 0 }])
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("PNG");
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::from("data:image/png;base64,");
+    for c in png.chunks(3) {
+        let n = u32::from(c[0]) << 16
+            | u32::from(*c.get(1).unwrap_or(&0)) << 8
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            s.push(if i <= c.len() {
+                A[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    s
+}
+
+fn asset_file(url: &str) -> std::path::PathBuf {
+    let encoded = url
+        .strip_prefix("asset://localhost/")
+        .expect("an asset URL");
+    let mut out = Vec::new();
+    let b = encoded.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).expect("hex"));
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    std::path::PathBuf::from(String::from_utf8(out).expect("utf-8"))
+}
+
+async fn journey_create_modes(lane: Lane) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let mut rx = app.subscribe();
+
+    let grid = sent(
+        app.submit_or_queue(atelier_core::SubmitRequest {
+            provider: ProviderKind::Journey,
+            prompt: format!("a paper lantern festival, {lane:?}"),
+            model: None,
+            aspect_ratio: None,
+            reference_image: None,
+        })
+        .await
+        .expect("imagine"),
+    );
+    let grid = finished(&mut rx, &grid.task.id).await;
+    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+
+    // The grid's images go by their provider links, checked first.
+    let images = app
+        .gallery_search(atelier_core::GalleryQuery {
+            text: Some("paper lantern".into()),
+            kind: Some(ImageKind::Single),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    assert_eq!(images.items.len(), 4);
+    let mut links = Vec::new();
+    for item in &images.items[..2] {
+        let source = app
+            .image_source_url(item.item.image_id)
+            .await
+            .expect("source");
+        let url = source.url.unwrap_or_else(|| panic!("{:?}", source.message));
+        assert!(app.check_image_url(&url).await.ok, "{url}");
+        links.push(url);
+    }
+    let bad = app.check_image_url("ftp://example.com/a.png").await;
+    assert!(!bad.ok);
+    assert!(bad
+        .message
+        .unwrap_or_default()
+        .contains("not a web address"));
+    let private = app.check_image_url("http://192.168.1.1/a.png").await;
+    assert!(!private.ok, "a private address is never fetched");
+    let dead = format!("{}/cdn/no-such-task/image.png", home.real.addr());
+    let dead = app.check_image_url(&format!("http://{dead}")).await;
+    assert!(
+        !dead.ok,
+        "loopback other than the app's own simulator: {dead:?}"
+    );
+
+    // Blend.
+    let blend = create_ok(
+        &app,
+        &mut rx,
+        CreateRequest::Blend {
+            image_urls: links.clone(),
+            dimension: BlendDimension::Square,
+        },
+    )
+    .await;
+    assert!(blend.media.grid.is_some(), "{:?}", blend.media);
+    assert!(blend.task.actions.iter().any(|a| a.label == "U1"));
+    // Its lineage names its inputs: the two images of the grid, found in the library.
+    let grids = app
+        .gallery_search(atelier_core::GalleryQuery {
+            kind: Some(ImageKind::Grid),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    let blend_grid = grids
+        .items
+        .iter()
+        .find(|i| i.item.task_id == blend.task.id)
+        .expect("the blend's grid is in the gallery");
+    let tree = app
+        .lineage(blend_grid.item.image_id)
+        .await
+        .expect("lineage");
+    let inputs = tree.nodes[0].inputs.clone().expect("a blend has inputs");
+    assert_eq!(inputs.len(), 2);
+    for (input, link) in inputs.iter().zip(&links) {
+        assert_eq!(&input.url, link);
+        assert_eq!(input.task_id.as_deref(), Some(grid.task.id.as_str()));
+        assert!(input.image.is_some(), "{input:?}");
+    }
+
+    // Describe: four prompts.
+    let describe = create_ok(
+        &app,
+        &mut rx,
+        CreateRequest::Describe {
+            image_url: links[0].clone(),
+        },
+    )
+    .await;
+    assert_eq!(describe.task.text_results.len(), 4, "{describe:?}");
+
+    // Shorten: variants and the analysis.
+    let shorten = create_ok(
+        &app,
+        &mut rx,
+        CreateRequest::Shorten {
+            prompt: "a very beautiful, extremely detailed paper lantern festival, 8k".into(),
+        },
+    )
+    .await;
+    assert!(!shorten.task.text_results.is_empty());
+    assert!(shorten.task.full_content.is_some(), "{:?}", shorten.task);
+    assert_eq!(
+        shorten.task.prompt.as_deref(),
+        Some("a very beautiful, extremely detailed paper lantern festival, 8k")
+    );
+
+    // Video: four files archived, played from the library.
+    let video = create_ok(
+        &app,
+        &mut rx,
+        CreateRequest::Video {
+            prompt: "lanterns drift up".into(),
+            image_url: links[0].clone(),
+            motion: VideoMotion::Low,
+        },
+    )
+    .await;
+    assert_eq!(video.media.videos.len(), 4, "{:?}", video.media);
+    for url in &video.media.videos {
+        assert!(asset_file(url).is_file(), "{url}");
+    }
+
+    // Seed of the grid; the rail hears the credits read again after it.
+    let mut credits_rx = app.subscribe();
+    let seed = press(&app, &mut rx, &grid, "seed", ActionInput::default()).await;
+    let credits = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let UiEvent::Credits(c) = credits_rx.recv().await.expect("events") {
+                return c;
+            }
+        }
+    })
+    .await
+    .expect("credits-changed after a JourneyAPI task");
+    assert_eq!(credits.provider, ProviderKind::Journey);
+    assert!(credits.credits.is_some(), "{credits:?}");
+    drop(credits_rx);
+    assert_eq!(seed.task.kind, TaskKind::Seed);
+    assert_eq!(seed.task.text_results.len(), 1);
+
+    // Reroll with a new prompt (Remix).
+    let remix = press(
+        &app,
+        &mut rx,
+        &grid,
+        "reroll",
+        ActionInput::prompt("a paper lantern festival at dawn"),
+    )
+    .await;
+    assert_eq!(
+        remix.task.prompt.as_deref(),
+        Some("a paper lantern festival at dawn")
+    );
+
+    // The buttons of an upscale.
+    let up = press(&app, &mut rx, &grid, "upscale:1", ActionInput::default()).await;
+    let single = up.media.single.as_deref().expect("the upscale archived");
+    let (w, h) = image::image_dimensions(asset_file(single)).expect("its size");
+    let region = press(
+        &app,
+        &mut rx,
+        &up,
+        "vary-region",
+        ActionInput {
+            prompt: Some("a red lantern".into()),
+            mask: Some(mask(w, h)),
+            ..ActionInput::default()
+        },
+    )
+    .await;
+    assert_eq!(region.task.kind, TaskKind::VaryRegion);
+    assert!(region.media.grid.is_some());
+    let zoom = press(
+        &app,
+        &mut rx,
+        &up,
+        "custom-zoom",
+        ActionInput {
+            prompt: Some("the whole square".into()),
+            zoom_ratio: Some(1.6),
+            ..ActionInput::default()
+        },
+    )
+    .await;
+    assert_eq!(zoom.task.kind, TaskKind::CustomZoom);
+    let square = press(
+        &app,
+        &mut rx,
+        &up,
+        "zoom-out:square",
+        ActionInput::default(),
+    )
+    .await;
+    assert_eq!(square.task.kind_label, "Make Square");
+    for (id, kind) in [
+        ("upscale-2x", TaskKind::Upscale2x),
+        ("upscale-4x", TaskKind::Upscale4x),
+    ] {
+        let big = press(&app, &mut rx, &up, id, ActionInput::default()).await;
+        assert_eq!(big.task.kind, kind);
+        assert!(big.media.single.is_some(), "{id}: {:?}", big.media);
+    }
+    // Bad input: a sentence, nothing sent.
+    let err = app
+        .submit_create(
+            ProviderKind::Journey,
+            CreateRequest::Blend {
+                image_urls: vec![links[0].clone()],
+                dimension: BlendDimension::Square,
+            },
+        )
+        .await
+        .expect_err("one image");
+    assert_eq!(
+        err.message,
+        "A blend takes 2 to 5 images, not 1. Add another image."
+    );
+    let err = app
+        .run_action_or_queue(
+            &up.task.id,
+            "custom-zoom",
+            ActionInput {
+                zoom_ratio: Some(3.0),
+                ..ActionInput::default()
+            },
+        )
+        .await
+        .expect_err("zoom out of range");
+    assert!(err.message.contains("above 1 and at most 2"), "{err:?}");
+
+    // Retry of a failed creation mode sends it again.
+    let failing = CreateRequest::Shorten {
+        prompt: "a lantern [[fault:failed]]".into(),
+    };
+    let first = sent(
+        app.submit_create(ProviderKind::Journey, failing.clone())
+            .await
+            .expect("sent"),
+    );
+    let first = finished(&mut rx, &first.task.id).await;
+    assert_eq!(first.task.status, TaskStatus::Failed, "{first:?}");
+    assert!(first.can_retry);
+    let again = sent(app.retry_or_queue(&first.task.id).await.expect("retry"));
+    assert_eq!(again.task.kind, TaskKind::Shorten);
+    assert_eq!(
+        again.task.prompt.as_deref(),
+        Some("a lantern [[fault:failed]]")
+    );
+    let again = finished(&mut rx, &again.task.id).await;
+    assert_eq!(
+        again.task.status,
+        TaskStatus::Failed,
+        "the marker fails it again"
+    );
+    drop(rx);
+    drop(app);
+
+    // After a restart: the videos come from the library and the gallery lists them as videos.
+    let app = home.start().await;
+    let listed = app
+        .list_tasks()
+        .into_iter()
+        .find(|t| t.task.id == video.task.id)
+        .expect("the video task is listed");
+    assert_eq!(listed.media.videos, video.media.videos);
+    let videos = app
+        .gallery_search(atelier_core::GalleryQuery {
+            kind: Some(ImageKind::Video),
+            ..Default::default()
+        })
+        .await
+        .expect("search");
+    assert_eq!(videos.items.len(), 4);
+    assert!(videos.items.iter().all(|i| i.item.task_id == video.task.id));
+    let described = app
+        .list_tasks()
+        .into_iter()
+        .find(|t| t.task.id == shorten.task.id)
+        .expect("listed");
+    assert_eq!(described.task.full_content, shorten.task.full_content);
+    // A video is not an image input.
+    let source = app
+        .image_source_url(videos.items[0].item.image_id)
+        .await
+        .expect("answer");
+    assert!(source.url.is_none());
+    assert!(source.message.unwrap_or_default().contains("is a video"));
+}
+
+async fn linkr_refuses_create_modes(lane: Lane) {
+    let home = Home::new().await;
+    let app = home.start_in(lane).await;
+    let before = home.real.requests().len();
+    let err = app
+        .submit_create(
+            ProviderKind::Linkr,
+            CreateRequest::Blend {
+                image_urls: vec!["https://x.test/1.png".into(), "https://x.test/2.png".into()],
+                dimension: BlendDimension::Square,
+            },
+        )
+        .await
+        .expect_err("LinkrAPI cannot blend");
+    assert_eq!(
+        err.message,
+        "LinkrAPI cannot blend images: choose JourneyAPI."
+    );
+    let err = app
+        .submit_create(
+            ProviderKind::Linkr,
+            CreateRequest::Describe {
+                image_url: "https://x.test/1.png".into(),
+            },
+        )
+        .await
+        .expect_err("LinkrAPI cannot describe");
+    assert!(err.message.contains("JourneyAPI"));
+    assert_eq!(home.real.requests().len(), before, "nothing sent");
+    assert!(app.queue().is_empty(), "nothing queued");
+
+    // LinkrAPI's Vary (Region) and Custom Zoom stay listed, disabled with the reason; a mask
+    // or a zoom ratio is refused with a sentence; its buttons carry no credit price.
+    let mut rx = app.subscribe();
+    let grid = sent(
+        app.submit_or_queue(atelier_core::SubmitRequest {
+            provider: ProviderKind::Linkr,
+            prompt: format!("a copper kettle, {lane:?}"),
+            model: None,
+            aspect_ratio: None,
+            reference_image: None,
+        })
+        .await
+        .expect("imagine"),
+    );
+    let grid = finished(&mut rx, &grid.task.id).await;
+    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+    let u1 = grid
+        .task
+        .actions
+        .iter()
+        .find(|a| a.label == "U1")
+        .expect("U1")
+        .id
+        .clone();
+    let up = press(&app, &mut rx, &grid, &u1, ActionInput::default()).await;
+    assert!(up
+        .task
+        .actions
+        .iter()
+        .all(|a| a.credits.is_none() && !a.takes_prompt));
+    for kind in [TaskKind::VaryRegion, TaskKind::CustomZoom] {
+        let button = up
+            .task
+            .actions
+            .iter()
+            .find(|a| a.kind.as_ref() == Some(&kind))
+            .unwrap_or_else(|| panic!("{kind:?} listed: {:?}", up.task.actions));
+        let reason = button.unavailable.clone().expect("disabled with a reason");
+        assert!(reason.starts_with("LinkrAPI cannot send"), "{reason}");
+        let err = app
+            .run_action_or_queue(
+                &up.task.id,
+                &button.id,
+                ActionInput {
+                    mask: Some(mask(8, 8)),
+                    ..ActionInput::default()
+                },
+            )
+            .await
+            .expect_err("refused");
+        assert!(err.message.starts_with("LinkrAPI"), "{err:?}");
+    }
+    assert!(
+        !up.task
+            .actions
+            .iter()
+            .any(|a| a.kind == Some(TaskKind::Seed)),
+        "LinkrAPI has no seed button"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_journey_create_modes() {
+    journey_create_modes(Lane::Demo).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_journey_create_modes() {
+    journey_create_modes(Lane::Live).await;
+}
+
+#[tokio::test]
+async fn demo_linkr_create_modes() {
+    linkr_refuses_create_modes(Lane::Demo).await;
+}
+
+#[tokio::test]
+async fn live_linkr_create_modes() {
+    linkr_refuses_create_modes(Lane::Live).await;
+}
