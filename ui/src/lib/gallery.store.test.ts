@@ -234,7 +234,7 @@ describe('GalleryStore: the lightbox calls', () => {
     ipcMock.runAction.mockResolvedValue(made);
     await expect(new GalleryStore().runAction('parent', 'U2', null)).resolves.toBe(made);
     expect(ipcMock.runAction).toHaveBeenCalledWith('parent', 'U2', { prompt: null });
-    await new GalleryStore().runAction('parent', 'zoom-custom', 'a wider view');
+    await new GalleryStore().runAction('parent', 'zoom-custom', { prompt: 'a wider view' });
     expect(ipcMock.runAction).toHaveBeenLastCalledWith('parent', 'zoom-custom', {
       prompt: 'a wider view',
     });

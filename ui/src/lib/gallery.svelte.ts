@@ -5,6 +5,7 @@
  * component calls the core itself). One instance per mounted Gallery view.
  */
 import { BulkRunner } from './bulk.svelte';
+import type { ActionInput } from './bindings/ActionInput';
 import type { BulkAction } from './bindings/BulkAction';
 import type { BulkOutcome } from './bindings/BulkOutcome';
 import type { GalleryFacets } from './bindings/GalleryFacets';
@@ -29,6 +30,7 @@ import {
   type GalleryFilters,
 } from './gallery';
 import * as ipc from './ipc';
+import { NO_INPUT } from './actionInputs';
 import { loadPlace, savePlace } from './place';
 import { GallerySelection } from './selection.svelte';
 import type { DragImages } from './workbench';
@@ -434,7 +436,7 @@ export class GalleryStore {
    * Presses a button of an image's task; resolves to what the core did with it: the new task
    * sent (for the Create feed), or the job waiting in the local queue. Rejects with an AppError.
    */
-  runAction(taskId: string, actionId: string, prompt: string | null): Promise<Submitted> {
-    return ipc.runAction(taskId, actionId, { prompt });
+  runAction(taskId: string, actionId: string, input: ActionInput | null): Promise<Submitted> {
+    return ipc.runAction(taskId, actionId, input ?? NO_INPUT);
   }
 }

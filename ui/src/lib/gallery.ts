@@ -25,6 +25,7 @@ export const KIND_FILTERS: readonly { value: ImageKind | 'all'; label: string }[
   { value: 'grid', label: 'Grids' },
   { value: 'single', label: 'Singles' },
   { value: 'upscale', label: 'Upscales' },
+  { value: 'video', label: 'Videos' },
 ];
 
 /** The gallery's two orders, as the sort menu names them. */
@@ -254,6 +255,7 @@ export const KIND_WORDS: Record<ImageKind, string> = {
   grid: 'Grid',
   single: 'Single',
   upscale: 'Upscale',
+  video: 'Video',
 };
 
 /**

@@ -5,7 +5,7 @@
  */
 
 export interface PromptParam {
-  /** Canonical name: ar, v, stylize, chaos, weird, quality, raw, tile, seed, no, style, or the name as typed. */
+  /** Canonical name: ar, v, stylize, chaos, weird, quality, raw, tile, seed, no, style, sref, sw, cref, cw, oref, ow, fast, relax, turbo, or the name as typed. */
   name: string;
   /** The name as typed, without dashes (`s` for `--s 250`, `style` for `--style raw`). */
   key: string;
@@ -28,7 +28,7 @@ export interface ParamProblem {
   message: string;
 }
 
-export type ParamControl = 'aspect' | 'select' | 'slider' | 'number' | 'text' | 'flag';
+export type ParamControl = 'aspect' | 'select' | 'slider' | 'number' | 'text' | 'flag' | 'images';
 
 export interface ParamDef {
   name: string;
@@ -134,7 +134,68 @@ export const PARAM_DEFS: readonly ParamDef[] = [
     defaultValue: 'text',
     hint: 'Things to leave out, separated by commas.',
   },
+  {
+    name: 'sref',
+    label: 'Style reference',
+    control: 'images',
+    defaultValue: '',
+    hint: 'Images (or a style code) whose look the result borrows.',
+  },
+  {
+    name: 'sw',
+    label: 'Style weight',
+    control: 'slider',
+    min: 0,
+    max: 1000,
+    step: 10,
+    defaultValue: '100',
+    hint: 'How strongly the style reference counts (0-1000).',
+  },
+  {
+    name: 'cref',
+    label: 'Character reference',
+    control: 'images',
+    defaultValue: '',
+    hint: 'Images of a character to keep the same (face, hair, clothes).',
+  },
+  {
+    name: 'cw',
+    label: 'Character weight',
+    control: 'slider',
+    min: 0,
+    max: 100,
+    step: 1,
+    defaultValue: '100',
+    hint: '100 keeps face, hair and clothes; 0 only the face (0-100).',
+  },
+  {
+    name: 'oref',
+    label: 'Omni reference',
+    control: 'images',
+    defaultValue: '',
+    hint: 'One image of a person or thing to put into the result (version 7).',
+  },
+  {
+    name: 'ow',
+    label: 'Omni weight',
+    control: 'slider',
+    min: 1,
+    max: 1000,
+    step: 10,
+    defaultValue: '100',
+    hint: 'How closely the result follows the omni reference (1-1000).',
+  },
 ];
+
+/** The reference parameters (images), each with its weight parameter. */
+export const REFERENCE_PARAMS: readonly { name: string; weight: string; many: boolean }[] = [
+  { name: 'sref', weight: 'sw', many: true },
+  { name: 'cref', weight: 'cw', many: true },
+  { name: 'oref', weight: 'ow', many: false },
+];
+
+/** The speed flags: at most one in a prompt. */
+export const SPEED_FLAGS = ['fast', 'relax', 'turbo'] as const;
 
 const ALIASES: Record<string, string> = {
   ar: 'ar',
@@ -154,9 +215,23 @@ const ALIASES: Record<string, string> = {
   seed: 'seed',
   no: 'no',
   style: 'style',
+  sref: 'sref',
+  sw: 'sw',
+  cref: 'cref',
+  cw: 'cw',
+  oref: 'oref',
+  ow: 'ow',
+  fast: 'fast',
+  relax: 'relax',
+  turbo: 'turbo',
 };
 
-const FLAGS = new Set(['raw', 'tile']);
+const FLAGS = new Set(['raw', 'tile', ...SPEED_FLAGS]);
+
+/** True for an http(s) address (a token of a reference or an image prompt). */
+export function isHttpUrl(token: string): boolean {
+  return /^https?:\/\/[^\s/]+/i.test(token);
+}
 
 /** The definition of a canonical parameter name, if the editor knows it. */
 export function paramDef(name: string): ParamDef | undefined {
@@ -304,9 +379,35 @@ export function validateParam(name: string, value: string): string | null {
       return v ? null : '--no needs the things to leave out, e.g. --no text, people.';
     case 'style':
       return v ? null : '--style needs a value, e.g. --style raw.';
+    case 'sref':
+      if (!v) return 'Add a style reference: an image address, or drag an image here.';
+      return v.split(/\s+/).every((t) => isHttpUrl(t) || /^\d+$/.test(t) || t === 'random')
+        ? null
+        : 'A style reference is image addresses (http:// or https://), a style code or "random".';
+    case 'cref':
+      if (!v) return 'Add a character reference: an image address, or drag an image here.';
+      return v.split(/\s+/).every(isHttpUrl)
+        ? null
+        : 'A character reference is one or more image addresses (http:// or https://).';
+    case 'oref': {
+      if (!v) return 'Add an omni reference: an image address, or drag an image here.';
+      const tokens = v.split(/\s+/);
+      if (tokens.length > 1) return 'An omni reference takes one image only.';
+      return isHttpUrl(v) ? null : 'An omni reference is an image address (http:// or https://).';
+    }
+    case 'sw':
+      return wholeIn(v, 0, 1000) ? null : 'Style weight must be a whole number from 0 to 1000.';
+    case 'cw':
+      return wholeIn(v, 0, 100) ? null : 'Character weight must be a whole number from 0 to 100.';
+    case 'ow':
+      return wholeIn(v, 1, 1000) ? null : 'Omni weight must be a whole number from 1 to 1000.';
     case 'raw':
-    case 'tile': {
-      const label = canonical === 'raw' ? 'Raw style' : 'Tile';
+    case 'tile':
+    case 'fast':
+    case 'relax':
+    case 'turbo': {
+      const label =
+        canonical === 'raw' ? 'Raw style' : canonical === 'tile' ? 'Tile' : `--${canonical}`;
       return v ? `${label} takes no value; move "${v}" before the parameters.` : null;
     }
     default:
@@ -318,7 +419,15 @@ export function validateParam(name: string, value: string): string | null {
 export function validatePrompt(prompt: string): ParamProblem[] {
   const problems: ParamProblem[] = [];
   const seen = new Set<string>();
-  for (const p of parsePrompt(prompt).params) {
+  const params = parsePrompt(prompt).params;
+  const speeds = params.filter((p) => (SPEED_FLAGS as readonly string[]).includes(p.name));
+  if (new Set(speeds.map((p) => p.name)).size > 1) {
+    problems.push({
+      name: speeds[1].name,
+      message: 'Choose one speed: --fast, --relax or --turbo, not several.',
+    });
+  }
+  for (const p of params) {
     if (seen.has(p.name)) {
       const label = paramDef(p.name)?.label ?? `--${p.key}`;
       problems.push({ name: p.name, message: `${label} is set twice; keep one.` });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCommand } from './compareView';
 import { lightboxCommand } from './gallery';
 import { isLineageKey } from './lineage';
+import { maskCommand, moveCursor } from './maskEditor';
 import {
   ARIA_NAMES,
   appCommand,
@@ -200,6 +201,34 @@ describe('the shortcut table', () => {
     }
   });
 
+  it('lists the mask editor keys exactly as the editor reads them', () => {
+    const expected: Record<string, string> = {
+      'mask-brush': 'tool',
+      'mask-erase': 'tool',
+      'mask-lasso': 'tool',
+      'mask-rect': 'tool',
+      'mask-size': 'size',
+      'mask-undo': 'undo',
+      'mask-redo': 'redo',
+      'mask-submit': 'submit',
+      'mask-cancel': 'cancel',
+    };
+    const free = { typing: false, onControl: false };
+    for (const s of SHORTCUTS.filter((x) => x.scope === 'mask')) {
+      // The cursor keys and Space belong to the image itself (MaskEditor.svelte, moveCursor).
+      if (s.id === 'mask-cursor') {
+        for (const k of s.keys)
+          expect(moveCursor({ x: 5, y: 5 }, fromTable(k).key, false, 10, 10)).not.toBeNull();
+        continue;
+      }
+      if (s.id === 'mask-mark') continue;
+      expect(expected[s.id], s.id).toBeDefined();
+      for (const k of s.keys) {
+        expect(maskCommand(fromTable(k), free)?.type, `${s.id}: ${k}`).toBe(expected[s.id]);
+      }
+    }
+  });
+
   it('lists the selection keys exactly as the gallery reads them', () => {
     const onCell = { onCell: true, selecting: false };
     const selecting = { onCell: false, selecting: true };
@@ -242,6 +271,7 @@ describe('the shortcut table', () => {
       'Selection',
       'Lightbox',
       'Compare',
+      'Vary (Region)',
     ]);
     expect(groups.flatMap((g) => g.shortcuts)).toHaveLength(SHORTCUTS.length);
   });
@@ -303,7 +333,7 @@ describe('appCommand', () => {
       expect(appCommand(key(k, { ctrlKey: true }), plain)).toBeNull();
       expect(appCommand(key(k, { metaKey: true }), plain)).toBeNull();
     }
-    expect(appCommand(key('1', { altKey: true }), plain)).toBeNull();
+    expect(appCommand(key('6', { altKey: true }), plain)).toBeNull();
     expect(appCommand(key('p', { altKey: true }), plain)).toBeNull();
   });
 
@@ -313,6 +343,25 @@ describe('appCommand', () => {
     expect(appCommand(key('P'), plain)).toEqual({ type: 'switchProvider' });
     expect(appCommand(key('n'), plain)).toEqual({ type: 'openNewest' });
     expect(appCommand(key('x'), plain)).toBeNull();
+  });
+
+  it('chooses the composer mode with Alt+1..Alt+5, even while typing (not in a dialog)', () => {
+    for (const n of [1, 2, 3, 4, 5]) {
+      const e = { ...key(String(n), { altKey: true }), code: `Digit${n}` };
+      expect(appCommand(e, plain)).toEqual({ type: 'composerMode', index: n });
+      expect(appCommand(e, { ...plain, typing: true })).toEqual({ type: 'composerMode', index: n });
+    }
+    // A Mac's Option+1 types "¡": the physical key counts.
+    expect(appCommand({ ...key('¡', { altKey: true }), code: 'Digit1' }, plain)).toEqual({
+      type: 'composerMode',
+      index: 1,
+    });
+    expect(
+      appCommand({ ...key('1', { altKey: true }), code: 'Digit1' }, { ...plain, inDialog: true }),
+    ).toBeNull();
+    expect(appCommand(key('2', { altKey: true, ctrlKey: true }), plain)).toBeNull();
+    expect(shortcutKeys('composer-mode', 3)).toEqual(['Alt+3']);
+    expect(ariaKeyShortcuts('composer-mode', 5)).toBe('Alt+5');
   });
 
   it('in a dialog, only ? works', () => {

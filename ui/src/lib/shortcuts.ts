@@ -24,7 +24,7 @@ export interface KeyLike {
 
 /** Where a shortcut works. */
 export type Scope =
-  'anywhere' | 'create' | 'card' | 'gallery' | 'selection' | 'lightbox' | 'compare';
+  'anywhere' | 'create' | 'card' | 'gallery' | 'selection' | 'lightbox' | 'compare' | 'mask';
 
 /** The scopes in the sheet's order, with their titles and a line on when they apply. */
 export const SCOPES: readonly { scope: Scope; title: string; hint: string | null }[] = [
@@ -47,6 +47,11 @@ export const SCOPES: readonly { scope: Scope; title: string; hint: string | null
   },
   { scope: 'lightbox', title: 'Lightbox', hint: 'The large view of one image.' },
   { scope: 'compare', title: 'Compare', hint: 'Two images side by side or under a slider.' },
+  {
+    scope: 'mask',
+    title: 'Vary (Region)',
+    hint: 'The mask editor over an upscaled image. Not while you type in its prompt, except the ones with Ctrl and Esc.',
+  },
 ];
 
 /** One shortcut: what to press, what it does, where. */
@@ -95,6 +100,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     scope: 'anywhere',
   },
   { id: 'close-dialog', keys: ['Esc'], description: 'Close a dialog', scope: 'anywhere' },
+  {
+    id: 'composer-mode',
+    keys: ['Alt+{n}'],
+    description: 'Composer mode {n} (Imagine, Blend, Describe, Shorten, Video; goes to Create)',
+    scope: 'anywhere',
+    count: 5,
+  },
   { id: 'submit', keys: ['Ctrl+Enter'], description: 'Imagine', scope: 'create' },
   {
     id: 'card-upscale',
@@ -255,6 +267,33 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'compare-zoom', keys: ['+', '-'], description: 'Zoom in or out (both)', scope: 'compare' },
   { id: 'compare-fit', keys: ['0'], description: 'Fit both images again', scope: 'compare' },
   { id: 'compare-close', keys: ['Esc'], description: 'Close the comparison', scope: 'compare' },
+  { id: 'mask-brush', keys: ['B'], description: 'Brush: paint the area to redo', scope: 'mask' },
+  { id: 'mask-erase', keys: ['E'], description: 'Eraser: take paint away', scope: 'mask' },
+  { id: 'mask-lasso', keys: ['L'], description: 'Lasso: draw around the area', scope: 'mask' },
+  { id: 'mask-rect', keys: ['R'], description: 'Rectangle: drag a box', scope: 'mask' },
+  { id: 'mask-size', keys: ['[', ']'], description: 'Smaller or larger brush', scope: 'mask' },
+  { id: 'mask-undo', keys: ['Ctrl+Z'], description: 'Undo', scope: 'mask' },
+  { id: 'mask-redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'Redo', scope: 'mask' },
+  {
+    id: 'mask-cursor',
+    keys: ['←', '→', '↑', '↓'],
+    description: 'On the image: move the cursor (with Shift, farther)',
+    scope: 'mask',
+  },
+  {
+    id: 'mask-mark',
+    keys: ['Space'],
+    description:
+      'On the image: start or end a stroke or a box; add a lasso point (twice closes it)',
+    scope: 'mask',
+  },
+  { id: 'mask-submit', keys: ['Enter'], description: 'Send Vary (Region)', scope: 'mask' },
+  {
+    id: 'mask-cancel',
+    keys: ['Esc'],
+    description: 'Leave the editor (asks first when you painted)',
+    scope: 'mask',
+  },
 ];
 
 /** True on a Mac, where the app shows Cmd instead of Ctrl. */
@@ -428,6 +467,7 @@ export type Command =
   | { type: 'switchProvider' }
   | { type: 'openNewest' }
   | { type: 'showShortcuts' }
+  | { type: 'composerMode'; index: number }
   | { type: 'cardStart'; group: CardGroup }
   | { type: 'cardAction'; group: CardGroup; index: number };
 
@@ -451,13 +491,26 @@ function quadrantDigit(e: KeyLike): number | null {
   return digit ? Number(digit) : null;
 }
 
+/** Alt+1..Alt+5 (top row or keypad, without Shift): the composer mode's number, or null. */
+function modeDigit(e: KeyLike): number | null {
+  if (e.shiftKey) return null;
+  // On a Mac, Option+1 types "¡": the physical key says which digit it was.
+  const fromCode = /^(?:Digit|Numpad)([1-5])$/.exec(e.code ?? '')?.[1];
+  const digit = fromCode ?? (/^[1-5]$/.test(e.key) ? e.key : null);
+  return digit ? Number(digit) : null;
+}
+
 /**
  * What a key does outside the lightbox (which has its own keys, `lightboxCommand`), or null.
- * Plain keys do nothing while typing or in a dialog; Ctrl/Cmd+1..3 always navigate (not in a
- * dialog); any other Ctrl/Cmd/Alt combination is not the app's and passes through.
+ * Plain keys do nothing while typing or in a dialog; Ctrl/Cmd+1..3 always navigate and
+ * Alt+1..5 always choose the composer's mode (not in a dialog); any other Ctrl/Cmd/Alt
+ * combination is not the app's and passes through.
  */
 export function appCommand(e: KeyLike, ctx: KeyContext): Command | null {
-  if (e.altKey) return null;
+  if (e.altKey) {
+    const index = e.ctrlKey || e.metaKey || ctx.inDialog ? null : modeDigit(e);
+    return index === null ? null : { type: 'composerMode', index };
+  }
   if (e.ctrlKey || e.metaKey) {
     const view = ctx.inDialog ? null : navTarget(e, ctx.typing);
     return view ? { type: 'go', view } : null;

@@ -14,6 +14,7 @@ const ipcMock = vi.hoisted(() => ({
   onTaskProgress: vi.fn(),
   onShowTask: vi.fn(),
   onQueueChanged: vi.fn(),
+  onCreditsChanged: vi.fn(),
   listQueue: vi.fn(),
   submitImagine: vi.fn(),
   planPrompt: vi.fn(),
@@ -102,6 +103,7 @@ beforeEach(() => {
   ipcMock.onTaskProgress.mockResolvedValue(() => {});
   ipcMock.onShowTask.mockResolvedValue(() => {});
   ipcMock.onQueueChanged.mockResolvedValue(() => {});
+  ipcMock.onCreditsChanged.mockResolvedValue(() => {});
   ipcMock.listQueue.mockResolvedValue([]);
 });
 

@@ -3,7 +3,9 @@
  * the logic they rely on lives in the pure modules (params, tasks, actions, format).
  */
 import type { Action } from './bindings/Action';
+import type { ActionInput } from './bindings/ActionInput';
 import type { AppState } from './bindings/AppState';
+import type { CreditsChanged } from './bindings/CreditsChanged';
 import type { GalleryImage } from './bindings/GalleryImage';
 import type { KeyCheck } from './bindings/KeyCheck';
 import type { ModelInfo } from './bindings/ModelInfo';
@@ -19,6 +21,7 @@ import { errorMessage, NO_BACKEND_MESSAGE } from './errors';
 import { PROVIDER_KINDS, validateHttpUrl } from './format';
 import { hasBraces } from './groups';
 import * as ipc from './ipc';
+import { NO_INPUT } from './actionInputs';
 import { markStartup } from './startup';
 import { getParam, parsePrompt, validatePrompt } from './params';
 import type { View } from './shortcuts';
@@ -218,13 +221,22 @@ export class AppStore {
             this.#queueEvents++;
             this.#setQueue(queue);
           }),
+          // A provider's credits after one of its tasks ended: the rail shows them.
+          ipc.onCreditsChanged((change) => this.setCredits(change)),
         ]).then(
-          ([unlistenUpdates, unlistenProgress, unlistenShowTask, unlistenQueue]) => {
+          ([
+            unlistenUpdates,
+            unlistenProgress,
+            unlistenShowTask,
+            unlistenQueue,
+            unlistenCredits,
+          ]) => {
             this.#unlisten = () => {
               unlistenUpdates();
               unlistenProgress();
               unlistenShowTask();
               unlistenQueue();
+              unlistenCredits();
             };
             listening = true;
             markStartup('listening');
@@ -291,6 +303,17 @@ export class AppStore {
       this.model = state.settings.defaultModel;
     }
     this.#fixModel();
+  }
+
+  /** A provider's credits changed (a task of it ended): the rail shows the new figure. */
+  setCredits({ provider, credits }: CreditsChanged): void {
+    if (!this.appState) return;
+    this.appState = {
+      ...this.appState,
+      providers: this.appState.providers.map((p) =>
+        p.provider === provider ? { ...p, credits } : p,
+      ),
+    };
   }
 
   #fixModel(): void {
@@ -557,14 +580,19 @@ export class AppStore {
     }
   }
 
-  async runAction(parent: TaskView, action: Action, prompt: string | null = null): Promise<void> {
+  /** Presses a button of `parent`, with what it sends besides its id (null: nothing). */
+  async runAction(
+    parent: TaskView,
+    action: Action,
+    input: ActionInput | null = null,
+  ): Promise<void> {
     const id = parent.task.id;
     if (this.busy[id]) return;
     this.#setCardError(id, null);
     this.#setBusy(id, action.id);
     const mark = this.#queueEvents;
     try {
-      this.accept(await ipc.runAction(id, action.id, { prompt }), mark);
+      this.accept(await ipc.runAction(id, action.id, input ?? NO_INPUT), mark);
     } catch (error) {
       this.#setCardError(id, errorMessage(error));
     } finally {

@@ -14,6 +14,7 @@ const ipcMock = vi.hoisted(() => ({
   onTaskProgress: vi.fn(),
   onShowTask: vi.fn(),
   onQueueChanged: vi.fn(),
+  onCreditsChanged: vi.fn(),
   listQueue: vi.fn(),
   moveQueued: vi.fn(),
   cancelQueued: vi.fn(),
@@ -106,6 +107,7 @@ beforeEach(() => {
   ipcMock.onTaskProgress.mockResolvedValue(() => {});
   ipcMock.onShowTask.mockResolvedValue(() => {});
   ipcMock.onQueueChanged.mockResolvedValue(() => {});
+  ipcMock.onCreditsChanged.mockResolvedValue(() => {});
   ipcMock.listQueue.mockResolvedValue([]);
 });
 
@@ -167,6 +169,23 @@ describe('AppStore', () => {
     await vi.waitFor(() => expect(ipcMock.listQueue).toHaveBeenCalledTimes(2));
     expect(ipcMock.onTaskUpdate).toHaveBeenCalledOnce();
     expect(ipcMock.onQueueChanged).toHaveBeenCalledOnce();
+  });
+
+  it("shows a provider's credits as the core reports them after a task", async () => {
+    let push: ((c: unknown) => void) | undefined;
+    ipcMock.onCreditsChanged.mockImplementation(async (cb: (c: unknown) => void) => {
+      push = cb;
+      return () => {};
+    });
+    const store = new AppStore();
+    await store.init();
+    const before = store.providers.find((p) => p.provider === 'linkr')?.credits;
+    push?.({ provider: 'journey', credits: 1234 });
+    expect(store.providers.find((p) => p.provider === 'journey')?.credits).toBe(1234);
+    expect(store.providers.find((p) => p.provider === 'linkr')?.credits).toBe(before);
+    push?.({ provider: 'journey', credits: null });
+    expect(store.providers.find((p) => p.provider === 'journey')?.credits).toBeNull();
+    store.destroy();
   });
 
   it('upserts live updates', async () => {

@@ -31,6 +31,7 @@ const ipcMock = vi.hoisted(() => ({
 }));
 vi.mock('../ipc', () => ipcMock);
 
+import { setRemix } from '../remix.svelte';
 import { app } from '../state.svelte';
 import GalleryView from './GalleryView.svelte';
 
@@ -305,6 +306,24 @@ describe('GalleryView', () => {
         'Waiting in the queue (2 of 3) — see Create',
       ),
     );
+  });
+
+  it('with Remix on, a Vary key says why instead of varying', async () => {
+    setRemix(true);
+    try {
+      await renderGallery();
+      await fireEvent.click(cell(3)!.querySelector<HTMLElement>('button.open')!);
+      const box = await screen.findByTestId('lightbox');
+      const v1 = await screen.findByTestId('lightbox-action-V1');
+      expect(v1.getAttribute('aria-disabled')).toBe('true');
+      await fireEvent.keyDown(box, { key: '!', code: 'Digit1', shiftKey: true });
+      expect(screen.getByTestId('lightbox-error').textContent).toMatch(
+        /cannot change the prompt of a variation; turn Remix off to vary/,
+      );
+      expect(ipcMock.runAction).not.toHaveBeenCalled();
+    } finally {
+      setRemix(false);
+    }
   });
 
   it('asks before deleting, then shows the next image and drops the cell', async () => {

@@ -172,12 +172,12 @@ describe('hostile provider text is shown as text', () => {
     expect(screen.getByTestId('task-prompt').textContent).toBe(hostile('prompt'));
     expect(container.querySelector('img')).toBeNull();
 
-    // The button that asks for a prompt opens a dialog titled with the label, the prompt
+    // Custom Zoom opens its dialog titled with the label, the prompt
     // prefilled as the textarea's value: both still text.
     await fireEvent.click(
       screen.getByRole('button', { name: hostile('zoom-label') }) as HTMLButtonElement,
     );
-    const input = (await screen.findByTestId('prompt-dialog-input')) as HTMLTextAreaElement;
+    const input = (await screen.findByTestId('zoom-prompt')) as HTMLTextAreaElement;
     expect(input.value).toBe(hostile('prompt'));
     expectInert(document.body, [hostile('zoom-label')]);
 

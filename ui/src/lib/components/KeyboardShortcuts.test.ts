@@ -82,6 +82,7 @@ describe('the Keyboard shortcuts sheet', () => {
       'selection',
       'lightbox',
       'compare',
+      'mask',
     ]);
     expect(groups.map((g) => g.querySelector('h3')?.textContent)).toEqual([
       'Anywhere',
@@ -91,6 +92,7 @@ describe('the Keyboard shortcuts sheet', () => {
       'Selection',
       'Lightbox',
       'Compare',
+      'Vary (Region)',
     ]);
     const rows = sheet.querySelectorAll('[data-shortcut]');
     expect(rows).toHaveLength(SHORTCUTS.length);

@@ -107,7 +107,15 @@ describe('TaskCard', () => {
           kind: { type: 'upscale', index: 2 },
           kindLabel: 'Upscale 2',
           parentId: 'g1',
-          actions: singleActions(),
+          // LinkrAPI cannot take a mask: the core says so on the button.
+          actions: singleActions().map((a) =>
+            a.kind?.type === 'varyRegion'
+              ? {
+                  ...a,
+                  unavailable: 'LinkrAPI cannot take a mask: choose JourneyAPI for Vary (Region).',
+                }
+              : a,
+          ),
         },
         {
           media: media({
@@ -133,7 +141,7 @@ describe('TaskCard', () => {
     expect(region.disabled).toBe(false);
     expect(region.getAttribute('aria-disabled')).toBe('true');
     const reason = region.querySelector('[data-testid="action-reason"]');
-    expect(reason?.textContent).toMatch(/mask editor/);
+    expect(reason?.textContent).toMatch(/cannot take a mask/);
     expect(region.getAttribute('aria-describedby')).toBe(reason?.id);
     await fireEvent.click(region);
     expect(props.onaction).not.toHaveBeenCalled();
@@ -145,7 +153,7 @@ describe('TaskCard', () => {
     expect(pan.getAttribute('aria-label')).toBe('Pan left');
   });
 
-  it('asks for a prompt before sending Custom Zoom', async () => {
+  it('asks for a prompt and a zoom ratio before sending Custom Zoom', async () => {
     const { props } = renderCard(
       makeView(
         { status: 'succeeded', prompt: 'a red fox', actions: singleActions() },
@@ -156,15 +164,16 @@ describe('TaskCard', () => {
     );
     await fireEvent.click(screen.getByTestId('action-Custom-Zoom'));
     expect(props.onaction).not.toHaveBeenCalled();
-    const input = screen.getByTestId('prompt-dialog-input') as HTMLTextAreaElement;
+    const input = screen.getByTestId('zoom-prompt') as HTMLTextAreaElement;
     expect(input.value).toBe('a red fox');
-    await fireEvent.input(input, { target: { value: 'a red fox --zoom 1.8' } });
-    await fireEvent.click(screen.getByTestId('prompt-dialog-confirm'));
+    await fireEvent.input(input, { target: { value: 'a red fox in a wide field' } });
+    await fireEvent.input(screen.getByTestId('zoom-ratio'), { target: { value: '1.8' } });
+    await fireEvent.click(screen.getByTestId('zoom-confirm'));
     expect(props.onaction).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'MJ::CustomZoom::abc' }),
-      'a red fox --zoom 1.8',
+      { prompt: 'a red fox in a wide field', mask: null, zoomRatio: 1.8, aspectRatio: null },
     );
-    expect(screen.queryByTestId('prompt-dialog')).toBeNull();
+    expect(screen.queryByTestId('zoom-dialog')).toBeNull();
   });
 
   it('offers Check again on a task Atelier stopped waiting for, and says it keeps checking', async () => {

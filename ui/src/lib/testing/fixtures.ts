@@ -25,6 +25,7 @@ export function makeTask(over: Partial<TaskSummary> = {}): TaskSummary {
     imageUrl: null,
     videoUrls: [],
     textResults: [],
+    fullContent: null,
     error: null,
     createdAt: '2026-03-01T10:00:00Z',
     actions: [],
@@ -40,6 +41,7 @@ export function media(over: Partial<TaskMedia> = {}): TaskMedia {
     singles: [],
     single: null,
     singlesFromGrid: false,
+    videos: [],
     downloading: false,
     error: null,
     ...over,
@@ -106,6 +108,8 @@ export function makeAction(over: Partial<Action> = {}): Action {
     mode: 'send',
     url: null,
     unavailable: null,
+    credits: null,
+    takesPrompt: false,
     ...over,
   };
 }
