@@ -11,7 +11,7 @@ with_e2e=0
 build_pkgs=(build-essential pkg-config file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev curl)
 test_pkgs=(webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring rpm imagemagick desktop-file-utils
-  xdotool python3-gi gir1.2-gtk-3.0)
+  xdotool python3-gi gir1.2-gtk-3.0 gstreamer1.0-plugins-good gstreamer1.0-libav)
 pkgs=("${build_pkgs[@]}")
 [ "$with_e2e" = 1 ] && pkgs+=("${test_pkgs[@]}")
 
