@@ -23,7 +23,15 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replac
 const RUNS = Number(args.get("runs") ?? 5);
 const IDLE_MS = Number(args.get("idle") ?? 10) * 1000;
 /** A lived-in library to start Atelier with (bench-startup.sh --lived-in), or none. */
-const LIBRARY = args.get("library") || null;
+let LIBRARY = args.get("library") || null;
+/**
+ * With the lived-in library: this many unfinished live tasks (half per provider) for every
+ * Atelier launch to resume, on the simulator standing in for both services, their keys in the
+ * session's real Secret Service.
+ */
+const LIVE_TASKS = Number(args.get("live-tasks") ?? 0);
+/** Added to each Atelier launch's environment (the simulator's base URLs). */
+let atelierEnv = {};
 const APPS = [
   { name: "atelier", bin: args.get("app"), ready: "ATELIER_UI_READY" },
   { name: "reference", bin: args.get("reference"), ready: "REFERENCE_UI_READY" },
@@ -79,6 +87,7 @@ async function launch(app, cold) {
   const dropped = cold ? dropCaches() : false;
   const env = {
     ...process.env,
+    ...(app.name === "atelier" ? atelierEnv : {}),
     XDG_DATA_HOME: join(home, "data"),
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_CACHE_HOME: join(home, "cache"),
@@ -144,6 +153,68 @@ const median = (xs) => {
 for (const app of APPS) {
   if (!app.bin || !existsSync(app.bin)) throw new Error(`missing binary for ${app.name}: ${app.bin}`);
 }
+
+/**
+ * Makes the lived-in profile's unfinished live tasks: one launch of Atelier under tauri-driver
+ * on a copy of the library stores both keys (the real Secret Service of this session) and sends
+ * `count` imagines to the simulator, which runs so slowly (an imagine takes over 30 minutes)
+ * that they stay unfinished through every launch after. That launch's library becomes the one
+ * each measured launch starts from; the simulator keeps running until the bench ends.
+ */
+async function prepareLiveTasks(count) {
+  process.env.ATELIER_E2E_APP = APPS[0].bin;
+  const { startApp, startSimulator, simulatorEnv } = await import("../e2e/harness.mjs");
+  const keys = { linkr: "lkr_bench_startup_live_1a2b", journey: "japi_live_bench_startup_3c4d" };
+  const sim = await startSimulator({ linkrKey: keys.linkr, journeyKey: keys.journey, speed: 0.01 });
+  process.on("exit", () => sim.stop());
+  atelierEnv = simulatorEnv(sim);
+  const home = mkdtempSync(join(tmpdir(), "bench-live-"));
+  seedLibrary(home);
+  const app = await startApp({
+    ...atelierEnv,
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+  });
+  try {
+    const s = app.session;
+    await s.testid("prompt-input", { timeout: 60_000 });
+    const invoke = String.raw`
+      const [cmd, args, done] = arguments;
+      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+        (r) => done({ ok: r ?? null }),
+        (e) => done({ error: String(e?.message ?? JSON.stringify(e)) }));`;
+    const call = async (cmd, a) => {
+      const r = await s.executeAsync(invoke, [cmd, a]);
+      if (r.error) throw new Error(`${cmd}: ${r.error}`);
+      return r.ok;
+    };
+    for (const provider of ["linkr", "journey"]) await call("set_key", { provider, key: keys[provider] });
+    // Jobs at once: enough that none waits in the local queue (12 is the most a plan runs).
+    const state = await call("get_app_state", {});
+    const each = Math.min(12, Math.ceil(count / 2));
+    await call("save_settings", { settings: { ...state.settings, linkrJobsAtOnce: each, journeyJobsAtOnce: each } });
+    for (let i = 0; i < count; i++) {
+      const provider = i % 2 ? "journey" : "linkr";
+      const request = { provider, prompt: `unfinished live task ${i} a harbour in fog --ar 3:2`, model: null, aspectRatio: null, referenceImage: null };
+      await call("submit_imagine", { request });
+    }
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const tasks = await call("list_tasks", {});
+      const live = tasks.filter((t) => !t.demo && (t.task.status === "queued" || t.task.status === "running"));
+      if (live.length >= count) break;
+      if (Date.now() > deadline) throw new Error(`only ${live.length} of ${count} live tasks are running`);
+      await sleep(200);
+    }
+  } finally {
+    await app.stop();
+  }
+  LIBRARY = join(home, "data", "dev.atelier.app", "library");
+  console.log(`bench: ${count} unfinished live tasks (simulator at ${sim.base}, keys in the Secret Service)`);
+}
+
+if (LIBRARY && LIVE_TASKS > 0) await prepareLiveTasks(LIVE_TASKS);
 
 const results = Object.fromEntries(APPS.map((a) => [a.name, { cold: [], warm: [], pss: [], phases: [], last: null }]));
 let coldWorks = true;

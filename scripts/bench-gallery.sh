@@ -35,12 +35,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-for tool in dbus-run-session gnome-keyring-daemon Xvfb tauri-driver WebKitWebDriver node; do
-  command -v "$tool" >/dev/null 2>&1 || {
-    echo "bench: '$tool' is missing; run: bash scripts/setup.sh --with-e2e" >&2
-    exit 1
-  }
-done
+. scripts/lib/bench-session.sh
+bench_require_tools
 
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 if [ "$build" = 1 ]; then
@@ -53,31 +49,11 @@ for bin in "$app" "$target/release/library-bench"; do
   [ -x "$bin" ] || { echo "bench: $bin is missing (run without --no-build)" >&2; exit 1; }
 done
 
-scratch="$(mktemp -d)"
-chmod 700 "$scratch"
-cleanup() {
-  [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
-  fusermount -u "$scratch/doc" 2>/dev/null || true
-  rm -rf "$scratch" 2>/dev/null || { sleep 1; rm -rf "$scratch"; } || true
-}
-trap cleanup EXIT
+bench_scratch
 
 echo "bench: making a lived-in library (library-bench --tasks $tasks --files)"
 library="$scratch/lived-in"
 "$target/release/library-bench" --tasks "$tasks" --files --out "$library" | grep -v '^kept '
 
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1440x960x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
-
-# A session bus that activates nothing (scripts/session-bus.conf), and a keyring of its own.
-# The app's scratch folders (freshHome) go under $scratch via TMPDIR.
-DISPLAY="$display" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch" TMPDIR="$scratch" \
-  NO_AT_BRIDGE=1 GTK_A11Y=none dbus-run-session --config-file="$PWD/scripts/session-bus.conf" -- bash -euo pipefail -c '
-    mkdir -p "$XDG_DATA_HOME"
-    while IFS= read -r line; do
-      case "$line" in *=*) export "$line" ;; esac
-    done < <(printf %s atelier-bench | gnome-keyring-daemon --unlock --components=secrets 2>>"$XDG_RUNTIME_DIR/keyring.log")
-    node bench/gallery.mjs "$@"
-  ' bash --app "$app" --library "$library" --passes "$passes" --idle "$idle" --step "$step"
+bench_display
+bench_node bench/gallery.mjs --app "$app" --library "$library" --passes "$passes" --idle "$idle" --step "$step"

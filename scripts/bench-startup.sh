@@ -8,26 +8,33 @@
 # and prints the medians and the ratios atelier/reference against the budget
 # (start <= 1.3x, memory <= 1.5x).
 #
-#   bash scripts/bench-startup.sh [--runs 5] [--idle 10] [--no-build] [--lived-in]
+#   bash scripts/bench-startup.sh [--runs 5] [--idle 10] [--no-build] [--lived-in] [--live-tasks 20]
 #
 # --lived-in starts every Atelier launch with a library of 10,000 tasks / ~40,000 images (made
-# by library-bench, with real files), so the Create feed has 200 recent tasks to show.
+# by library-bench, with real files), so the Create feed has 200 recent tasks to show, and
+# --live-tasks (default 20 with --lived-in) unfinished live tasks to resume: the simulator
+# stands in for both services (slowed so that they stay unfinished), their keys in the
+# session's Secret Service; one untimed launch under tauri-driver makes them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-runs=5 idle=10 build=1 lived_in=0
+runs=5 idle=10 build=1 lived_in=0 live_tasks=20
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --lived-in) lived_in=1; shift ;;
-    *) echo "usage: bash scripts/bench-startup.sh [--runs N] [--idle SECONDS] [--no-build] [--lived-in]" >&2; exit 2 ;;
+    --live-tasks) live_tasks="$2"; shift 2 ;;
+    *) echo "usage: bash scripts/bench-startup.sh [--runs N] [--idle SECONDS] [--no-build] [--lived-in] [--live-tasks N]" >&2; exit 2 ;;
   esac
 done
 
-for tool in dbus-run-session gnome-keyring-daemon Xvfb node; do
+tools="dbus-run-session gnome-keyring-daemon Xvfb node"
+# The live tasks are made through one launch under WebDriver.
+[ "$lived_in" = 1 ] && [ "$live_tasks" -gt 0 ] && tools="$tools tauri-driver WebKitWebDriver"
+for tool in $tools; do
   command -v "$tool" >/dev/null 2>&1 || {
     echo "bench: '$tool' is missing; run: bash scripts/setup.sh --with-e2e" >&2
     exit 1
@@ -56,6 +63,7 @@ if [ "$lived_in" = 1 ]; then
   # fill the Create feed. Every Atelier launch starts from a copy of it.
   echo "bench: making a lived-in library (library-bench --tasks 10000 --files)"
   cargo build --release -p atelier-library --bin library-bench
+  [ "$live_tasks" -gt 0 ] && cargo build -p atelier-simulator
   library="$scratch/lived-in"
   "$target/release/library-bench" --tasks 10000 --files --out "$library" | grep -v '^kept '
 fi
@@ -81,4 +89,5 @@ DISPLAY="$display" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch" NO_A
       case "$line" in *=*) export "$line" ;; esac
     done < <(printf %s atelier-bench | gnome-keyring-daemon --unlock --components=secrets)
     node bench/startup.mjs "$@"
-  ' bash --app "$app" --reference "$reference" --runs "$runs" --idle "$idle" --library "$library"
+  ' bash --app "$app" --reference "$reference" --runs "$runs" --idle "$idle" --library "$library" \
+    --live-tasks "$([ "$lived_in" = 1 ] && echo "$live_tasks" || echo 0)"

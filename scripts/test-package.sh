@@ -46,7 +46,7 @@ dpkg-deb --field "$deb" Package Version Architecture Depends Section Installed-S
 # The shipped binary has no test hooks. Each string below is in a `test-hooks` build (checked on
 # the e2e build, so a renamed hook cannot make this pass vacuously) and must not be in the release.
 # ("thank-you" is the simulator's prompt-marker parser; "/_control" its control endpoint.)
-hooks=("/_control" "thank-you" "ATELIER_UI_READY" "ATELIER_DEMO_SPEED" "ATELIER_DEMO_POLL_MS" "ATELIER_POLL_INTERVAL_MS")
+hooks=("/_control" "thank-you" "ATELIER_UI_READY" "ATELIER_DEMO_SPEED" "ATELIER_DEMO_POLL_MS" "ATELIER_POLL_INTERVAL_MS" "ATELIER_COMPLETION_TRACE")
 release_bin=target/release/atelier
 hooked_bin="${ATELIER_E2E_APP:-target/debug/atelier}"
 has() { grep -aqF -- "$2" "$1"; }

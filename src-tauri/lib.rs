@@ -6,6 +6,7 @@ mod commands;
 mod core_slot;
 mod drag_out;
 mod settings_store;
+mod webview_memory;
 
 use atelier_core::view::TaskChange;
 use atelier_core::{AppError, Atelier, AtelierConfig, ErrorCode, UiEvent};
@@ -75,6 +76,10 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
+            match app.get_webview_window("main") {
+                Some(window) => webview_memory::keep_only_what_is_shown(&window),
+                None => tracing::warn!("no main window at setup: the cache model is unchanged"),
+            }
             // The window paints while the core starts; commands wait for it (see core_slot).
             let (slot, filler) = CoreSlot::new();
             app.manage(slot);

@@ -1,6 +1,7 @@
 //! Writing tasks and their images into the gallery library as they happen, and picking up
 //! where the app left off after a restart or a crash.
 
+use crate::completion_trace::{mark, Phase};
 use crate::media::{cached_media, download_media};
 use crate::view::TaskMedia;
 use atelier_library::{
@@ -10,13 +11,15 @@ use atelier_providers::{Task, TaskStatus};
 use std::sync::Arc;
 
 /// Downloads a succeeded task's images into the library folder, records each in the
-/// database, cuts a grid the provider sent alone into its four singles, and makes
-/// thumbnails. Returns what the webview can show.
+/// database and cuts a grid the provider sent alone into its four singles. Returns what the
+/// webview can show. Thumbnails are the gallery's, not the card's: make them after the card
+/// has its images ([`make_thumbnails`]; until then the gallery shows the originals).
 pub async fn archive_images(library: Arc<Library>, cache: ImageCache, task: Task) -> TaskMedia {
     let media = download_media(&cache, &task).await;
     if task.status != TaskStatus::Succeeded {
         return media;
     }
+    mark(&task.id, Phase::Downloaded);
     let error = media.error.clone();
     let result = tokio::task::spawn_blocking({
         let cache = cache.clone();
@@ -76,18 +79,34 @@ fn catalogue(library: &Library, cache: &ImageCache, task: &Task) -> Result<(), S
             .split_task_grid(&task.id)
             .map_err(|e| e.to_string())?;
     }
-    for item in library.task_images(&task.id).map_err(|e| e.to_string())? {
-        if item.thumb_path.is_none() {
-            match library.create_thumbnail(item.image_id) {
-                Ok(_) => {}
-                // A video without a readable first frame has no thumbnail: the gallery
-                // shows the video itself.
-                Err(e) if item.kind == ImageKind::Video => {
-                    tracing::debug!(task = %task.id, "no thumbnail for a video: {e}");
+    mark(&task.id, Phase::Catalogued);
+    Ok(())
+}
+
+/// Makes the gallery thumbnails of `task_id`'s catalogued images that have none yet, off the
+/// async threads. A failure is logged: the gallery then shows the original.
+pub async fn make_thumbnails(library: Arc<Library>, task_id: String) {
+    let result = tokio::task::spawn_blocking(move || -> Result<(), String> {
+        for item in library.task_images(&task_id).map_err(|e| e.to_string())? {
+            if item.thumb_path.is_none() {
+                match library.create_thumbnail(item.image_id) {
+                    Ok(_) => {}
+                    // A video without a readable first frame has no thumbnail: the gallery
+                    // shows the video itself.
+                    Err(e) if item.kind == ImageKind::Video => {
+                        tracing::debug!(task = %task_id, "no thumbnail for a video: {e}");
+                    }
+                    Err(e) => return Err(e.to_string()),
                 }
-                Err(e) => return Err(e.to_string()),
             }
         }
+        mark(&task_id, Phase::Thumbnails);
+        Ok(())
+    })
+    .await;
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("thumbnails could not be made: {e}"),
+        Err(e) => tracing::warn!("thumbnails could not be made ({e})"),
     }
-    Ok(())
 }

@@ -16,10 +16,12 @@
 //! - [`sources`]: checking image links before they are sent (typed links, gallery images);
 //! - `retry`: what Retry sends again for a failed task;
 //! - `recorder`: the one writer of task rows, off the async threads;
-//! - [`rendering`]: how the Linux webview draws on a machine without a GPU.
+//! - [`rendering`]: how the Linux webview draws on a machine without a GPU;
+//! - [`completion_trace`]: timestamps of a finished task's way to the screen (bench builds).
 
 pub mod app;
 pub mod archive;
+pub mod completion_trace;
 pub mod demo;
 pub mod endpoints;
 pub mod error;

@@ -3,7 +3,8 @@
 
 use super::lane::{Images, LaneKind};
 use super::{shorten, Atelier};
-use crate::archive::archive_images;
+use crate::archive::{archive_images, make_thumbnails};
+use crate::completion_trace::{mark, Phase};
 use crate::endpoints;
 use crate::media::{cached_media, is_empty as media_is_empty, library_media, ui_task};
 use crate::retry::{is_retryable_status, retry_plan};
@@ -57,6 +58,7 @@ impl Atelier {
                     app.wake_queue();
                 }
                 if change == TaskChange::Results && task.status == TaskStatus::Succeeded {
+                    mark(&task.id, Phase::FinalSeen);
                     app.set_media(
                         &task.id,
                         TaskMedia {
@@ -73,10 +75,15 @@ impl Atelier {
                         let media =
                             archive_images(app2.inner.library.clone(), cache, task.clone()).await;
                         app2.set_media(&task.id, media);
-                        if task.provider == ProviderKind::Journey {
+                        let id = task.id.clone();
+                        let provider = task.provider;
+                        app2.emit(TaskChange::Results, task, lane);
+                        mark(&id, Phase::Emitted);
+                        // After the card has its images: neither is needed to show them.
+                        make_thumbnails(app2.inner.library.clone(), id).await;
+                        if provider == ProviderKind::Journey {
                             app2.refresh_credits().await;
                         }
-                        app2.emit(TaskChange::Results, task, lane);
                     });
                 } else if change == TaskChange::Failed && task.provider == ProviderKind::Journey {
                     // A failed JourneyAPI task may have been charged or refunded: the rail

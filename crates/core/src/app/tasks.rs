@@ -4,7 +4,7 @@
 use super::lane::{Lane, LaneKind};
 use super::queue::SendFailure;
 use super::{library_error, no_key_for_live_task, not_found, Atelier, RECENT_TASKS};
-use crate::archive::archive_images;
+use crate::archive::{archive_images, make_thumbnails};
 use crate::error::{AppError, ErrorCode};
 use crate::queue::JobRequest;
 use crate::retry::{is_retryable_status, needs_parent, retry_plan, RetryPlan};
@@ -329,7 +329,9 @@ impl Atelier {
                 let cache = app.image_cache(LaneKind::Live, task.provider);
                 let media = archive_images(app.inner.library.clone(), cache, task.clone()).await;
                 app.set_media(&task.id, media);
+                let id = task.id.clone();
                 app.emit(TaskChange::Results, task, LaneKind::Live);
+                make_thumbnails(app.inner.library.clone(), id).await;
             }
         });
     }
