@@ -15,6 +15,8 @@ use ts_rs::TS;
 pub const MAX_LINEAGE_NODES: usize = 400;
 /// The most ancestors followed up (a guard against a loop in bad data).
 const MAX_LINEAGE_DEPTH: usize = 256;
+/// The longest text result a node carries (the view shows a couple of lines of each).
+pub const MAX_LINEAGE_TEXT_CHARS: usize = 1000;
 
 /// One task of a lineage.
 #[derive(Serialize, Clone, Debug, PartialEq, TS)]
@@ -49,6 +51,11 @@ pub struct LineageNode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub inputs: Option<Vec<LineageInput>>,
+    /// Its text results (describe's prompts, shorten's variants, a seed), each cut to
+    /// [`MAX_LINEAGE_TEXT_CHARS`]. Absent when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub text: Option<Vec<String>>,
 }
 
 /// One image link a creation mode was sent with (see [`LineageNode::inputs`]).
@@ -119,6 +126,21 @@ fn inputs_of(library: &Library, task: &Task) -> Result<Option<Vec<LineageInput>>
     Ok(Some(out))
 }
 
+/// A task's text results for its node: trimmed, empty ones left out, each cut short.
+fn text_of(task: &Task) -> Option<Vec<String>> {
+    let text: Vec<String> = task
+        .text_results
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(|t| match t.char_indices().nth(MAX_LINEAGE_TEXT_CHARS) {
+            Some((cut, _)) => format!("{}…", t[..cut].trim_end()),
+            None => t.to_string(),
+        })
+        .collect();
+    (!text.is_empty()).then_some(text)
+}
+
 fn differs(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => a.trim() != b.trim(),
@@ -183,6 +205,7 @@ pub fn build_lineage(library: &Library, task_id: &str) -> Result<Lineage, Librar
             created_at: stored.created_at,
             image: representative(library.task_images(&id)?),
             inputs: inputs_of(library, &stored.task)?,
+            text: text_of(&stored.task),
             current: id == task_id,
             task_id: id,
         });
@@ -341,6 +364,51 @@ mod tests {
         );
         let plain = build_lineage(&lib, "plain").expect("lineage");
         assert_eq!(plain.nodes[0].reference_image, None);
+    }
+
+    #[test]
+    fn a_describe_carries_its_prompts_and_where_its_image_came_from() {
+        use atelier_providers::CreateRequest;
+        let dir = tempfile::tempdir().expect("dir");
+        let lib = Library::open(dir.path()).expect("open");
+        add(&lib, "up", TaskKind::Upscale { index: 1 }, None, "a fox", 0);
+        let mut up = lib.get_task("up").expect("get").expect("up").task;
+        up.image_url = Some("https://cdn.example.com/fox.png".into());
+        lib.upsert_task(&up, false, None).expect("link");
+        let mut d = Task::new("describe", ProviderKind::Journey, TaskKind::Describe);
+        d.status = TaskStatus::Succeeded;
+        d.created_at = Utc.timestamp_opt(1_760_000_050, 0).single();
+        d.text_results = vec![
+            " 1️⃣ a red fox in snow ".into(),
+            "   ".into(),
+            "2️⃣ a fox, watercolor".into(),
+            "x".repeat(MAX_LINEAGE_TEXT_CHARS + 50),
+        ];
+        d.sent = Some(SentRequest::Create(CreateRequest::Describe {
+            image_url: "https://cdn.example.com/fox.png".into(),
+        }));
+        lib.upsert_task(&d, false, None).expect("describe");
+
+        let tree = build_lineage(&lib, "describe").expect("lineage");
+        let node = &tree.nodes[0];
+        assert_eq!(node.kind_label, "Describe");
+        assert!(node.image.is_none(), "a describe makes no image");
+        let text = node.text.clone().expect("its prompts");
+        assert_eq!(text.len(), 3, "the blank one is left out: {text:?}");
+        assert_eq!(text[0], "1️⃣ a red fox in snow");
+        assert_eq!(
+            text[2].chars().count(),
+            MAX_LINEAGE_TEXT_CHARS + 1,
+            "cut, with …"
+        );
+        let inputs = node.inputs.clone().expect("its image");
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].task_id.as_deref(), Some("up"));
+        assert!(inputs[0].image.is_some());
+        // Pictures have no text.
+        let plain = build_lineage(&lib, "up").expect("lineage");
+        assert_eq!(plain.nodes[0].text, None);
+        assert_eq!(plain.nodes[0].inputs, None);
     }
 
     #[test]

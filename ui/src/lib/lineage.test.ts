@@ -3,12 +3,18 @@ import type { LineageNode } from './bindings/LineageNode';
 import {
   branchSource,
   countText,
+  inputsLabel,
+  inputTiles,
   isLineageKey,
+  isVideoNode,
   lineageKeyTarget,
   lineageLayout,
   lineageRows,
+  linkHost,
   MAX_INDENT,
+  nodeTexts,
   promptChange,
+  textsLabel,
 } from './lineage';
 import { makeImage } from './testing/fixtures';
 
@@ -256,5 +262,89 @@ describe('branchSource', () => {
       fallback,
     );
     expect(source?.referenceImage).toBe('https://example.com/fox.png');
+  });
+});
+
+describe('the creation modes in a lineage', () => {
+  const fox = makeImage(5, { taskId: 'up', kindLabel: 'Upscale 2', prompt: 'a red fox --ar 1:1' });
+  const blend = node('blend', null, 0, {
+    kindLabel: 'Blend',
+    prompt: null,
+    inputs: [
+      { url: 'https://cdn.example.com/a/fox.png', taskId: 'up', image: fox },
+      { url: 'https://www.pics.example.org/owl.png?x=1', taskId: null, image: null },
+      { url: 'not a link at all, just words', taskId: null, image: null },
+    ],
+  });
+
+  it('gives a blend its several parents: library pictures to open, other links by host', () => {
+    const [row] = lineageRows([blend]);
+    expect(row.inputsLabel).toBe('Blended from');
+    expect(row.inputs.map((t) => [t.image?.item.imageId ?? null, t.host])).toEqual([
+      [5, 'cdn.example.com'],
+      [null, 'pics.example.org'],
+      [null, 'not a link at all, just…'],
+    ]);
+    expect(row.inputs[0].label).toBe('Open input 1 of 3: Upscale 2: a red fox');
+    expect(row.inputs[1].label).toBe('Input 2 of 3: pics.example.org (not in the library)');
+    expect(row.texts).toEqual([]);
+    expect(row.textsLabel).toBeNull();
+    expect(row.video).toBe(false);
+  });
+
+  it('has no inputs for imagines and buttons', () => {
+    const rows = lineageRows([node('a', null, 0), node('b', 'a', 1, { inputs: [] })]);
+    expect(rows.map((r) => [r.inputs.length, r.inputsLabel])).toEqual([
+      [0, null],
+      [0, null],
+    ]);
+  });
+
+  it('names what the inputs are to each mode', () => {
+    expect(inputsLabel('Blend', 2)).toBe('Blended from');
+    expect(inputsLabel('Describe', 1)).toBe('Described from');
+    expect(inputsLabel('Video', 1)).toBe('Start frame');
+    expect(inputsLabel('Face swap', 1)).toBe('Made from');
+    expect(inputsLabel('Face swap', 2)).toBe('Made from these');
+    expect(
+      inputTiles({ inputs: [{ url: 'https://x.test/1.png', taskId: null, image: null }] })[0].label,
+    ).toBe('Input: x.test (not in the library)');
+    expect(inputTiles({})).toEqual([]);
+  });
+
+  it('reads hosts tolerantly', () => {
+    expect(linkHost('https://www.example.com/a.png')).toBe('example.com');
+    expect(linkHost('http://192.168.1.9:8080/a.png')).toBe('192.168.1.9');
+    expect(linkHost('   ')).toBe('link');
+    expect(linkHost('short words')).toBe('short words');
+  });
+
+  it('gives a describe its prompts and a shorten its variants, the blank ones left out', () => {
+    const describe = node('d', null, 0, {
+      kindLabel: 'Describe',
+      prompt: null,
+      text: [' 1️⃣ a red fox in snow ', '', '2️⃣ a fox, watercolor', '  '],
+      inputs: [{ url: 'https://cdn.example.com/a/fox.png', taskId: 'up', image: fox }],
+    });
+    const shorten = node('s', null, 0, { kindLabel: 'Shorten', text: ['a fox', 'fox'] });
+    const [d, s] = lineageRows([describe, shorten]);
+    expect(d.texts).toEqual(['1️⃣ a red fox in snow', '2️⃣ a fox, watercolor']);
+    expect(d.textsLabel).toBe('2 prompts');
+    expect(d.inputsLabel).toBe('Described from');
+    expect(s.textsLabel).toBe('2 short versions');
+    expect(nodeTexts({})).toEqual([]);
+    expect(textsLabel('Describe', 1)).toBe('1 prompt');
+    expect(textsLabel('Seed', 1)).toBe('Seed');
+    expect(textsLabel('Other', 3)).toBe('3 texts');
+    expect(textsLabel('Describe', 0)).toBeNull();
+  });
+
+  it('knows a video by its kind or by its picture', () => {
+    expect(isVideoNode({ kindLabel: 'Video', image: null })).toBe(true);
+    const clip = makeImage(8, { kind: 'video', slot: 'video-1', path: '/library/8.mp4' });
+    expect(isVideoNode({ kindLabel: 'Other', image: clip })).toBe(true);
+    expect(isVideoNode({ kindLabel: 'Imagine', image: fox })).toBe(false);
+    const [row] = lineageRows([node('v', null, 0, { kindLabel: 'Video', image: clip })]);
+    expect(row.video).toBe(true);
   });
 });

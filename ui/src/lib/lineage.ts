@@ -2,12 +2,17 @@
  * The Lineage view's logic (LineageView.svelte draws what this decides): the core's list of
  * tasks (`lineage`, in reading order: each task before its children, children oldest first)
  * as rows of an indented tree with connector lines, the edge labels, what changed in the
- * prompt, the notes, the arrow keys between nodes and "Branch from here". No DOM here.
+ * prompt, the notes, the arrow keys between nodes and "Branch from here"; and the creation
+ * modes' parts: a blend's several parents (its input images), a describe's or shorten's text,
+ * a video's badge. No DOM here.
  */
+import type { GalleryImage } from './bindings/GalleryImage';
 import type { Lineage } from './bindings/Lineage';
 import type { LineageNode } from './bindings/LineageNode';
 import type { ProviderKind } from './bindings/ProviderKind';
 import type { KeyLike } from './shortcuts';
+import { firstWords } from './gallery';
+import { isVideoItem } from './video';
 
 /**
  * The levels of indentation drawn. Deeper tasks line up under the last level, hung from
@@ -52,6 +57,28 @@ export interface LineageRow {
   children: number[];
   /** What changed in its prompt, when it changed (`promptChanged`). */
   change: PromptChange | null;
+  /** The images a creation mode was sent with (a blend's parents); empty for the others. */
+  inputs: LineageInputTile[];
+  /** What the inputs are to it: "Blended from", "Described from", "Start frame"... */
+  inputsLabel: string | null;
+  /** Its text results (describe's prompts, shorten's variants), empty when none. */
+  texts: string[];
+  /** What the texts are: "4 prompts", "3 short versions"...; null without texts. */
+  textsLabel: string | null;
+  /** A video task (or its picture is a video): the view badges it. */
+  video: boolean;
+}
+
+/** One input image of a creation mode, as a small tile of its node. */
+export interface LineageInputTile {
+  /** The link as it was sent. */
+  url: string;
+  /** Its picture in the library (opened on click), else null: a tile with the host name. */
+  image: GalleryImage | null;
+  /** The host the link points to ("cdn.example.com"), for the tile without a picture. */
+  host: string;
+  /** Its accessible name and title: what a click does, or where it lives. */
+  label: string;
 }
 
 /** The whole view: rows and the words around them. */
@@ -122,6 +149,76 @@ export function promptChange(before: string | null, after: string | null): Promp
   return { type: 'diff', added, removed };
 }
 
+/** The host name of a link ("cdn.example.com"), else its start (a link that does not parse). */
+export function linkHost(url: string): string {
+  try {
+    const host = new URL(url).hostname.replace(/^www\./, '');
+    if (host) return host;
+  } catch {
+    // Not a URL: its first characters say enough.
+  }
+  const text = url.trim();
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text || 'link';
+}
+
+/** What a creation mode's inputs are to it, by its kind label. */
+export function inputsLabel(kindLabel: string, count: number): string {
+  switch (kindLabel) {
+    case 'Blend':
+      return 'Blended from';
+    case 'Describe':
+      return 'Described from';
+    case 'Video':
+      return 'Start frame';
+    default:
+      return count === 1 ? 'Made from' : 'Made from these';
+  }
+}
+
+/** The input tiles of a node, in the order they were sent. */
+export function inputTiles(node: Pick<LineageNode, 'inputs'>): LineageInputTile[] {
+  const inputs = node.inputs ?? [];
+  return inputs.map((input, i) => {
+    const host = linkHost(input.url);
+    const which = inputs.length > 1 ? `Input ${i + 1} of ${inputs.length}` : 'Input';
+    let label: string;
+    if (input.image) {
+      const item = input.image.item;
+      const words = firstWords(item.prompt, 8);
+      label = `Open ${which.toLowerCase()}: ${item.kindLabel}${words ? `: ${words}` : ''}`;
+    } else {
+      label = `${which}: ${host} (not in the library)`;
+    }
+    return { url: input.url, image: input.image, host, label };
+  });
+}
+
+/** A node's text results, trimmed, the empty ones left out. */
+export function nodeTexts(node: Pick<LineageNode, 'text'>): string[] {
+  return (node.text ?? []).map((t) => t.trim()).filter(Boolean);
+}
+
+/** What a node's texts are, by its kind label: "4 prompts", "3 short versions", "Seed". */
+export function textsLabel(kindLabel: string, count: number): string | null {
+  if (count === 0) return null;
+  const plural = (one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  switch (kindLabel) {
+    case 'Describe':
+      return plural('prompt', 'prompts');
+    case 'Shorten':
+      return plural('short version', 'short versions');
+    case 'Seed':
+      return 'Seed';
+    default:
+      return plural('text', 'texts');
+  }
+}
+
+/** A video task, or one whose picture is a video. */
+export function isVideoNode(node: Pick<LineageNode, 'kindLabel' | 'image'>): boolean {
+  return node.kindLabel === 'Video' || (node.image ? isVideoItem(node.image.item) : false);
+}
+
 /** The tasks of a lineage as the rows of an indented tree (see LineageRow). */
 export function lineageRows(nodes: readonly LineageNode[]): LineageRow[] {
   const at = new Map<string, number>();
@@ -165,6 +262,8 @@ export function lineageRows(nodes: readonly LineageNode[]): LineageRow[] {
     const guides = Array.from({ length: Math.max(level - 1, 0) }, (_, c) => !last[chain[c + 1]]);
     const children = nodes.flatMap((_, k) => (parent[k] === i ? [k] : []));
     const p = parent[i];
+    const inputs = inputTiles(node);
+    const texts = nodeTexts(node);
     return {
       node,
       index: i,
@@ -179,6 +278,11 @@ export function lineageRows(nodes: readonly LineageNode[]): LineageRow[] {
       change: node.promptChanged
         ? promptChange(p === null ? null : nodes[p].prompt, node.prompt)
         : null,
+      inputs,
+      inputsLabel: inputs.length ? inputsLabel(node.kindLabel, inputs.length) : null,
+      texts,
+      textsLabel: textsLabel(node.kindLabel, texts.length),
+      video: isVideoNode(node),
     };
   });
 }

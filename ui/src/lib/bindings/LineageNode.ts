@@ -53,4 +53,9 @@ current: boolean,
  * image, a video's start frame), each with the library picture it came from when the
  * library has it: a blend's several parents. Absent for imagines and buttons.
  */
-inputs?: Array<LineageInput>, };
+inputs?: Array<LineageInput>, 
+/**
+ * Its text results (describe's prompts, shorten's variants, a seed), each cut to
+ * [`MAX_LINEAGE_TEXT_CHARS`]. Absent when it has none.
+ */
+text?: Array<string>, };

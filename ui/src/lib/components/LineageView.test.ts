@@ -3,7 +3,8 @@
  * The lightbox's Lineage view (button and L): loads the tree, draws each task with its edge
  * label and prompt change, marks the current one, opens a node's image in the lightbox,
  * branches a node's prompt into Create, says why it failed, and closes with Esc back to the
- * lightbox with the focus where it was.
+ * lightbox with the focus where it was; and the creation modes: a blend's several parents, a
+ * describe's prompts in place of a picture, a video's badge.
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -287,5 +288,156 @@ describe('the Lineage view', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(nodes()).toHaveLength(4));
     expect(screen.queryByTestId('lineage-error')).toBeNull();
+  });
+
+  describe('with the creation modes', () => {
+    const fox = makeImage(5, { taskId: 'up', kindLabel: 'Upscale 2', prompt: 'a red fox' });
+    const blended = makeImage(60, { taskId: 'blend', kindLabel: 'Blend', prompt: null });
+    const clip = makeImage(70, {
+      taskId: 'video',
+      kind: 'video',
+      slot: 'video-1',
+      kindLabel: 'Video',
+      path: '/library/70.mp4',
+    });
+    /** A blend of a library picture and an outside link (shown), its video, a describe. */
+    const modes: Lineage = {
+      nodes: [
+        node('blend', null, 0, {
+          kindLabel: 'Blend',
+          prompt: null,
+          image: blended,
+          current: true,
+          inputs: [
+            { url: 'https://cdn.example.com/fox.png', taskId: 'up', image: fox },
+            { url: 'https://www.pics.example.org/owl.png', taskId: null, image: null },
+          ],
+        }),
+        node('video', 'blend', 1, {
+          kindLabel: 'Video',
+          prompt: 'the fox runs',
+          promptChanged: true,
+          image: clip,
+          inputs: [{ url: 'https://cdn.example.com/blend.png', taskId: 'blend', image: blended }],
+        }),
+        node('describe', 'blend', 1, {
+          kindLabel: 'Describe',
+          prompt: null,
+          text: ['1️⃣ a red fox and an owl, ' + 'in a snowy wood '.repeat(20), '2️⃣ an owl fox'],
+        }),
+      ],
+      missingParent: null,
+      truncated: false,
+    };
+
+    beforeEach(() => {
+      ipcMock.lineage.mockResolvedValue(modes);
+      ipcMock.imageDetail.mockImplementation(async (id: number) =>
+        detailOf([blended, fox, clip].find((i) => i.item.imageId === id) ?? blended),
+      );
+    });
+
+    it('shows a blend with its several parents, each labelled, the outside one by its host', async () => {
+      renderLightbox(blended);
+      await fireEvent.click(lineageButton());
+      await waitFor(() => expect(nodes()).toHaveLength(3));
+      const row = within(nodeOf('blend')).getByTestId('lineage-inputs');
+      expect(row.getAttribute('role')).toBe('group');
+      expect(row.getAttribute('aria-label')).toBe('Blended from: 2 images');
+      expect(row.textContent).toContain('Blended from');
+      const [picture, outside] = within(row).getAllByTestId('lineage-input');
+      expect(picture.tagName).toBe('BUTTON');
+      expect(picture.dataset.imageId).toBe('5');
+      expect(picture.getAttribute('aria-label')).toBe('Open input 1 of 2: Upscale 2: a red fox');
+      expect(picture.querySelector('img')?.getAttribute('src')).toBe(fox.thumbSrc);
+      // Not in the library: a neutral tile with the host, not a button.
+      expect(outside.tagName).toBe('SPAN');
+      expect(outside.getAttribute('role')).toBe('img');
+      expect(outside.textContent).toBe('pics.example.org');
+      expect(outside.getAttribute('aria-label')).toBe(
+        'Input 2 of 2: pics.example.org (not in the library)',
+      );
+      expect(outside.getAttribute('title')).toContain('https://www.pics.example.org/owl.png');
+      // The video's start frame; the describe has none.
+      expect(within(nodeOf('video')).getByTestId('lineage-inputs').textContent).toContain(
+        'Start frame',
+      );
+      expect(within(nodeOf('describe')).queryByTestId('lineage-inputs')).toBeNull();
+      // The blend's own picture and edge stay as before.
+      expect(pictureOf('blend').dataset.imageId).toBe('60');
+      expect(within(nodeOf('blend')).getByTestId('lineage-edge').textContent).toBe('Blend');
+    });
+
+    it("opens a parent's picture in the lightbox, with the keyboard too", async () => {
+      renderLightbox(blended);
+      await fireEvent.click(lineageButton());
+      await waitFor(() => expect(document.activeElement).toBe(pictureOf('blend')));
+      const parent = within(nodeOf('blend')).getAllByTestId('lineage-input')[0];
+      // Reachable with Tab: a button in the tab order, after the node's picture.
+      expect((parent as HTMLButtonElement).tabIndex).toBe(0);
+      // The arrow keys still move between the nodes from it.
+      parent.focus();
+      await fireEvent.keyDown(parent, { key: 'ArrowDown' });
+      expect(document.activeElement).toBe(pictureOf('video'));
+      parent.focus();
+      await fireEvent.click(parent);
+      await waitFor(() => expect(screen.queryByTestId('lineage')).toBeNull());
+      const box = screen.getByTestId('lightbox');
+      expect(box.dataset.imageId).toBe('5');
+      expect(ipcMock.imageDetail).toHaveBeenCalledWith(5);
+    });
+
+    it("shows a describe's prompts in place of a picture, clamped, whole on hover", async () => {
+      renderLightbox(blended);
+      await fireEvent.click(lineageButton());
+      await waitFor(() => expect(nodes()).toHaveLength(3));
+      const describe = nodeOf('describe');
+      expect(within(describe).queryByTestId('lineage-open')).toBeNull();
+      const block = within(describe).getByTestId('lineage-text-node');
+      expect(block.getAttribute('aria-label')).toBe('Describe: 2 prompts');
+      expect(block.tabIndex).toBe(0);
+      expect(block.textContent).toContain('2 prompts');
+      const texts = within(block).getAllByTestId('lineage-text');
+      expect(texts.map((t) => t.getAttribute('title'))).toEqual(
+        modes.nodes[2].text?.map((t) => t.trim()),
+      );
+      expect(texts[1].textContent).toBe('2️⃣ an owl fox');
+      // It is a stop of the arrow keys like a picture.
+      pictureOf('video').focus();
+      await fireEvent.keyDown(pictureOf('video'), { key: 'ArrowDown' });
+      expect(document.activeElement).toBe(block);
+      await fireEvent.keyDown(block, { key: 'ArrowLeft' });
+      expect(document.activeElement).toBe(pictureOf('blend'));
+      // Nothing to branch from: no prompt.
+      expect((within(describe).getByTestId('lineage-branch') as HTMLButtonElement).disabled).toBe(
+        true,
+      );
+    });
+
+    it('badges a video like the gallery does, and only the video', async () => {
+      renderLightbox(blended);
+      await fireEvent.click(lineageButton());
+      await waitFor(() => expect(nodes()).toHaveLength(3));
+      const badge = within(nodeOf('video')).getByTestId('lineage-video');
+      expect(badge.textContent?.trim()).toBe('Video');
+      expect(pictureOf('video').contains(badge)).toBe(true);
+      expect(pictureOf('video').getAttribute('aria-label')).toBe('Open Video: the fox runs');
+      expect(pictureOf('video').querySelector('img')?.getAttribute('src')).toBe(clip.thumbSrc);
+      expect(screen.getAllByTestId('lineage-video')).toHaveLength(1);
+    });
+
+    it('says No preview, not a broken picture, for a video without a poster', async () => {
+      const bare = { ...clip, item: { ...clip.item, thumbPath: null } };
+      ipcMock.lineage.mockResolvedValue({
+        ...modes,
+        nodes: [modes.nodes[0], { ...modes.nodes[1], image: bare }],
+      });
+      renderLightbox(blended);
+      await fireEvent.click(lineageButton());
+      await waitFor(() => expect(nodes()).toHaveLength(2));
+      expect(pictureOf('video').querySelector('img')).toBeNull();
+      expect(pictureOf('video').textContent).toContain('No preview');
+      expect(within(nodeOf('video')).getByTestId('lineage-video')).toBeTruthy();
+    });
   });
 });
