@@ -1,6 +1,8 @@
 //! The app core end to end without a window: demo mode, keys, live mode against a second
 //! simulator standing in for the real service, and the keyring being absent.
 
+mod common;
+
 use atelier_core::view::TaskChange;
 use atelier_core::{
     Atelier, AtelierConfig, MemorySettingsStore, Settings, SubmitRequest, TaskEvent, UiEvent,
@@ -8,6 +10,7 @@ use atelier_core::{
 use atelier_keys::{KeyStoreError, MemoryStore};
 use atelier_providers::{ActionInput, ProviderKind, TaskStatus};
 use atelier_simulator::{Simulator, SimulatorConfig};
+use common::asset_file;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -28,38 +31,7 @@ async fn start(dir: &std::path::Path, health: Result<(), KeyStoreError>) -> Atel
 
 /// Waits for the `Results` event of `task_id` (or a failure), bounded.
 async fn results(rx: &mut broadcast::Receiver<UiEvent>, task_id: &str) -> TaskEvent {
-    tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            let ev = rx.recv().await.expect("event stream open");
-            let UiEvent::Update(ev) = ev else {
-                continue;
-            };
-            if ev.task.task.id == task_id
-                && matches!(ev.change, TaskChange::Results | TaskChange::Failed)
-            {
-                return *ev;
-            }
-        }
-    })
-    .await
-    .expect("task finished in time")
-}
-
-fn file_of(asset_url: &str) -> std::path::PathBuf {
-    let enc = asset_url.trim_start_matches("asset://localhost/");
-    let mut out = Vec::new();
-    let bytes = enc.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            out.push(u8::from_str_radix(&enc[i + 1..i + 3], 16).expect("hex"));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    std::path::PathBuf::from(String::from_utf8(out).expect("utf8"))
+    common::final_event(rx, task_id, common::FINISH_LIMIT).await
 }
 
 #[tokio::test]
@@ -84,8 +56,8 @@ async fn demo_mode_makes_a_grid_with_local_images_and_runs_u2() {
     assert_eq!(done.task.task.status, TaskStatus::Succeeded);
     let media = &done.task.media;
     let grid = media.grid.as_deref().expect("grid downloaded");
-    assert!(file_of(grid).starts_with(dir.path()), "{grid}");
-    assert!(file_of(grid).is_file());
+    assert!(asset_file(grid).starts_with(dir.path()), "{grid}");
+    assert!(asset_file(grid).is_file());
     assert_eq!(media.singles.len(), 4);
     assert!(media.error.is_none());
 

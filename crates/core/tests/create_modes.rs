@@ -6,114 +6,52 @@
 //! with a new prompt, Retry of a failed creation mode, and the image-link checks. LinkrAPI:
 //! every creation mode and masked button refused with a sentence, nothing sent.
 
-use atelier_core::view::TaskChange;
-use atelier_core::{
-    Atelier, AtelierConfig, MemorySettingsStore, Settings, Submitted, TaskView, UiEvent,
-};
-use atelier_keys::MemoryStore;
+mod common;
+
+use atelier_core::gallery::GalleryResults;
+use atelier_core::{Atelier, TaskView, UiEvent};
 use atelier_library::ImageKind;
 use atelier_providers::{
     ActionInput, BlendDimension, CreateRequest, ProviderKind, TaskKind, TaskStatus, VideoMotion,
 };
-use atelier_simulator::{Simulator, SimulatorConfig};
-use std::sync::Arc;
+use common::{asset_file, imagine, listed, sent, Home, Keys, Lane};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-const LINKR_KEY: &str = "lkr_modes_test_key_1a2b";
-const JOURNEY_KEY: &str = "japi_live_modes_test_3c4d";
+const KEYS: Keys = Keys {
+    linkr: "lkr_modes_test_key_1a2b",
+    journey: "japi_live_modes_test_3c4d",
+};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Lane {
-    Demo,
-    Live,
-}
-
-/// An app home that survives restarts, and the stand-in for the real services.
-struct Home {
-    dir: tempfile::TempDir,
-    keys: Arc<MemoryStore>,
-    settings: Arc<MemorySettingsStore>,
-    real: Simulator,
-}
-
-impl Home {
-    async fn new() -> Home {
-        let real = Simulator::start(SimulatorConfig {
-            speed: 400.0,
-            linkr_key: LINKR_KEY.into(),
-            journey_key: JOURNEY_KEY.into(),
-            ..SimulatorConfig::default()
-        })
-        .await
-        .expect("the stand-in starts");
-        Home {
-            dir: tempfile::tempdir().expect("tempdir"),
-            keys: Arc::new(MemoryStore::new()),
-            settings: Arc::new(MemorySettingsStore::default()),
-            real,
-        }
-    }
-
-    async fn start(&self) -> Atelier {
-        Atelier::start(AtelierConfig {
-            library_dir: self.dir.path().join("library"),
-            key_store: self.keys.clone(),
-            key_store_health: Ok(()),
-            settings_store: self.settings.clone(),
-            demo_speed: 400.0,
-            demo_poll_interval: Duration::from_millis(20),
-            live_poll_interval_override: Some(Duration::from_millis(20)),
-        })
-        .await
-        .expect("core starts")
-    }
-
-    async fn start_in(&self, lane: Lane) -> Atelier {
-        let app = self.start().await;
-        if lane == Lane::Live {
-            app.save_settings(Settings {
-                linkr_base_url: self.real.linkr_base_url(),
-                journey_base_url: self.real.journey_base_url(),
-                ..Settings::default()
-            })
-            .await
-            .expect("settings saved");
-            app.set_key(ProviderKind::Linkr, LINKR_KEY)
-                .await
-                .expect("Linkr key");
-            app.set_key(ProviderKind::Journey, JOURNEY_KEY)
-                .await
-                .expect("Journey key");
-        }
-        app
-    }
-}
-
+/// Waits for the final event of `task_id`, bounded: these flows allow a minute, where
+/// [`common::finished`] allows [`common::FINISH_LIMIT`].
 async fn finished(rx: &mut broadcast::Receiver<UiEvent>, task_id: &str) -> TaskView {
-    tokio::time::timeout(Duration::from_secs(60), async {
-        loop {
-            let UiEvent::Update(ev) = rx.recv().await.expect("event stream open") else {
-                continue;
-            };
-            if ev.task.task.id == task_id
-                && matches!(ev.change, TaskChange::Results | TaskChange::Failed)
-            {
-                return ev.task;
-            }
-        }
-    })
-    .await
-    .expect("task finished in time")
+    common::final_event(rx, task_id, Duration::from_secs(60))
+        .await
+        .task
 }
 
-fn sent(s: Submitted) -> TaskView {
-    match s {
-        Submitted::Sent { task } => *task,
-        other => panic!("expected it sent at once: {other:?}"),
-    }
+/// Waits for the task `view` to finish and checks that it succeeded; `what` names it in a
+/// failure.
+async fn succeeded(rx: &mut broadcast::Receiver<UiEvent>, view: &TaskView, what: &str) -> TaskView {
+    let done = finished(rx, &view.task.id).await;
+    assert_eq!(done.task.status, TaskStatus::Succeeded, "{what}: {done:?}");
+    done
 }
 
+/// Imagines `prompt` on `provider`, sent at once, and waits for its grid.
+async fn imagine_ok(
+    app: &Atelier,
+    rx: &mut broadcast::Receiver<UiEvent>,
+    provider: ProviderKind,
+    prompt: &str,
+) -> TaskView {
+    let submitted = app.submit_or_queue(imagine(provider, prompt));
+    let grid = sent(submitted.await.expect("imagine"));
+    succeeded(rx, &grid, "imagine").await
+}
+
+/// Sends `request` to JourneyAPI at once and waits for it to succeed.
 async fn create_ok(
     app: &Atelier,
     rx: &mut broadcast::Receiver<UiEvent>,
@@ -125,11 +63,10 @@ async fn create_ok(
             .unwrap_or_else(|e| panic!("{request:?}: {e:?}")),
     );
     assert_eq!(view.task.kind, request.kind());
-    let done = finished(rx, &view.task.id).await;
-    assert_eq!(done.task.status, TaskStatus::Succeeded, "{done:?}");
-    done
+    succeeded(rx, &view, "create").await
 }
 
+/// Presses the button `id` of `parent` with `input`, sent at once, and waits for it to succeed.
 async fn press(
     app: &Atelier,
     rx: &mut broadcast::Receiver<UiEvent>,
@@ -142,9 +79,17 @@ async fn press(
             .await
             .unwrap_or_else(|e| panic!("{id}: {e:?}")),
     );
-    let done = finished(rx, &view.task.id).await;
-    assert_eq!(done.task.status, TaskStatus::Succeeded, "{id}: {done:?}");
-    done
+    succeeded(rx, &view, id).await
+}
+
+/// The gallery's first page of `kind`.
+async fn gallery_of_kind(app: &Atelier, kind: ImageKind) -> GalleryResults {
+    app.gallery_search(atelier_core::GalleryQuery {
+        kind: Some(kind),
+        ..Default::default()
+    })
+    .await
+    .expect("search")
 }
 
 /// A mask for a `w` x `h` image, its top-left quarter white.
@@ -172,43 +117,13 @@ fn mask(w: u32, h: u32) -> String {
     s
 }
 
-fn asset_file(url: &str) -> std::path::PathBuf {
-    let encoded = url
-        .strip_prefix("asset://localhost/")
-        .expect("an asset URL");
-    let mut out = Vec::new();
-    let b = encoded.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).expect("hex"));
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    std::path::PathBuf::from(String::from_utf8(out).expect("utf-8"))
-}
-
 async fn journey_create_modes(lane: Lane) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
 
-    let grid = sent(
-        app.submit_or_queue(atelier_core::SubmitRequest {
-            provider: ProviderKind::Journey,
-            prompt: format!("a paper lantern festival, {lane:?}"),
-            model: None,
-            aspect_ratio: None,
-            reference_image: None,
-        })
-        .await
-        .expect("imagine"),
-    );
-    let grid = finished(&mut rx, &grid.task.id).await;
-    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+    let prompt = format!("a paper lantern festival, {lane:?}");
+    let grid = imagine_ok(&app, &mut rx, ProviderKind::Journey, &prompt).await;
 
     // The grid's images go by their provider links, checked first.
     let images = app
@@ -258,13 +173,7 @@ async fn journey_create_modes(lane: Lane) {
     assert!(blend.media.grid.is_some(), "{:?}", blend.media);
     assert!(blend.task.actions.iter().any(|a| a.label == "U1"));
     // Its lineage names its inputs: the two images of the grid, found in the library.
-    let grids = app
-        .gallery_search(atelier_core::GalleryQuery {
-            kind: Some(ImageKind::Grid),
-            ..Default::default()
-        })
-        .await
-        .expect("search");
+    let grids = gallery_of_kind(&app, ImageKind::Grid).await;
     let blend_grid = grids
         .items
         .iter()
@@ -462,26 +371,12 @@ async fn journey_create_modes(lane: Lane) {
 
     // After a restart: the videos come from the library and the gallery lists them as videos.
     let app = home.start().await;
-    let listed = app
-        .list_tasks()
-        .into_iter()
-        .find(|t| t.task.id == video.task.id)
-        .expect("the video task is listed");
-    assert_eq!(listed.media.videos, video.media.videos);
-    let videos = app
-        .gallery_search(atelier_core::GalleryQuery {
-            kind: Some(ImageKind::Video),
-            ..Default::default()
-        })
-        .await
-        .expect("search");
+    let video_again = listed(&app, &video.task.id);
+    assert_eq!(video_again.media.videos, video.media.videos);
+    let videos = gallery_of_kind(&app, ImageKind::Video).await;
     assert_eq!(videos.items.len(), 4);
     assert!(videos.items.iter().all(|i| i.item.task_id == video.task.id));
-    let described = app
-        .list_tasks()
-        .into_iter()
-        .find(|t| t.task.id == shorten.task.id)
-        .expect("listed");
+    let described = listed(&app, &shorten.task.id);
     assert_eq!(described.task.full_content, shorten.task.full_content);
     // A video is not an image input.
     let source = app
@@ -493,7 +388,7 @@ async fn journey_create_modes(lane: Lane) {
 }
 
 async fn linkr_refuses_create_modes(lane: Lane) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let before = home.real.requests().len();
     let err = app
@@ -526,19 +421,8 @@ async fn linkr_refuses_create_modes(lane: Lane) {
     // LinkrAPI's Vary (Region) and Custom Zoom stay listed, disabled with the reason; a mask
     // or a zoom ratio is refused with a sentence; its buttons carry no credit price.
     let mut rx = app.subscribe();
-    let grid = sent(
-        app.submit_or_queue(atelier_core::SubmitRequest {
-            provider: ProviderKind::Linkr,
-            prompt: format!("a copper kettle, {lane:?}"),
-            model: None,
-            aspect_ratio: None,
-            reference_image: None,
-        })
-        .await
-        .expect("imagine"),
-    );
-    let grid = finished(&mut rx, &grid.task.id).await;
-    assert_eq!(grid.task.status, TaskStatus::Succeeded, "{grid:?}");
+    let prompt = format!("a copper kettle, {lane:?}");
+    let grid = imagine_ok(&app, &mut rx, ProviderKind::Linkr, &prompt).await;
     let u1 = grid
         .task
         .actions

@@ -3,139 +3,20 @@
 //! the real service over real HTTP), on both providers. Bugs that only a person with a key
 //! meets are the worst kind, so every flow here runs in the live lane too.
 
+mod common;
+
 use atelier_core::view::TaskChange;
-use atelier_core::{
-    Atelier, AtelierConfig, LiveLimits, MemorySettingsStore, Settings, SubmitRequest, TaskView,
-    UiEvent,
-};
-use atelier_keys::MemoryStore;
+use atelier_core::{Atelier, LiveLimits, Settings, SubmitRequest, TaskView, UiEvent};
 use atelier_providers::{ActionInput, ProviderKind, TaskStatus};
-use atelier_simulator::{Simulator, SimulatorConfig};
-use std::sync::Arc;
+use atelier_simulator::Simulator;
+use common::{finished, imagine, listed, sent, Home, Keys, Lane};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-const LINKR_KEY: &str = "lkr_lanes_test_key_1a2b";
-const JOURNEY_KEY: &str = "japi_live_lanes_test_3c4d";
-
-/// Which lane a test runs in.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Lane {
-    Demo,
-    Live,
-}
-
-/// One app home (library, keys, settings) that survives restarts, and the stand-in for the
-/// real services that the live lane talks to.
-struct Home {
-    dir: tempfile::TempDir,
-    keys: Arc<MemoryStore>,
-    settings: Arc<MemorySettingsStore>,
-    real: Simulator,
-}
-
-impl Home {
-    async fn new() -> Home {
-        let real = Simulator::start(SimulatorConfig {
-            speed: 400.0,
-            linkr_key: LINKR_KEY.into(),
-            journey_key: JOURNEY_KEY.into(),
-            ..SimulatorConfig::default()
-        })
-        .await
-        .expect("the stand-in for the real services starts");
-        Home {
-            dir: tempfile::tempdir().expect("tempdir"),
-            keys: Arc::new(MemoryStore::new()),
-            settings: Arc::new(MemorySettingsStore::default()),
-            real,
-        }
-    }
-
-    /// Starts the app on this home (a first start or a restart).
-    async fn start(&self) -> Atelier {
-        self.start_with(LiveLimits::default()).await
-    }
-
-    /// [`Home::start`] with tighter deadlines.
-    async fn start_with(&self, limits: LiveLimits) -> Atelier {
-        Atelier::start_with_limits(
-            AtelierConfig {
-                library_dir: self.dir.path().join("library"),
-                key_store: self.keys.clone(),
-                key_store_health: Ok(()),
-                settings_store: self.settings.clone(),
-                demo_speed: 400.0,
-                demo_poll_interval: Duration::from_millis(20),
-                live_poll_interval_override: Some(Duration::from_millis(20)),
-            },
-            limits,
-        )
-        .await
-        .expect("core starts")
-    }
-
-    /// Starts the app and, for the live lane, points both providers at the stand-in and saves
-    /// both keys, the way a person does in Settings.
-    async fn start_in(&self, lane: Lane) -> Atelier {
-        self.start_in_with(lane, LiveLimits::default()).await
-    }
-
-    /// [`Home::start_in`] with tighter deadlines.
-    async fn start_in_with(&self, lane: Lane, limits: LiveLimits) -> Atelier {
-        let app = self.start_with(limits).await;
-        if lane == Lane::Live {
-            app.save_settings(Settings {
-                linkr_base_url: self.real.linkr_base_url(),
-                journey_base_url: self.real.journey_base_url(),
-                ..Settings::default()
-            })
-            .await
-            .expect("settings saved");
-            app.set_key(ProviderKind::Linkr, LINKR_KEY)
-                .await
-                .expect("Linkr key saved");
-            app.set_key(ProviderKind::Journey, JOURNEY_KEY)
-                .await
-                .expect("Journey key saved");
-        }
-        app
-    }
-
-    /// Requests the stand-in received with a valid key.
-    fn authenticated_requests(&self) -> usize {
-        self.real.requests().iter().filter(|r| r.auth_ok).count()
-    }
-}
-
-fn imagine(provider: ProviderKind, prompt: &str) -> SubmitRequest {
-    SubmitRequest {
-        provider,
-        prompt: prompt.into(),
-        model: None,
-        aspect_ratio: None,
-        reference_image: None,
-    }
-}
-
-/// Waits for the final event of `task_id` (its images archived, or its failure), bounded.
-async fn finished(rx: &mut broadcast::Receiver<UiEvent>, task_id: &str) -> TaskView {
-    tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            let ev = rx.recv().await.expect("event stream open");
-            let UiEvent::Update(ev) = ev else {
-                continue;
-            };
-            if ev.task.task.id == task_id
-                && matches!(ev.change, TaskChange::Results | TaskChange::Failed)
-            {
-                return ev.task;
-            }
-        }
-    })
-    .await
-    .expect("task finished in time")
-}
+const KEYS: Keys = Keys {
+    linkr: "lkr_lanes_test_key_1a2b",
+    journey: "japi_live_lanes_test_3c4d",
+};
 
 /// Presses the button labelled `label` of `parent` and waits for the child to finish.
 async fn press(
@@ -159,13 +40,6 @@ async fn press(
     done
 }
 
-fn listed(app: &Atelier, id: &str) -> TaskView {
-    app.list_tasks()
-        .into_iter()
-        .find(|t| t.task.id == id)
-        .unwrap_or_else(|| panic!("task {id} is listed"))
-}
-
 fn assert_grid_media(view: &TaskView, what: &str) {
     let media = &view.media;
     assert!(media.grid.is_some(), "{what}: grid shown: {media:?}");
@@ -178,7 +52,7 @@ fn assert_grid_media(view: &TaskView, what: &str) {
 /// Imagine, U2, Vary (Strong), then a restart: the Create feed shows every image again (from
 /// the library) and each child's "from ..." link names its parent's prompt.
 async fn create_then_restart(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let prompt = format!("a glass lighthouse at dusk, {lane:?} {provider:?}");
@@ -293,7 +167,7 @@ async fn live_journey_create_buttons_and_restart() {
 /// action on an older one (that says, in a sentence, that the key is missing and where to
 /// add it). The running task waits rather than failing, and goes on once the key is back.
 async fn removing_a_key_stops_its_use(provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(Lane::Live).await;
     let mut rx = app.subscribe();
     let done = app
@@ -364,11 +238,9 @@ async fn removing_a_key_stops_its_use(provider: ProviderKind) {
 
     // With the key back, the waiting task is polled again and finishes.
     home.real.set_speed(400.0);
-    let key = match provider {
-        ProviderKind::Linkr => LINKR_KEY,
-        ProviderKind::Journey => JOURNEY_KEY,
-    };
-    app.set_key(provider, key).await.expect("key back");
+    app.set_key(provider, KEYS.of(provider))
+        .await
+        .expect("key back");
     let resumed = finished(&mut rx, &running.task.id).await;
     assert_eq!(resumed.task.status, TaskStatus::Succeeded, "{resumed:?}");
 }
@@ -387,7 +259,7 @@ async fn removing_the_journey_key_stops_its_use_at_once() {
 /// banana...): the task is done when `submit` returns, without a poll, and its image is
 /// archived and shown like any other.
 async fn a_synchronous_model_shows_its_result_without_a_poll(lane: Lane) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let view = app
@@ -425,7 +297,7 @@ async fn live_synchronous_model() {
 /// Midjourney's one-time "Thank you for subscribing" notice fails a LinkrAPI task: the card
 /// says so in words (no JSON), and Retry (the same prompt again) works.
 async fn the_welcome_notice_says_so_and_retry_works(lane: Lane) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let prompt = "a harbour at night [[thank-you]]";
@@ -475,7 +347,7 @@ fn imagine_bodies(sim: &Simulator) -> Vec<serde_json::Value> {
 /// Retry sends exactly what made the failed task, aspect ratio and model included, even after
 /// a restart (what was sent is kept in the library), as a new task.
 async fn retry_sends_exactly_what_was_sent(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let request = SubmitRequest {
@@ -554,7 +426,7 @@ async fn live_journey_retry_sends_exactly_what_was_sent() {
 /// re-checks go on, and the late result becomes a normal finished task, archived in the
 /// gallery and marked late. The server sees exactly one create request: nobody pays twice.
 async fn a_late_result_is_never_lost(lane: Lane) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let limits = || LiveLimits {
         deadline: Some(Duration::from_millis(400)),
         recheck_interval: Some(Duration::from_millis(100)),
@@ -648,7 +520,7 @@ async fn live_late_result_is_never_lost_even_across_a_restart() {
 /// is several times that. Prints both sizes (`cargo test -p atelier-core --test lanes
 /// progress_events -- --nocapture`).
 async fn progress_events_are_small(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     // The rules and words the UI shows come from the core, in both lanes (the UI keeps no copy).
@@ -755,7 +627,7 @@ async fn next_update(
 /// per outcome, none when the person turned them off; and the running count the window title
 /// shows.
 async fn finished_and_failed_tasks_make_one_notice_each(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     assert!(app.settings().notifications, "on by default");
     let mut rx = app.subscribe();
@@ -853,13 +725,6 @@ async fn start_with_jobs_at_once(home: &Home, lane: Lane, n: u32) -> Atelier {
     app
 }
 
-fn sent(outcome: atelier_core::Submitted) -> TaskView {
-    match outcome {
-        atelier_core::Submitted::Sent { task } => *task,
-        other => panic!("expected it sent at once, got {other:?}"),
-    }
-}
-
 fn queued(outcome: atelier_core::Submitted) -> atelier_core::QueuedView {
     match outcome {
         atelier_core::Submitted::Queued { job } => job,
@@ -907,7 +772,7 @@ async fn created_with_prompt(
 /// moved, cancelled (never sent) or sent now; the rest go out by themselves, in order, only
 /// when a slot is free.
 async fn jobs_beyond_the_limit_wait_their_turn(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = start_with_jobs_at_once(&home, lane, 1).await;
     let mut rx = app.subscribe();
     let a = sent(
@@ -997,7 +862,7 @@ async fn live_journey_jobs_beyond_the_limit_wait_their_turn() {
 /// The queue lives in the library: a job waiting when the app stops (or crashes) is there
 /// after the restart and goes out by itself.
 async fn the_queue_survives_a_restart(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = start_with_jobs_at_once(&home, lane, 1).await;
     sent(
         app.submit_or_queue(imagine(provider, "restart a: a windmill"))
@@ -1036,7 +901,7 @@ async fn live_queue_survives_a_restart() {
 /// A provider that answers "busy" (429) does not fail the job: it goes back into the queue
 /// with the provider's wait and a sentence, and out again by itself when the wait is over.
 async fn a_busy_provider_puts_the_job_back(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     // The first submit with this marker is answered 429 with Retry-After: 1.
@@ -1100,7 +965,7 @@ async fn sheet_done(
 /// goes through the local queue in order as one group; every task knows its place, and the
 /// group reads back as a labelled contact sheet, also after a restart.
 async fn a_permutation_prompt_becomes_a_group(lane: Lane, provider: ProviderKind) {
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = start_with_jobs_at_once(&home, lane, 2).await;
     let mut rx = app.subscribe();
     let template = r"perm a {red, blue\, white} bird --ar {1:1, 16:9}";
@@ -1272,7 +1137,7 @@ async fn the_gallery_workbench_keeps_its_collections(lane: Lane, provider: Provi
     use atelier_core::selection::{BulkAction, Selection};
     use atelier_core::{ErrorCode, GalleryQuery};
 
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let prompt = format!("a paper crane on a windowsill, workbench {lane:?} {provider:?}");
@@ -1445,7 +1310,7 @@ async fn an_export_moves_a_lane_s_images_to_another_library(lane: Lane, provider
     use atelier_core::selection::{BulkAction, Selection};
     use atelier_core::ExportFormat;
 
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let prompt = format!("a lighthouse in fog --ar 3:2, export {lane:?} {provider:?}");
@@ -1516,7 +1381,7 @@ async fn an_export_moves_a_lane_s_images_to_another_library(lane: Lane, provider
     assert!(again.message.contains("already"), "{}", again.message);
 
     // Another machine: a fresh library.
-    let other = Home::new().await;
+    let other = Home::new(KEYS).await;
     let fresh = other.start().await;
     let summary = fresh
         .import_export("import-1".into(), exported.path.clone())
@@ -1622,7 +1487,7 @@ async fn a_drag_out_carries_the_originals(lane: Lane, provider: ProviderKind) {
     use atelier_core::selection::Selection;
     use atelier_core::DRAG_OUT_MAX_IMAGES;
 
-    let home = Home::new().await;
+    let home = Home::new(KEYS).await;
     let app = home.start_in(lane).await;
     let mut rx = app.subscribe();
     let prompt = format!("a brass compass on a map, drag out {lane:?} {provider:?}");
