@@ -102,28 +102,37 @@ fn inputs_of(library: &Library, task: &Task) -> Result<Option<Vec<LineageInput>>
     };
     let mut out = Vec::new();
     for url in request.image_urls() {
-        let mut input = LineageInput {
+        let source = library_source(library, url, &task.id)?;
+        out.push(LineageInput {
             url: url.to_string(),
-            task_id: None,
-            image: None,
-        };
-        for source in library.tasks_mentioning(url, &task.id)? {
-            let slot = [ImageSlot::Grid, ImageSlot::Result]
-                .into_iter()
-                .chain((1..=4).map(ImageSlot::Single))
-                .find(|s| crate::sources::provider_link(&source.task, *s).as_deref() == Ok(url));
-            let Some(slot) = slot else { continue };
-            input.image = library
-                .task_images(&source.task.id)?
-                .into_iter()
-                .find(|i| i.slot == slot.key())
-                .map(GalleryImage::from);
-            input.task_id = Some(source.task.id);
-            break;
-        }
-        out.push(input);
+            task_id: source.as_ref().map(|(id, _)| id.clone()),
+            image: source.and_then(|(_, image)| image),
+        });
     }
     Ok(Some(out))
+}
+
+/// The library task (and its picture) whose provider link is `url`, other than `except`: the
+/// picture a creation mode was sent. `None` when the link is not one of the library's.
+pub fn library_source(
+    library: &Library,
+    url: &str,
+    except: &str,
+) -> Result<Option<(String, Option<GalleryImage>)>, LibraryError> {
+    for source in library.tasks_mentioning(url, except)? {
+        let slot = [ImageSlot::Grid, ImageSlot::Result]
+            .into_iter()
+            .chain((1..=4).map(ImageSlot::Single))
+            .find(|s| crate::sources::provider_link(&source.task, *s).as_deref() == Ok(url));
+        let Some(slot) = slot else { continue };
+        let image = library
+            .task_images(&source.task.id)?
+            .into_iter()
+            .find(|i| i.slot == slot.key())
+            .map(GalleryImage::from);
+        return Ok(Some((source.task.id, image)));
+    }
+    Ok(None)
 }
 
 /// A task's text results for its node: trimmed, empty ones left out, each cut short.

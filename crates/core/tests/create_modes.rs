@@ -201,6 +201,33 @@ async fn journey_create_modes(lane: Lane) {
     )
     .await;
     assert_eq!(describe.task.text_results.len(), 4, "{describe:?}");
+    // Made from a picture of the library: it joins that picture's lineage with its text.
+    assert_eq!(
+        describe.task.parent_id.as_deref(),
+        Some(grid.task.id.as_str())
+    );
+    let source = grids
+        .items
+        .iter()
+        .find(|i| i.item.task_id == grid.task.id)
+        .expect("the described grid is in the gallery");
+    let tree = app.lineage(source.item.image_id).await.expect("lineage");
+    let node = tree
+        .nodes
+        .iter()
+        .find(|n| n.task_id == describe.task.id)
+        .expect("the describe is in its picture's lineage");
+    assert_eq!(node.text.as_ref().map(Vec::len), Some(4), "{node:?}");
+    // A link from elsewhere has no parent.
+    let elsewhere = create_ok(
+        &app,
+        &mut rx,
+        CreateRequest::Describe {
+            image_url: format!("http://{}/cdn/elsewhere.png", home.real.addr()),
+        },
+    )
+    .await;
+    assert_eq!(elsewhere.task.parent_id, None);
 
     // Shorten: variants and the analysis.
     let shorten = create_ok(

@@ -197,10 +197,25 @@ impl Engine {
         provider: ProviderKind,
         request: CreateRequest,
     ) -> Result<Task, ProviderError> {
+        self.create_from(provider, request, None).await
+    }
+
+    /// [`Engine::create`] made from one known picture (a Describe or a Video of an image the
+    /// library has): the new task names `source_task_id` as its parent, so it joins that
+    /// picture's lineage. Nothing about the request changes; Retry sends the same request.
+    pub async fn create_from(
+        &self,
+        provider: ProviderKind,
+        request: CreateRequest,
+        source_task_id: Option<String>,
+    ) -> Result<Task, ProviderError> {
         let client = self.client(provider)?;
         let submission = client.create(&request).await?;
         let mut task = new_task(provider, &submission);
         task.prompt = request.prompt().map(|p| p.trim().to_owned());
+        if task.parent_id.is_none() {
+            task.parent_id = source_task_id;
+        }
         task.sent = Some(SentRequest::Create(request));
         Ok(self.start(task, submission.finished))
     }

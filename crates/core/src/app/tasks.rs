@@ -62,9 +62,27 @@ impl Atelier {
         request: CreateRequest,
     ) -> Result<TaskView, ProviderError> {
         let lane = self.lane(lane);
-        let task = lane.engine.create(provider, request).await?;
+        let source = self.source_task(&request).await;
+        let task = lane.engine.create_from(provider, request, source).await?;
         self.record_durably(&task, lane.kind).await;
         Ok(self.view(task, lane.kind))
+    }
+
+    /// The library task whose picture a Describe or a Video is made from, when the library
+    /// has it: the new task joins that picture's lineage as its child. A Blend has several
+    /// pictures, shown as its inputs instead; a link from elsewhere has none.
+    async fn source_task(&self, request: &CreateRequest) -> Option<String> {
+        let [url] = request.image_urls()[..] else {
+            return None;
+        };
+        let url = url.to_owned();
+        let library = self.inner.library.clone();
+        tokio::task::spawn_blocking(move || crate::lineage::library_source(&library, &url, ""))
+            .await
+            .ok()?
+            .ok()
+            .flatten()
+            .map(|(task_id, _)| task_id)
     }
 
     /// Runs one of `parent_id`'s buttons; the child task is watched like any other.
