@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   anchorScrollTop,
+  cellSlot,
+  recycleSlots,
   columnCount,
   gridKeyTarget,
   gridWindow,
@@ -163,5 +165,29 @@ describe('gridKeyTarget', () => {
   it('ignores other keys and empty grids', () => {
     expect(gridKeyTarget('a', 1, 4, 100)).toBeNull();
     expect(gridKeyTarget('ArrowRight', 0, 4, 0)).toBeNull();
+  });
+});
+
+describe('cell recycling', () => {
+  it('gives every cell of any window its own slot, the same while the window moves', () => {
+    for (const [first, length] of [
+      [0, 36],
+      [5000, 40],
+      [39990, 162],
+      [7, 3000],
+    ]) {
+      const slots = recycleSlots(length);
+      const seen = new Set<number>();
+      for (let i = first; i < first + length; i++) seen.add(cellSlot(i, slots));
+      expect(seen.size).toBe(length);
+    }
+    // A window one row longer or shorter keeps the slot count, so no cell is rebuilt.
+    expect(recycleSlots(36)).toBe(recycleSlots(40));
+    expect(recycleSlots(1025)).toBe(2048);
+  });
+
+  it('reuses a slot for the image a row further on once its old image scrolled out', () => {
+    const slots = recycleSlots(36);
+    expect(cellSlot(3, slots)).toBe(cellSlot(3 + slots, slots));
   });
 });

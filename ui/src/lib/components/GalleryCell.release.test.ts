@@ -42,3 +42,17 @@ describe('GalleryCell', () => {
     expect(failed).not.toHaveBeenCalled();
   });
 });
+
+describe('GalleryCell, recycled', () => {
+  it('shows the new image and lets go of the focus when it becomes another image', async () => {
+    const { container, rerender } = cell();
+    const open = container.querySelector<HTMLButtonElement>('button.open')!;
+    open.focus();
+    expect(document.activeElement).toBe(open);
+    await rerender({ image: makeImage(8), index: 1024 });
+    expect(container.querySelector('img')?.getAttribute('src')).toBe(
+      'asset://localhost/library/thumbs/8.webp',
+    );
+    expect(document.activeElement).not.toBe(open);
+  });
+});
