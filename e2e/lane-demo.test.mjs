@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
 import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, exportImportInFreshHome, filtersFlow, lineageFlow, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
 import { dragOutFlow } from "./dragout.mjs";
+import { buttonsFlow, modesFlow } from "./modes.mjs";
 
 const home = freshHome();
 const env = { ...homeEnv(home), ATELIER_DEMO_POLL_MS: "200", ATELIER_DEMO_SPEED: "40" };
@@ -90,6 +91,16 @@ test("demo: the gallery's filters (aspect, follow-ups, model), a parameter searc
 test("demo: the lineage view (L in the lightbox) shows the tree, opens a node, and branches from the grid into the composer", async () => {
   assert.ok(made.length > 0, "a create flow ran");
   await lineageFlow(s, { lane: "demo", made });
+});
+
+let buttons = null;
+test("demo journey: an upscale's buttons: cost on hover, Vary (Region) with a drawn box, Custom Zoom 1.8 (2.5 refused), Make Square, Upscale 2x; Remix Reroll; Seed", async () => {
+  buttons = await buttonsFlow(s, { lane: "demo" });
+});
+
+test("demo journey: the composer's modes (Alt+1..5): Blend, Describe and Use, Shorten, a Video that plays; Relax; a --sref chip", async () => {
+  assert.ok(buttons, "the buttons flow ran");
+  await modesFlow(s, { lane: "demo", ...buttons });
 });
 
 test("demo: a key added and removed again leaves the provider in the demo", async () => {

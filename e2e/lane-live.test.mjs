@@ -32,6 +32,7 @@ import {
   secondLaunchFocusesTheFirst,
 } from "./lanes.mjs";
 import { dragOutFlow } from "./dragout.mjs";
+import { buttonsFlow, modesFlow } from "./modes.mjs";
 
 const KEYS = { linkr: "lkr_live_lane_e2e_5e6f", journey: "japi_live_lane_e2e_7a8b" };
 let sim;
@@ -226,6 +227,17 @@ test("live linkr: a failure shows its sentence on the card", async () => {
   assert.match(failed.state, /failed/i);
   assert.ok(failed.state.length > "Failed: ".length + 5, `a reason is given: ${failed.state}`);
   await shot(s, "06-task-failed");
+});
+
+let buttons = null;
+test("live journey: an upscale's buttons: cost on hover, Vary (Region) with a drawn box, Custom Zoom 1.8 (2.5 refused), Make Square, Upscale 2x; Remix Reroll; Seed; the requests sent", async () => {
+  await saveKey(s, "journey", KEYS.journey);
+  buttons = await buttonsFlow(s, { lane: "live", sim });
+});
+
+test("live journey: the composer's modes (Alt+1..5): Blend, Describe and Use, Shorten, a Video that plays; Relax; a --sref chip; the requests sent", async () => {
+  assert.ok(buttons, "the buttons flow ran");
+  await modesFlow(s, { lane: "live", sim, ...buttons });
 });
 
 test("live: launching Atelier again focuses the running app instead of opening a second one", async () => {

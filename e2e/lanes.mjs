@@ -315,7 +315,7 @@ export async function shortcutsFlow(s, { lane, gridId }) {
        focused: document.activeElement?.dataset?.testid ?? null,
      };`,
   );
-  assert.deepEqual(sheet.groups, ["Anywhere", "Create", "Task card", "Gallery", "Selection", "Lightbox", "Compare"], JSON.stringify(sheet));
+  assert.deepEqual(sheet.groups, ["Anywhere", "Create", "Task card", "Gallery", "Selection", "Lightbox", "Compare", "Vary (Region)"], JSON.stringify(sheet));
   assert.ok(sheet.rows >= 20, `the sheet lists the shortcuts: ${JSON.stringify(sheet)}`);
   assert.equal(sheet.focused, "shortcuts-close", "the sheet has the focus");
   await shot(s, `lane-${lane}-shortcuts-sheet`);

@@ -73,9 +73,24 @@ export class Session {
   }
 
   async screenshot(file) {
-    // Let pending layout, image decoding and paint settle: two animation frames.
+    // Let pending layout, image decoding and paint settle: two animation frames. Then repaint a
+    // transparent pixel a few times while the screenshot is taken: WebKitGTK's driver waits for
+    // the next frame the page presents, and a page where nothing changes presents none (the
+    // screenshot then hangs until the request times out).
     await this.executeAsync(
-      "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+      `const done = arguments[arguments.length - 1];
+       let n = document.getElementById('__e2e_nudge');
+       if (!n) {
+         n = document.createElement('div');
+         n.id = '__e2e_nudge';
+         n.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647;opacity:0.004';
+         document.documentElement.appendChild(n);
+       }
+       let k = 0;
+       const flip = () => { k += 1; n.style.background = k % 2 ? '#000' : '#fff'; };
+       flip();
+       for (const ms of [30, 100, 250, 600, 1500]) setTimeout(flip, ms);
+       requestAnimationFrame(() => requestAnimationFrame(() => done(true)));`,
     );
     const { writeFile } = await import("node:fs/promises");
     const data = await this.cmd("GET", "/screenshot");
