@@ -40,8 +40,15 @@ pub const ALLOWED_IMG_SOURCES: &[&str] = &[
     "data:",
 ];
 
-/// Sources `connect-src` may name: only Tauri's IPC channel.
-pub const ALLOWED_CONNECT_SOURCES: &[&str] = &["ipc:", "http://ipc.localhost"];
+/// Sources `connect-src` may name: Tauri's IPC channel, and the asset protocol (the library
+/// folder, nothing remote): WebKitGTK's media player cannot read the asset protocol itself
+/// (WebKit bug 146351), so a library video is read with `fetch()` and played from a `blob:`.
+pub const ALLOWED_CONNECT_SOURCES: &[&str] = &[
+    "ipc:",
+    "http://ipc.localhost",
+    "asset:",
+    "http://asset.localhost",
+];
 
 /// Directives that must be present with exactly `'none'`.
 pub const NONE_DIRECTIVES: &[&str] = &["object-src", "base-uri", "form-action", "frame-ancestors"];
@@ -232,7 +239,8 @@ fn check_csp(directives: &[(String, Vec<String>)], out: &mut Vec<Violation>) {
                     out.push(violation(
                         "csp.connect-src",
                         format!(
-                            "{source} is not Tauri's IPC; the page must not talk to the network"
+                            "{source} is not Tauri's IPC or the library; the page must not talk \
+                             to the network"
                         ),
                     ));
                 }
@@ -240,7 +248,7 @@ fn check_csp(directives: &[(String, Vec<String>)], out: &mut Vec<Violation>) {
         }
         None => out.push(violation(
             "csp.connect-src",
-            "must be stated (only ipc: and http://ipc.localhost)",
+            "must be stated (only ipc:, http://ipc.localhost and the asset protocol)",
         )),
     }
     if let Some(s) = get("img-src") {

@@ -182,8 +182,9 @@ export class Creation {
     }
   }
 
-  /** Replaces the images an input holds. */
+  /** Replaces the images an input holds (a sentence about the last send is stale then). */
   setUrls(target: ImageTarget, urls: string[]): void {
+    app.composerError = null;
     switch (target) {
       case 'reference':
         app.referenceUrl = urls[0] ?? '';

@@ -28,3 +28,54 @@ export function loopOnEnd(video: HTMLVideoElement): () => void {
   video.addEventListener('ended', again);
   return () => video.removeEventListener('ended', again);
 }
+
+/** MediaError's code for a source the player cannot read or decode. */
+const SRC_NOT_SUPPORTED = 4;
+
+/** True for an address of the app's asset protocol (a file of the library). */
+export function isAssetUrl(src: string): boolean {
+  return /^(asset:|https?:\/\/asset\.localhost\/)/i.test(src);
+}
+
+/**
+ * Plays a library video in `video` (a Svelte attachment; the element's `src` is the asset
+ * address). WebKitGTK's media player cannot read the app's asset protocol (WebKit bug
+ * 146351: GStreamer has no source for custom URI schemes) and fails with
+ * MEDIA_ERR_SRC_NOT_SUPPORTED; then the file is read with `fetch()`, which does go through the
+ * protocol, and played from a `blob:` address (released with the element). `onfail` is told
+ * when the video cannot be played either way (its format, a missing file).
+ */
+export function assetVideo(onfail: () => void): (video: HTMLVideoElement) => () => void {
+  return (video) => {
+    let blobUrl: string | null = null;
+    let tried = false;
+    let gone = false;
+    const onerror = () => {
+      const src = video.getAttribute('src') ?? '';
+      if (tried || !isAssetUrl(src) || video.error?.code !== SRC_NOT_SUPPORTED) {
+        onfail();
+        return;
+      }
+      tried = true;
+      fetch(src)
+        .then((r) => {
+          if (!r.ok) throw new Error(`status ${r.status}`);
+          return r.blob();
+        })
+        .then((blob) => {
+          if (gone) return;
+          blobUrl = URL.createObjectURL(blob);
+          video.src = blobUrl;
+        })
+        .catch(() => {
+          if (!gone) onfail();
+        });
+    };
+    video.addEventListener('error', onerror);
+    return () => {
+      gone = true;
+      video.removeEventListener('error', onerror);
+      if (blobUrl) URL.revokeObjectURL(blobUrl);
+    };
+  };
+}

@@ -165,7 +165,8 @@ describe('a finished Video card', () => {
     expect(players.map((v) => v.getAttribute('src'))).toEqual(videos);
     for (const v of players) {
       expect(v.muted).toBe(true);
-      expect(v.loop).toBe(true);
+      // They loop by `loopOnEnd` (tested in video.test.ts), not by the `loop` attribute, which
+      // WebKitGTK ends early on a Motion-JPEG AVI.
       expect(v.controls).toBe(true);
       expect(v.hasAttribute('playsinline')).toBe(true);
     }
