@@ -8,48 +8,21 @@ compile_error!(
      (scripts/test.sh does)"
 );
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use atelier_simulator::{FaultKind, FaultRule, Phase, Simulator, SimulatorConfig, Target};
+use common::*;
 use serde_json::{json, Value};
 
-const FAST: f64 = 200.0;
-const WAIT: Duration = Duration::from_secs(20);
-
-async fn start(speed: f64) -> Simulator {
-    Simulator::start(SimulatorConfig {
-        speed,
-        ..SimulatorConfig::default()
-    })
-    .await
-    .expect("simulator starts")
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client")
-}
-
-async fn parse(resp: reqwest::Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
 async fn linkr_post(sim: &Simulator, path: &str, body: Value) -> (u16, Value) {
-    let resp = client()
-        .post(format!("{}{path}", sim.linkr_base_url()))
-        .header("Authorization", "Bearer lkr_demo")
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    parse(resp).await
+    post_json(
+        format!("{}{path}", sim.linkr_base_url()),
+        "Bearer lkr_demo",
+        body,
+    )
+    .await
 }
 
 async fn linkr_fetch(sim: &Simulator, id: &str) -> (u16, Value) {
@@ -62,31 +35,14 @@ async fn linkr_fetch(sim: &Simulator, id: &str) -> (u16, Value) {
     parse(resp).await
 }
 
-async fn journey_post(sim: &Simulator, path: &str, body: Value) -> (u16, Value) {
-    let resp = client()
-        .post(format!("{}{path}", sim.journey_base_url()))
-        .header("Authorization", "japi_demo")
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    parse(resp).await
-}
-
-async fn journey_fetch(sim: &Simulator, id: &str) -> (u16, Value) {
-    journey_post(sim, "/fetch", json!({ "task_id": id })).await
-}
-
 async fn linkr_imagine(sim: &Simulator, prompt: &str) -> String {
     let (status, body) = linkr_post(sim, "/v1/imagine", json!({ "prompt": prompt })).await;
     assert_eq!(status, 200, "{body}");
-    body["task_id"].as_str().expect("task_id").to_string()
+    task_id(&body).to_string()
 }
 
 async fn journey_imagine(sim: &Simulator, body: Value) -> String {
-    let (status, body) = journey_post(sim, "/imagine", body).await;
-    assert_eq!(status, 200, "{body}");
-    body["task_id"].as_str().expect("task_id").to_string()
+    journey_submit(sim, "/imagine", body).await
 }
 
 /// Polls until `done(task)` holds (bounded by WAIT), returning every status seen and the last body.
@@ -95,37 +51,7 @@ async fn wait_linkr(
     id: &str,
     done: impl Fn(&Value) -> bool,
 ) -> (Vec<Value>, Value) {
-    let deadline = Instant::now() + WAIT;
-    let mut seen = Vec::new();
-    loop {
-        let (status, body) = linkr_fetch(sim, id).await;
-        assert_eq!(status, 200, "{body}");
-        seen.push(body.clone());
-        if done(&body) {
-            return (seen, body);
-        }
-        assert!(Instant::now() < deadline, "timed out waiting, last: {body}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-async fn wait_journey(
-    sim: &Simulator,
-    id: &str,
-    done: impl Fn(&Value) -> bool,
-) -> (Vec<Value>, Value) {
-    let deadline = Instant::now() + WAIT;
-    let mut seen = Vec::new();
-    loop {
-        let (status, body) = journey_fetch(sim, id).await;
-        assert_eq!(status, 200, "{body}");
-        seen.push(body.clone());
-        if done(&body) {
-            return (seen, body);
-        }
-        assert!(Instant::now() < deadline, "timed out waiting, last: {body}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    poll_until(|| linkr_fetch(sim, id), done).await
 }
 
 fn final_linkr(v: &Value) -> bool {
@@ -133,10 +59,6 @@ fn final_linkr(v: &Value) -> bool {
         v["status"].as_str(),
         Some("completed" | "failed" | "timeout")
     )
-}
-
-fn final_journey(v: &Value) -> bool {
-    matches!(v["status"].as_str(), Some("finished" | "failed"))
 }
 
 async fn linkr_done(sim: &Simulator, prompt: &str) -> Value {
@@ -148,24 +70,9 @@ async fn linkr_done(sim: &Simulator, prompt: &str) -> Value {
 
 async fn journey_done(sim: &Simulator, prompt: &str) -> Value {
     let id = journey_imagine(sim, json!({ "prompt": prompt })).await;
-    let (_, body) = wait_journey(sim, &id, final_journey).await;
+    let body = journey_settle(sim, &id).await;
     assert_eq!(body["status"], "finished", "{body}");
     body
-}
-
-async fn get_png(url: &str) -> image::RgbImage {
-    let resp = client().get(url).send().await.expect("image request");
-    assert_eq!(resp.status().as_u16(), 200, "{url}");
-    assert_eq!(
-        resp.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("image/png")
-    );
-    let bytes = resp.bytes().await.expect("image body");
-    image::load_from_memory(&bytes)
-        .expect("decodable PNG")
-        .to_rgb8()
 }
 
 fn assert_in_order(seen: &[&str], order: &[&str]) {
@@ -680,7 +587,7 @@ async fn journey_follow_up_rules() {
         "only task_id: {body}"
     );
     let uid = body["task_id"].as_str().expect("id").to_string();
-    let (_, up) = wait_journey(&sim, &uid, final_journey).await;
+    let up = journey_settle(&sim, &uid).await;
     assert_eq!(up["task_type"], "upscale-1x");
     assert!(up["image_url"].is_string());
     assert!(up.get("image_urls").is_none());
@@ -769,8 +676,8 @@ async fn journey_follow_up_rules() {
         ),
     ];
     for (path, body, task_type, grid_result) in good {
-        let id = journey_imagine_like(&sim, path, body.clone()).await;
-        let (_, done) = wait_journey(&sim, &id, final_journey).await;
+        let id = journey_submit(&sim, path, body.clone()).await;
+        let done = journey_settle(&sim, &id).await;
         assert_eq!(done["status"], "finished", "{path} {body}");
         assert_eq!(done["task_type"], task_type);
         assert_eq!(done["image_urls"].is_array(), grid_result, "{done}");
@@ -778,22 +685,16 @@ async fn journey_follow_up_rules() {
     }
 }
 
-async fn journey_imagine_like(sim: &Simulator, path: &str, body: Value) -> String {
-    let (status, resp) = journey_post(sim, path, body.clone()).await;
-    assert_eq!(status, 200, "{path} {body}: {resp}");
-    resp["task_id"].as_str().expect("task_id").to_string()
-}
-
 #[tokio::test]
 async fn journey_blend_and_describe() {
     let sim = start(FAST).await;
-    let id = journey_imagine_like(
+    let id = journey_submit(
         &sim,
         "/blend",
         json!({ "image_urls": ["https://a.example/1.png", "https://a.example/2.png"], "dimension": "landscape" }),
     )
     .await;
-    let (_, done) = wait_journey(&sim, &id, final_journey).await;
+    let done = journey_settle(&sim, &id).await;
     assert_eq!(done["task_type"], "blend");
     assert_eq!(done["image_urls"].as_array().map(Vec::len), Some(4));
     let (status, _) = journey_post(
@@ -803,13 +704,13 @@ async fn journey_blend_and_describe() {
     )
     .await;
     assert_eq!(status, 400);
-    let id = journey_imagine_like(
+    let id = journey_submit(
         &sim,
         "/describe",
         json!({ "image_url": "https://a.example/1.png" }),
     )
     .await;
-    let (_, done) = wait_journey(&sim, &id, final_journey).await;
+    let done = journey_settle(&sim, &id).await;
     assert_eq!(done["content"].as_array().map(Vec::len), Some(4));
 }
 
@@ -874,7 +775,7 @@ async fn credits_go_down_as_work_is_done() {
     let grid = journey_done(&sim, "credits").await;
     assert_eq!(account(&sim), 11996, "imagine costs 4");
     let gid = grid["task_id"].as_str().expect("id");
-    journey_imagine_like(
+    journey_submit(
         &sim,
         "/upscale-1x",
         json!({ "parent_task_id": gid, "index": "1" }),
@@ -1023,7 +924,7 @@ async fn images_are_pngs_with_the_right_layout() {
 
     // Journey aspect_ratio shapes the images.
     let id = journey_imagine(&sim, json!({ "prompt": "tall", "aspect_ratio": "9:16" })).await;
-    let (_, j) = wait_journey(&sim, &id, final_journey).await;
+    let j = journey_settle(&sim, &id).await;
     let jgrid = get_png(j["original_image_url"].as_str().expect("grid")).await;
     assert_eq!(jgrid.dimensions(), (576, 1024));
 
@@ -1453,7 +1354,7 @@ async fn task_faults_by_marker() {
     assert!(body["error"].is_string());
     assert!(body["image_url"].is_null());
     let id = journey_imagine(&sim, json!({ "prompt": "doomed [[fault:failed]]" })).await;
-    let (_, body) = wait_journey(&sim, &id, final_journey).await;
+    let body = journey_settle(&sim, &id).await;
     assert_eq!(body["status"], "failed");
     assert!(body["error"].is_string());
     assert!(
@@ -1667,8 +1568,8 @@ async fn journey_parents_must_be_what_the_contract_says() {
     let done = |path: &'static str, body: Value| {
         let sim = &sim;
         async move {
-            let id = journey_imagine_like(sim, path, body).await;
-            let (_, done) = wait_journey(sim, &id, final_journey).await;
+            let id = journey_submit(sim, path, body).await;
+            let done = journey_settle(sim, &id).await;
             assert_eq!(done["status"], "finished", "{done}");
             done["task_id"].as_str().expect("id").to_string()
         }

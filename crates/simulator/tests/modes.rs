@@ -3,58 +3,26 @@
 //! prompt, blend, describe, shorten, imagine-video (real AVI files on the CDN) and seed, with
 //! their validation, prices, timing, fetch-many and fault markers.
 
-use std::time::{Duration, Instant};
+mod common;
 
 use atelier_simulator::video::read_avi;
-use atelier_simulator::{Simulator, SimulatorConfig};
+use atelier_simulator::Simulator;
+use common::{
+    client, get_file, get_png, journey_accepted, journey_fetch, journey_post, journey_settle,
+    start, task_id, FAST,
+};
 use serde_json::{json, Value};
-
-const FAST: f64 = 200.0;
-const WAIT: Duration = Duration::from_secs(20);
-
-async fn start(speed: f64) -> Simulator {
-    Simulator::start(SimulatorConfig {
-        speed,
-        ..SimulatorConfig::default()
-    })
-    .await
-    .expect("simulator starts")
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client")
-}
-
-async fn post(sim: &Simulator, path: &str, body: Value) -> (u16, Value) {
-    let resp = client()
-        .post(format!("{}{path}", sim.journey_base_url()))
-        .header("Authorization", "japi_demo")
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
 
 /// Posts and expects `{"task_id"}`.
 async fn submit(sim: &Simulator, path: &str, body: Value) -> String {
-    let (status, resp) = post(sim, path, body.clone()).await;
-    assert_eq!(status, 200, "{path} {body}: {resp}");
+    let resp = journey_accepted(sim, path, body).await;
     assert_eq!(resp.as_object().map(|o| o.len()), Some(1), "{resp}");
-    resp["task_id"].as_str().expect("task_id").to_string()
+    task_id(&resp).to_string()
 }
 
 /// Posts and expects a 400 whose `errors[0].msg` is a sentence; returns it.
 async fn refused(sim: &Simulator, path: &str, body: Value) -> String {
-    let (status, resp) = post(sim, path, body.clone()).await;
+    let (status, resp) = journey_post(sim, path, body.clone()).await;
     assert_eq!(status, 400, "{path} {body}: {resp}");
     let msg = resp["errors"][0]["msg"]
         .as_str()
@@ -65,27 +33,14 @@ async fn refused(sim: &Simulator, path: &str, body: Value) -> String {
 }
 
 async fn fetch(sim: &Simulator, id: &str) -> Value {
-    let (status, body) = post(sim, "/fetch", json!({ "task_id": id })).await;
+    let (status, body) = journey_fetch(sim, id).await;
     assert_eq!(status, 200, "{body}");
     body
 }
 
-/// Polls until the task is finished or failed.
-async fn settle(sim: &Simulator, id: &str) -> Value {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let body = fetch(sim, id).await;
-        if matches!(body["status"].as_str(), Some("finished" | "failed")) {
-            return body;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting, last: {body}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
 async fn finished(sim: &Simulator, path: &str, body: Value) -> Value {
     let id = submit(sim, path, body.clone()).await;
-    let done = settle(sim, &id).await;
+    let done = journey_settle(sim, &id).await;
     assert_eq!(done["status"], "finished", "{path} {body}: {done}");
     done
 }
@@ -106,26 +61,49 @@ async fn upscale(sim: &Simulator, prompt: &str) -> (Value, Value) {
     (grid, up)
 }
 
-async fn get(url: &str) -> (String, Vec<u8>) {
-    let resp = client().get(url).send().await.expect("file request");
-    assert_eq!(resp.status().as_u16(), 200, "{url}");
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (ct, resp.bytes().await.expect("file body").to_vec())
+/// Expects every body to be refused on `path` (see [`refused`]), in order, with a message that
+/// contains each of the words given with it.
+async fn refused_each(
+    sim: &Simulator,
+    path: &str,
+    cases: impl IntoIterator<Item = (Value, &'static [&'static str])>,
+) {
+    for (body, words) in cases {
+        let msg = refused(sim, path, body).await;
+        for word in words {
+            assert!(msg.contains(word), "{msg}");
+        }
+    }
 }
 
-async fn png(url: &str) -> image::RgbImage {
-    let (ct, bytes) = get(url).await;
-    assert_eq!(ct, "image/png");
-    image::load_from_memory(&bytes).expect("a PNG").to_rgb8()
+/// The size of the single picture at a finished task's `image_url`.
+async fn image_size(done: &Value) -> (u32, u32) {
+    get_png(done["image_url"].as_str().expect("image_url"))
+        .await
+        .dimensions()
 }
 
-fn id(v: &Value) -> &str {
-    v["task_id"].as_str().expect("task_id")
+/// The first quadrant of a finished task's grid (`image_urls[0]`).
+async fn first_quadrant(done: &Value) -> image::RgbImage {
+    get_png(done["image_urls"][0].as_str().expect("url")).await
+}
+
+/// Finishes an upscale-2x-4x with `body` and checks its task type and picture size.
+async fn upscaled(sim: &Simulator, body: Value, task_type: &str, size: (u32, u32)) -> Value {
+    let done = finished(sim, "/upscale-2x-4x", body).await;
+    assert_eq!(done["task_type"], task_type);
+    assert_eq!(image_size(&done).await, size);
+    done
+}
+
+/// The strings in the array `v[key]`.
+fn strings<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -184,32 +162,27 @@ fn half_diff(a: &image::RgbImage, b: &image::RgbImage, right: bool) -> f64 {
 async fn inpaint_varies_only_the_masked_area() {
     let sim = start(FAST).await;
     let (grid, up) = upscale(&sim, "a glass city").await;
-    let parent = png(up["image_url"].as_str().expect("image_url")).await;
+    let parent = get_png(up["image_url"].as_str().expect("image_url")).await;
     assert_eq!(parent.dimensions(), (1024, 1024));
     let right_half = mask(1024, 1024, |x, _| x >= 512);
 
     let done = finished(
         &sim,
         "/inpaint",
-        json!({ "parent_task_id": id(&up), "mask": right_half, "prompt": "a glass city with a red balloon" }),
+        json!({ "parent_task_id": task_id(&up), "mask": right_half, "prompt": "a glass city with a red balloon" }),
     )
     .await;
     assert_eq!(done["task_type"], "inpaint");
     assert_eq!(done["model"], "midjourney");
-    let urls: Vec<&str> = done["image_urls"]
-        .as_array()
-        .expect("image_urls")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let urls = strings(&done, "image_urls");
     assert_eq!(urls.len(), 4);
     assert!(done["original_image_url"].is_string());
     assert!(done.get("image_url").is_none());
-    let q0 = png(urls[0]).await;
-    let q1 = png(urls[1]).await;
+    let q0 = get_png(urls[0]).await;
+    let q1 = get_png(urls[1]).await;
     assert_eq!(q0.dimensions(), (512, 512));
     assert_eq!(
-        png(done["original_image_url"].as_str().expect("grid"))
+        get_png(done["original_image_url"].as_str().expect("grid"))
             .await
             .dimensions(),
         (1024, 1024)
@@ -227,81 +200,58 @@ async fn inpaint_varies_only_the_masked_area() {
     let plain = finished(
         &sim,
         "/inpaint",
-        json!({ "parent_task_id": id(&up), "mask": right_half }),
+        json!({ "parent_task_id": task_id(&up), "mask": right_half }),
     )
     .await;
-    let p0 = png(plain["image_urls"][0].as_str().expect("url")).await;
+    let p0 = first_quadrant(&plain).await;
     assert!(half_diff(&q0, &p0, true) > 1.0);
 
     // Validation, each a 400 with a sentence.
-    let upid = id(&up).to_string();
-    let msg = refused(&sim, "/inpaint", json!({ "parent_task_id": upid })).await;
-    assert!(msg.contains("mask"), "{msg}");
-    let msg = refused(
+    let upid = task_id(&up).to_string();
+    let gif = format!("data:image/png;base64,{}", base64(b"GIF89a...."));
+    refused_each(
         &sim,
         "/inpaint",
-        json!({ "parent_task_id": upid, "mask": "https://x.test/m.png" }),
+        [
+            (json!({ "parent_task_id": upid }), &["mask"][..]),
+            (
+                json!({ "parent_task_id": upid, "mask": "https://x.test/m.png" }),
+                &["data:image/png;base64"],
+            ),
+            (
+                json!({ "parent_task_id": upid, "mask": "data:image/png;base64,%%%" }),
+                &[],
+            ),
+            (json!({ "parent_task_id": upid, "mask": gif }), &["PNG"]),
+            (
+                json!({ "parent_task_id": upid, "mask": mask(512, 512, |x, _| x > 100) }),
+                &["1024x1024", "512x512"],
+            ),
+            (
+                json!({ "parent_task_id": upid, "mask": mask(1024, 1024, |_, _| false) }),
+                &["empty"],
+            ),
+            (
+                json!({ "parent_task_id": upid, "mask": mask(1024, 1024, |_, _| true) }),
+                &["whole"],
+            ),
+            (
+                json!({ "parent_task_id": upid, "mask": right_half, "prompt": "  " }),
+                &[],
+            ),
+            (
+                json!({ "parent_task_id": upid, "mask": right_half, "prompt": 7 }),
+                &[],
+            ),
+            (
+                json!({ "parent_task_id": task_id(&grid), "mask": right_half }),
+                &["upscale-1x"],
+            ),
+            (json!({ "mask": right_half }), &[]),
+        ],
     )
     .await;
-    assert!(msg.contains("data:image/png;base64"), "{msg}");
-    refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": upid, "mask": "data:image/png;base64,%%%" }),
-    )
-    .await;
-    let msg = refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": upid, "mask": format!("data:image/png;base64,{}", base64(b"GIF89a....")) }),
-    )
-    .await;
-    assert!(msg.contains("PNG"), "{msg}");
-    let msg = refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": upid, "mask": mask(512, 512, |x, _| x > 100) }),
-    )
-    .await;
-    assert!(
-        msg.contains("1024x1024") && msg.contains("512x512"),
-        "{msg}"
-    );
-    let msg = refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": upid, "mask": mask(1024, 1024, |_, _| false) }),
-    )
-    .await;
-    assert!(msg.contains("empty"), "{msg}");
-    let msg = refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": upid, "mask": mask(1024, 1024, |_, _| true) }),
-    )
-    .await;
-    assert!(msg.contains("whole"), "{msg}");
-    refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": upid, "mask": right_half, "prompt": "  " }),
-    )
-    .await;
-    refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": upid, "mask": right_half, "prompt": 7 }),
-    )
-    .await;
-    let msg = refused(
-        &sim,
-        "/inpaint",
-        json!({ "parent_task_id": id(&grid), "mask": right_half }),
-    )
-    .await;
-    assert!(msg.contains("upscale-1x"), "{msg}");
-    refused(&sim, "/inpaint", json!({ "mask": right_half })).await;
-    let (status, _) = post(
+    let (status, _) = journey_post(
         &sim,
         "/inpaint",
         json!({ "parent_task_id": "nope", "mask": right_half }),
@@ -316,7 +266,7 @@ async fn inpaint_varies_only_the_masked_area() {
 async fn outpaint_zooms_squares_and_custom_zooms() {
     let sim = start(FAST).await;
     let (grid, up) = upscale(&sim, "a lighthouse --ar 16:9").await;
-    let upid = id(&up).to_string();
+    let upid = task_id(&up).to_string();
     let cases = [
         (
             json!({ "parent_task_id": upid, "zoom_ratio": 2 }),
@@ -360,7 +310,7 @@ async fn outpaint_zooms_squares_and_custom_zooms() {
             Some(4),
             "{done}"
         );
-        let q = png(done["image_urls"][0].as_str().expect("url")).await;
+        let q = first_quadrant(&done).await;
         assert_eq!(q.dimensions(), size, "{body}");
         seen.push(q);
     }
@@ -404,7 +354,7 @@ async fn outpaint_zooms_squares_and_custom_zooms() {
     let msg = refused(
         &sim,
         "/outpaint",
-        json!({ "parent_task_id": id(&grid), "zoom_ratio": 1.3 }),
+        json!({ "parent_task_id": task_id(&grid), "zoom_ratio": 1.3 }),
     )
     .await;
     assert!(msg.contains("upscale-1x"), "{msg}");
@@ -416,50 +366,32 @@ async fn outpaint_zooms_squares_and_custom_zooms() {
 async fn upscale_2x_4x_follows_the_table() {
     let sim = start(FAST).await;
     let (grid, up) = upscale(&sim, "a kite --ar 3:2").await;
-    let gid = id(&grid).to_string();
-    let upid = id(&up).to_string();
-    let done = finished(
+    let gid = task_id(&grid).to_string();
+    let upid = task_id(&up).to_string();
+    upscaled(
         &sim,
-        "/upscale-2x-4x",
         json!({ "parent_task_id": upid, "type": "2x" }),
+        "upscale-2x",
+        (1024, 682),
     )
     .await;
-    assert_eq!(done["task_type"], "upscale-2x");
-    assert_eq!(
-        png(done["image_url"].as_str().expect("image_url"))
-            .await
-            .dimensions(),
-        (1024, 682)
-    );
-    let done = finished(
+    let done = upscaled(
         &sim,
-        "/upscale-2x-4x",
         json!({ "parent_task_id": gid, "type": "4x", "index": "3" }),
+        "upscale-4x",
+        (1536, 1024),
     )
     .await;
-    assert_eq!(done["task_type"], "upscale-4x");
     assert!(done.get("image_urls").is_none());
-    assert_eq!(
-        png(done["image_url"].as_str().expect("image_url"))
-            .await
-            .dimensions(),
-        (1536, 1024)
-    );
     // By URL: one of the simulator's own pictures keeps its aspect; any http(s) URL works.
     let url = up["image_url"].as_str().expect("url").to_string();
-    let done = finished(
+    upscaled(
         &sim,
-        "/upscale-2x-4x",
         json!({ "image_url": url, "type": "2x" }),
+        "upscale-2x",
+        (1024, 682),
     )
     .await;
-    assert_eq!(done["task_type"], "upscale-2x");
-    assert_eq!(
-        png(done["image_url"].as_str().expect("image_url"))
-            .await
-            .dimensions(),
-        (1024, 682)
-    );
     finished(
         &sim,
         "/upscale-2x-4x",
@@ -467,37 +399,30 @@ async fn upscale_2x_4x_follows_the_table() {
     )
     .await;
 
-    let msg = refused(
+    refused_each(
         &sim,
         "/upscale-2x-4x",
-        json!({ "parent_task_id": gid, "type": "2x" }),
-    )
-    .await;
-    assert!(msg.contains("index"), "{msg}");
-    refused(
-        &sim,
-        "/upscale-2x-4x",
-        json!({ "parent_task_id": upid, "type": "2x", "index": "1" }),
-    )
-    .await;
-    refused(
-        &sim,
-        "/upscale-2x-4x",
-        json!({ "parent_task_id": gid, "type": "2x", "index": "5" }),
-    )
-    .await;
-    refused(
-        &sim,
-        "/upscale-2x-4x",
-        json!({ "parent_task_id": upid, "type": "8x" }),
-    )
-    .await;
-    refused(&sim, "/upscale-2x-4x", json!({ "parent_task_id": upid })).await;
-    refused(&sim, "/upscale-2x-4x", json!({ "type": "2x" })).await;
-    refused(
-        &sim,
-        "/upscale-2x-4x",
-        json!({ "image_url": "ftp://x.test/a.png", "type": "2x" }),
+        [
+            (
+                json!({ "parent_task_id": gid, "type": "2x" }),
+                &["index"][..],
+            ),
+            (
+                json!({ "parent_task_id": upid, "type": "2x", "index": "1" }),
+                &[],
+            ),
+            (
+                json!({ "parent_task_id": gid, "type": "2x", "index": "5" }),
+                &[],
+            ),
+            (json!({ "parent_task_id": upid, "type": "8x" }), &[]),
+            (json!({ "parent_task_id": upid }), &[]),
+            (json!({ "type": "2x" }), &[]),
+            (
+                json!({ "image_url": "ftp://x.test/a.png", "type": "2x" }),
+                &[],
+            ),
+        ],
     )
     .await;
     let describe = finished(
@@ -509,7 +434,7 @@ async fn upscale_2x_4x_follows_the_table() {
     refused(
         &sim,
         "/upscale-2x-4x",
-        json!({ "parent_task_id": id(&describe), "type": "2x" }),
+        json!({ "parent_task_id": task_id(&describe), "type": "2x" }),
     )
     .await;
 }
@@ -520,7 +445,7 @@ async fn upscale_2x_4x_follows_the_table() {
 async fn reroll_takes_an_optional_prompt() {
     let sim = start(FAST).await;
     let (grid, up) = upscale(&sim, "a paper boat").await;
-    let gid = id(&grid).to_string();
+    let gid = task_id(&grid).to_string();
     let plain = finished(&sim, "/reroll", json!({ "parent_task_id": gid })).await;
     let remixed = finished(
         &sim,
@@ -530,8 +455,8 @@ async fn reroll_takes_an_optional_prompt() {
     .await;
     assert_eq!(plain["task_type"], "reroll");
     assert_eq!(remixed["task_type"], "reroll");
-    let a = png(plain["image_urls"][0].as_str().expect("url")).await;
-    let b = png(remixed["image_urls"][0].as_str().expect("url")).await;
+    let a = first_quadrant(&plain).await;
+    let b = first_quadrant(&remixed).await;
     assert_eq!(a.dimensions(), (512, 512));
     assert_eq!(b.dimensions(), (512, 288), "the new prompt's --ar is used");
     refused(
@@ -549,11 +474,16 @@ async fn reroll_takes_an_optional_prompt() {
     let msg = refused(
         &sim,
         "/reroll",
-        json!({ "parent_task_id": id(&up), "prompt": "x" }),
+        json!({ "parent_task_id": task_id(&up), "prompt": "x" }),
     )
     .await;
     assert!(msg.contains("imagine"), "{msg}");
-    let msg = refused(&sim, "/reroll", json!({ "parent_task_id": id(&plain) })).await;
+    let msg = refused(
+        &sim,
+        "/reroll",
+        json!({ "parent_task_id": task_id(&plain) }),
+    )
+    .await;
     assert!(msg.contains("imagine"), "{msg}");
 }
 
@@ -580,7 +510,7 @@ async fn blend_checks_count_urls_and_dimension() {
         let done = finished(&sim, "/blend", body).await;
         assert_eq!(done["task_type"], "blend");
         assert_eq!(done["image_urls"].as_array().map(Vec::len), Some(4));
-        let q = png(done["image_urls"][0].as_str().expect("url")).await;
+        let q = first_quadrant(&done).await;
         assert_eq!(q.dimensions(), size, "{dimension:?}");
     }
     finished(&sim, "/blend", json!({ "image_urls": urls(2) })).await;
@@ -635,12 +565,7 @@ async fn describe_gives_four_prompts_per_url() {
     )
     .await;
     assert_eq!(a["task_type"], "describe");
-    let lines: Vec<&str> = a["content"]
-        .as_array()
-        .expect("content")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let lines = strings(&a, "content");
     assert_eq!(lines.len(), 4);
     for line in &lines {
         assert!(line.len() > 20 && line.contains("--ar"), "{line}");
@@ -673,12 +598,7 @@ async fn shorten_gives_variants_and_an_analysis() {
     let prompt = "a very detailed majestic portrait of an old fisherman with a pipe, dramatic light, oil painting --ar 2:3";
     let done = finished(&sim, "/shorten", json!({ "prompt": prompt })).await;
     assert_eq!(done["task_type"], "shorten");
-    let variants: Vec<&str> = done["content"]
-        .as_array()
-        .expect("content")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let variants = strings(&done, "content");
     assert!((2..=5).contains(&variants.len()), "{variants:?}");
     for v in &variants {
         assert!(v.len() < prompt.len() || v == &prompt, "{v}");
@@ -719,14 +639,11 @@ async fn imagine_video_serves_four_playable_avis() {
     .await;
     let running = fetch(&sim, &id_).await;
     assert!(running.get("video_urls").is_none(), "{running}");
-    let done = settle(&sim, &id_).await;
+    let done = journey_settle(&sim, &id_).await;
     assert_eq!(done["status"], "finished");
     assert_eq!(done["task_type"], "imagine-video");
-    let urls: Vec<String> = done["video_urls"]
-        .as_array()
-        .expect("video_urls")
-        .iter()
-        .filter_map(Value::as_str)
+    let urls: Vec<String> = strings(&done, "video_urls")
+        .into_iter()
         .map(str::to_string)
         .collect();
     assert_eq!(urls.len(), 4);
@@ -734,7 +651,7 @@ async fn imagine_video_serves_four_playable_avis() {
     let mut first_frames = Vec::new();
     for url in &urls {
         assert!(url.ends_with(".avi"), "{url}");
-        let (ct, bytes) = get(url).await;
+        let (ct, bytes) = get_file(url).await;
         assert_eq!(ct, "video/x-msvideo");
         assert!(bytes.len() < 400_000, "{} bytes", bytes.len());
         let info = read_avi(&bytes).expect("a well-formed AVI");
@@ -759,7 +676,7 @@ async fn imagine_video_serves_four_playable_avis() {
         assert_ne!(decoded[0], decoded[23], "it moves");
         first_frames.push(decoded[23].clone());
         // Served again from the cache, byte for byte.
-        assert_eq!(get(url).await.1, bytes);
+        assert_eq!(get_file(url).await.1, bytes);
     }
     assert_ne!(first_frames[0], first_frames[1], "four different videos");
 
@@ -770,7 +687,7 @@ async fn imagine_video_serves_four_playable_avis() {
         json!({ "prompt": "drift", "image_url": "https://img.example/a.png" }),
     )
     .await;
-    let (_, bytes) = get(done["video_urls"][0].as_str().expect("url")).await;
+    let (_, bytes) = get_file(done["video_urls"][0].as_str().expect("url")).await;
     let info = read_avi(&bytes).expect("AVI");
     assert_eq!((info.width, info.height), (256, 256));
     finished(
@@ -809,7 +726,7 @@ async fn imagine_video_serves_four_playable_avis() {
         .await
         .expect("request");
     assert_eq!(resp.status().as_u16(), 206);
-    let total = get(&urls[0]).await.1.len();
+    let total = get_file(&urls[0]).await.1.len();
     assert_eq!(
         resp.headers()
             .get("content-range")
@@ -845,7 +762,7 @@ async fn seed_reports_a_finished_midjourney_tasks_seed() {
     let sim = start(FAST).await;
     let grid = imagine(&sim, "a snail").await;
     let credits = sim.account().credits;
-    let done = finished(&sim, "/seed", json!({ "task_id": id(&grid) })).await;
+    let done = finished(&sim, "/seed", json!({ "task_id": task_id(&grid) })).await;
     assert_eq!(sim.account().credits, credits, "seed is free [guess]");
     assert_eq!(done["task_type"], "seed");
     let seed = done["seed"].as_str().expect("seed").to_string();
@@ -854,39 +771,39 @@ async fn seed_reports_a_finished_midjourney_tasks_seed() {
         "{seed}"
     );
     assert!(seed.parse::<u64>().expect("a number") < 1 << 32);
-    let again = finished(&sim, "/seed", json!({ "task_id": id(&grid) })).await;
+    let again = finished(&sim, "/seed", json!({ "task_id": task_id(&grid) })).await;
     assert_eq!(again["seed"], seed.as_str(), "deterministic per task");
     let seeded = imagine(&sim, "a snail --seed 1234").await;
-    let done = finished(&sim, "/seed", json!({ "task_id": id(&seeded) })).await;
+    let done = finished(&sim, "/seed", json!({ "task_id": task_id(&seeded) })).await;
     assert_eq!(done["seed"], "1234", "the prompt's --seed");
     let up = finished(
         &sim,
         "/upscale-1x",
-        json!({ "parent_task_id": id(&grid), "index": "2" }),
+        json!({ "parent_task_id": task_id(&grid), "index": "2" }),
     )
     .await;
-    finished(&sim, "/seed", json!({ "task_id": id(&up) })).await;
+    finished(&sim, "/seed", json!({ "task_id": task_id(&up) })).await;
 
-    let msg = refused(&sim, "/seed", json!({ "parent_task_id": id(&grid) })).await;
+    let msg = refused(&sim, "/seed", json!({ "parent_task_id": task_id(&grid) })).await;
     assert!(msg.contains("task_id, not parent_task_id"), "{msg}");
     refused(&sim, "/seed", json!({})).await;
-    let (status, _) = post(&sim, "/seed", json!({ "task_id": "nope" })).await;
+    let (status, _) = journey_post(&sim, "/seed", json!({ "task_id": "nope" })).await;
     assert_eq!(status, 404);
     let running = submit(&sim, "/imagine", json!({ "prompt": "still running" })).await;
     let msg = refused(&sim, "/seed", json!({ "task_id": running })).await;
     assert!(msg.contains("not finished"), "{msg}");
-    let (_, flux) = post(
+    let (_, flux) = journey_post(
         &sim,
         "/imagine",
         json!({ "prompt": "f", "model": "flux-pro" }),
     )
     .await;
-    let msg = refused(&sim, "/seed", json!({ "task_id": id(&flux) })).await;
+    let msg = refused(&sim, "/seed", json!({ "task_id": task_id(&flux) })).await;
     assert!(msg.contains("Midjourney"), "{msg}");
     let text = finished(&sim, "/shorten", json!({ "prompt": "a red fox" })).await;
-    refused(&sim, "/seed", json!({ "task_id": id(&text) })).await;
-    let seed_task = finished(&sim, "/seed", json!({ "task_id": id(&grid) })).await;
-    refused(&sim, "/seed", json!({ "task_id": id(&seed_task) })).await;
+    refused(&sim, "/seed", json!({ "task_id": task_id(&text) })).await;
+    let seed_task = finished(&sim, "/seed", json!({ "task_id": task_id(&grid) })).await;
+    refused(&sim, "/seed", json!({ "task_id": task_id(&seed_task) })).await;
 }
 
 // ---------------------------------------------------------------- credits, fetch-many, timing
@@ -895,7 +812,7 @@ async fn seed_reports_a_finished_midjourney_tasks_seed() {
 async fn credits_follow_the_price_list() {
     let sim = start(FAST).await;
     let (grid, up) = upscale(&sim, "prices").await;
-    let (gid, upid) = (id(&grid).to_string(), id(&up).to_string());
+    let (gid, upid) = (task_id(&grid).to_string(), task_id(&up).to_string());
     let m = mask(1024, 1024, |x, y| x < 100 && y < 100);
     let cases: Vec<(&str, Value, i64)> = vec![
         ("/inpaint", json!({ "parent_task_id": upid, "mask": m }), 4),
@@ -952,7 +869,7 @@ async fn credits_follow_the_price_list() {
         assert_eq!(before - sim.account().credits, price, "{path}");
     }
     sim.set_credits(7);
-    let (status, body) = post(
+    let (status, body) = journey_post(
         &sim,
         "/imagine-video",
         json!({ "prompt": "go", "image_url": "https://a.example/1.png" }),
@@ -970,18 +887,18 @@ async fn fetch_many_reports_every_new_kind() {
     let sim = start(FAST).await;
     let (grid, up) = upscale(&sim, "many").await;
     let ids = vec![
-        submit(&sim, "/inpaint", json!({ "parent_task_id": id(&up), "mask": mask(1024, 1024, |x, _| x < 300) })).await,
-        submit(&sim, "/outpaint", json!({ "parent_task_id": id(&up), "zoom_ratio": 1.2, "prompt": "more" })).await,
+        submit(&sim, "/inpaint", json!({ "parent_task_id": task_id(&up), "mask": mask(1024, 1024, |x, _| x < 300) })).await,
+        submit(&sim, "/outpaint", json!({ "parent_task_id": task_id(&up), "zoom_ratio": 1.2, "prompt": "more" })).await,
         submit(&sim, "/blend", json!({ "image_urls": ["https://a.example/1.png", "https://a.example/2.png"], "dimension": "portrait" })).await,
         submit(&sim, "/describe", json!({ "image_url": "https://a.example/1.png" })).await,
         submit(&sim, "/shorten", json!({ "prompt": "a cat in a hat" })).await,
         submit(&sim, "/imagine-video", json!({ "prompt": "go", "image_url": "https://a.example/1.png" })).await,
-        submit(&sim, "/seed", json!({ "task_id": id(&grid) })).await,
+        submit(&sim, "/seed", json!({ "task_id": task_id(&grid) })).await,
     ];
     for id_ in &ids {
-        settle(&sim, id_).await;
+        journey_settle(&sim, id_).await;
     }
-    let (status, body) = post(&sim, "/fetch-many", json!({ "task_ids": ids })).await;
+    let (status, body) = journey_post(&sim, "/fetch-many", json!({ "task_ids": ids })).await;
     assert_eq!(status, 200, "{body}");
     let tasks = body["tasks"].as_array().expect("tasks");
     assert_eq!(tasks.len(), 7);
@@ -1026,12 +943,12 @@ async fn text_tasks_are_quick_and_videos_slow() {
         json!({ "prompt": "go", "image_url": "https://a.example/1.png" }),
     )
     .await;
-    settle(&sim, &text).await;
+    journey_settle(&sim, &text).await;
     assert_ne!(fetch(&sim, &grid).await["status"], "finished");
-    settle(&sim, &grid).await;
+    journey_settle(&sim, &grid).await;
     let v = fetch(&sim, &video).await;
     assert_eq!(v["status"], "processing", "{v}");
-    let done = settle(&sim, &video).await;
+    let done = journey_settle(&sim, &video).await;
     assert_eq!(done["status"], "finished");
 }
 
@@ -1046,12 +963,12 @@ mod faults {
     async fn prompt_markers_work_on_the_new_endpoints() {
         let sim = start(FAST).await;
         let (_, up) = upscale(&sim, "markers").await;
-        let upid = id(&up).to_string();
+        let upid = task_id(&up).to_string();
         let m = mask(1024, 1024, |x, _| x < 200);
 
         // A submit marker answers the request itself, once per prompt with *1; no credits.
         let credits = sim.account().credits;
-        let (status, _) = post(
+        let (status, _) = journey_post(
             &sim,
             "/shorten",
             json!({ "prompt": "short [[fault:503*1]]" }),
@@ -1066,19 +983,19 @@ mod faults {
         )
         .await;
 
-        let (status, _) = post(
+        let (status, _) = journey_post(
             &sim,
             "/inpaint",
             json!({ "parent_task_id": upid, "mask": m, "prompt": "x [[fault:429]]" }),
         )
         .await;
         assert_eq!(status, 429);
-        let (status, body) = post(&sim, "/outpaint", json!({ "parent_task_id": upid, "zoom_ratio": 1.3, "prompt": "x [[fault:content_policy]]" })).await;
+        let (status, body) = journey_post(&sim, "/outpaint", json!({ "parent_task_id": upid, "zoom_ratio": 1.3, "prompt": "x [[fault:content_policy]]" })).await;
         assert_eq!(status, 400);
         assert!(body["errors"][0]["msg"]
             .as_str()
             .is_some_and(|m| m.contains("Banned")));
-        let (status, _) = post(
+        let (status, _) = journey_post(
             &sim,
             "/imagine-video",
             json!({ "prompt": "v [[fault:500]]", "image_url": "https://a.example/1.png" }),
@@ -1093,11 +1010,11 @@ mod faults {
             json!({ "prompt": "v [[fault:failed]]", "image_url": "https://a.example/1.png" }),
         )
         .await;
-        let done = settle(&sim, &failed).await;
+        let done = journey_settle(&sim, &failed).await;
         assert_eq!(done["status"], "failed");
         assert!(done["error"].is_string() && done.get("video_urls").is_none());
         let failed = submit(&sim, "/inpaint", json!({ "parent_task_id": upid, "mask": m, "prompt": "x [[fault:content_policy@poll]]" })).await;
-        let done = settle(&sim, &failed).await;
+        let done = journey_settle(&sim, &failed).await;
         assert!(
             done["error"].as_str().is_some_and(|e| e.contains("Banned")),
             "{done}"
@@ -1110,9 +1027,9 @@ mod faults {
             json!({ "prompt": "p [[fault:502@poll*1]]" }),
         )
         .await;
-        let (status, _) = post(&sim, "/fetch", json!({ "task_id": polled })).await;
+        let (status, _) = journey_post(&sim, "/fetch", json!({ "task_id": polled })).await;
         assert_eq!(status, 502);
-        settle(&sim, &polled).await;
+        journey_settle(&sim, &polled).await;
 
         // Markers are not part of the picture or the text.
         let done = finished(
@@ -1145,7 +1062,7 @@ mod faults {
                     .phase(Phase::Submit)
                     .times(1),
             );
-            let (status, _) = post(&sim, path, json!({})).await;
+            let (status, _) = journey_post(&sim, path, json!({})).await;
             assert_eq!(status, 503, "{path}");
         }
         sim.inject(
@@ -1155,8 +1072,8 @@ mod faults {
             .phase(Phase::Submit)
             .times(1),
         );
-        let failed = submit(&sim, "/seed", json!({ "task_id": id(&grid) })).await;
-        let done = settle(&sim, &failed).await;
+        let failed = submit(&sim, "/seed", json!({ "task_id": task_id(&grid) })).await;
+        let done = journey_settle(&sim, &failed).await;
         assert_eq!(done["error"], "no seed today");
         sim.inject(
             FaultRule::new(FaultKind::TaskFailed { error: None })
@@ -1169,6 +1086,6 @@ mod faults {
             json!({ "image_url": "https://a.example/1.png" }),
         )
         .await;
-        assert_eq!(settle(&sim, &failed).await["status"], "failed");
+        assert_eq!(journey_settle(&sim, &failed).await["status"], "failed");
     }
 }
