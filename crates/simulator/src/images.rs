@@ -312,19 +312,21 @@ pub fn encode_png(img: &RgbImage) -> Result<Vec<u8>, image::ImageError> {
     Ok(out)
 }
 
+/// The mean per-channel difference of two same-sized pictures (tests: "visibly different").
+#[cfg(test)]
+pub(crate) fn mean_diff(a: &RgbImage, b: &RgbImage) -> f64 {
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mean_diff(a: &RgbImage, b: &RgbImage) -> f64 {
-        let sum: u64 = a
-            .as_raw()
-            .iter()
-            .zip(b.as_raw())
-            .map(|(x, y)| u64::from(x.abs_diff(*y)))
-            .sum();
-        sum as f64 / a.as_raw().len() as f64
-    }
 
     #[test]
     fn sizes_follow_aspect() {

@@ -367,16 +367,7 @@ pub fn read_avi(b: &[u8]) -> Option<AviInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mean_diff(a: &RgbImage, b: &RgbImage) -> f64 {
-        let sum: u64 = a
-            .as_raw()
-            .iter()
-            .zip(b.as_raw())
-            .map(|(x, y)| u64::from(x.abs_diff(*y)))
-            .sum();
-        sum as f64 / a.as_raw().len() as f64
-    }
+    use crate::images::mean_diff;
 
     #[test]
     fn an_avi_of_jpeg_frames_adds_up() {
