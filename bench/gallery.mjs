@@ -17,6 +17,8 @@
 // Per pass it prints frame time p50/p95/p99/max and dropped frames, the most DOM nodes seen,
 // and how many thumbnails had loaded, so a grid of blank cells cannot pass; then a summary
 // against the budgets. A benchmark, not a test: it exits 0 once it has measured.
+// Two diagnoses: `--thumbnails off` scrolls without loading any picture, `--leave on` reads the
+// PSS again after leaving the gallery and after reloading the page.
 
 import { readFileSync, readdirSync, mkdirSync, copyFileSync, realpathSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -32,6 +34,10 @@ const PASSES = Number(args.get("passes") ?? 3);
 const IDLE_MS = Number(args.get("idle") ?? 30) * 1000;
 /** Pixels the scroller moves per animation frame. */
 const STEP = Number(args.get("step") ?? 100);
+/** "off": the cells never load their thumbnails (a diagnosis, not the budget's measure). */
+const THUMBNAILS = args.get("thumbnails") !== "off";
+/** "on": after the passes, PSS after leaving the gallery, then after reloading the page. */
+const LEAVE = args.get("leave") === "on";
 /** A frame is one refresh of a 60 Hz display. */
 const REFRESH_MS = 1000 / 60;
 const BUDGET = { p95: 33, memory: 2, growth: 0.05 };
@@ -279,6 +285,7 @@ const extraEnv = Object.entries(process.env)
   .filter(([k]) => k.startsWith("WEBKIT_") && k !== "WEBKIT_SKIA_ENABLE_CPU_RENDERING")
   .map(([k, v]) => `${k}=${v}`);
 log(`bench: app ${APP}, CPU rendering (WEBKIT_SKIA_ENABLE_CPU_RENDERING=1)${extraEnv.length ? `, ${extraEnv.join(" ")}` : ""}`);
+if (!THUMBNAILS) log("bench: --thumbnails off: no cell loads its picture (a diagnosis: the budget is measured with them)");
 
 // 1. The empty app: the baseline.
 log(`bench: empty app (fresh data folder), gallery open, ${IDLE_MS / 1000} s idle`);
@@ -300,6 +307,14 @@ const { rest, passes } = await withApp(home, async (app, marker) => {
   const rest = appPss(marker);
   log(`  PSS at rest ${mib(rest.kib)}, DOM nodes ${await s.execute(DOM_COUNT)}`);
   await s.execute(PAGE_SCRIPT);
+  // --thumbnails off: no cell ever loads its picture (the address goes to a data attribute), so
+  // what remains is the cost of scrolling the cells themselves.
+  if (!THUMBNAILS) await s.execute(`
+    Object.defineProperty(HTMLImageElement.prototype, 'src', { get() { return this.dataset.benchSrc ?? ''; }, set(v) { this.dataset.benchSrc = v; }, configurable: true });
+    const sa = Element.prototype.setAttribute;
+    Element.prototype.setAttribute = function (n, v) { if (this.tagName === 'IMG' && n === 'src') { this.dataset.benchSrc = v; return; } return sa.call(this, n, v); };
+    for (const img of document.querySelectorAll('img')) img.removeAttribute('src');
+    return true;`);
   const passes = [];
   for (let pass = 1; pass <= PASSES; pass++) {
     await s.executeAsync("const done = arguments[arguments.length - 1]; window.__galleryBench.reset(done);");
@@ -329,6 +344,16 @@ const { rest, passes } = await withApp(home, async (app, marker) => {
         `PSS after ${IDLE_MS / 1000} s idle ${mib(mem.kib)}`,
     );
     passes.push({ ...r, f, mem, cpu });
+  }
+  // --leave on: is what browsing kept tied to the gallery (freed when it unmounts) or to the
+  // page (freed when it reloads), or kept by the web process whatever the page does?
+  if (LEAVE) {
+    await (await s.testid("nav-create")).click();
+    await sleep(IDLE_MS);
+    log(`bench: left the gallery for Create, ${IDLE_MS / 1000} s idle: PSS ${mib(appPss(marker).kib)}`);
+    await s.execute("location.reload(); return true;");
+    await sleep(IDLE_MS);
+    log(`bench: reloaded the page, ${IDLE_MS / 1000} s idle: PSS ${mib(appPss(marker).kib)}`);
   }
   return { rest, passes };
 });

@@ -13,7 +13,11 @@
 # the passes: < 5% each).
 #
 #   bash scripts/bench-gallery.sh [--passes 3] [--idle 30] [--step 100] [--tasks 10000]
-#                                 [--no-build] [--app PATH]
+#                                 [--no-build] [--app PATH] [--no-thumbnails] [--leave]
+#
+# Diagnoses, not the budget's measure: --no-thumbnails scrolls without loading any picture (what
+# the cells cost by themselves); --leave reads the PSS again after leaving the gallery and after
+# reloading the page (is what browsing kept tied to the gallery, the page, or the process?).
 #
 # --no-build uses target/release/atelier and target/release/library-bench as they are;
 # --app runs another build of the app (e.g. target/debug/atelier) and implies --no-build.
@@ -21,8 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-passes=3 idle=30 step=100 tasks=10000 build=1 app=""
-usage="usage: bash scripts/bench-gallery.sh [--passes N] [--idle SECONDS] [--step PX] [--tasks N] [--no-build] [--app PATH]"
+passes=3 idle=30 step=100 tasks=10000 build=1 app="" thumbnails=on leave=off
+usage="usage: bash scripts/bench-gallery.sh [--passes N] [--idle SECONDS] [--step PX] [--tasks N] [--no-build] [--app PATH] [--no-thumbnails] [--leave]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --passes) passes="$2"; shift 2 ;;
@@ -31,6 +35,8 @@ while [ $# -gt 0 ]; do
     --tasks) tasks="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --app) app="$2"; build=0; shift 2 ;;
+    --no-thumbnails) thumbnails=off; shift ;;
+    --leave) leave=on; shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -56,4 +62,5 @@ library="$scratch/lived-in"
 "$target/release/library-bench" --tasks "$tasks" --files --out "$library" | grep -v '^kept '
 
 bench_display
-bench_node bench/gallery.mjs --app "$app" --library "$library" --passes "$passes" --idle "$idle" --step "$step"
+bench_node bench/gallery.mjs --app "$app" --library "$library" --passes "$passes" --idle "$idle" --step "$step" \
+  --thumbnails "$thumbnails" --leave "$leave"
