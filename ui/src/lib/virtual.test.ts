@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   anchorScrollTop,
   cellSlot,
+  recycledRange,
   recycleSlots,
   columnCount,
   gridKeyTarget,
@@ -169,25 +170,46 @@ describe('gridKeyTarget', () => {
 });
 
 describe('cell recycling', () => {
-  it('gives every cell of any window its own slot, the same while the window moves', () => {
-    for (const [first, length] of [
-      [0, 36],
-      [5000, 40],
-      [39990, 162],
-      [7, 3000],
-    ]) {
-      const slots = recycleSlots(length);
-      const seen = new Set<number>();
-      for (let i = first; i < first + length; i++) seen.add(cellSlot(i, slots));
-      expect(seen.size).toBe(length);
+  const geometry = { containerWidth: 1180, viewportHeight: 860, cellSize: 200, gap: 6 };
+  const windowAt = (scrollTop: number, itemCount = 40_000) =>
+    gridWindow({ ...geometry, scrollTop, itemCount });
+  const keysAt = (scrollTop: number, itemCount = 40_000) => {
+    const w = windowAt(scrollTop, itemCount);
+    const slots = recycleSlots({ viewportHeight: geometry.viewportHeight, ...w });
+    const { first, last } = recycledRange(w, slots, itemCount);
+    expect(first).toBeLessThanOrEqual(w.firstIndex);
+    expect(last).toBeGreaterThanOrEqual(w.lastIndex);
+    const keys: number[] = [];
+    for (let i = first; i < last; i++) keys.push(cellSlot(i, slots));
+    return keys;
+  };
+
+  it('gives every cell of any window its own slot', () => {
+    const { rowHeight } = windowAt(0);
+    for (let top = 0; top < 1000 * rowHeight; top += 37) {
+      const keys = keysAt(top);
+      expect(new Set(keys).size).toBe(keys.length);
     }
-    // A window one row longer or shorter keeps the slot count, so no cell is rebuilt.
-    expect(recycleSlots(36)).toBe(recycleSlots(40));
-    expect(recycleSlots(1025)).toBe(2048);
   });
 
-  it('reuses a slot for the image a row further on once its old image scrolled out', () => {
-    const slots = recycleSlots(36);
-    expect(cellSlot(3, slots)).toBe(cellSlot(3 + slots, slots));
+  it('builds no cell while scrolling: the cells scrolled out come back in as the next images', () => {
+    const { rowHeight } = windowAt(0);
+    const cellsAt = (top: number) =>
+      keysAt(top)
+        .sort((a, b) => a - b)
+        .join(',');
+    const steady = cellsAt(0);
+    const changed: number[] = [];
+    for (const step of [7, 37, 100, 333]) {
+      for (let top = 0; top < 1000 * rowHeight; top += step) {
+        if (cellsAt(top) !== steady) changed.push(top);
+      }
+    }
+    expect(changed).toEqual([]);
+  });
+
+  it('counts the rows a viewport touches, the overscan and the columns', () => {
+    expect(recycleSlots({ viewportHeight: 860, rowHeight: 206, columns: 5 })).toBe((5 + 1 + 4) * 5);
+    expect(recycleSlots({ viewportHeight: 0, rowHeight: 0, columns: 0 })).toBe(5);
   });
 });

@@ -185,26 +185,46 @@ export function gridKeyTarget(
   return Math.min(count - 1, Math.max(0, next));
 }
 
-/** The fewest cells a grid recycles: more than any window of cells on common screens. */
-export const MIN_RECYCLE_SLOTS = 1024;
-
 /**
- * How many slots a grid recycles for a window of `windowLength` cells: at least
- * [`MIN_RECYCLE_SLOTS`], doubled until the window fits, so that the slot count (and with it
- * every cell's slot) stays the same while the window's length changes by a row or two.
+ * How many cells a grid recycles: the most cells any window of [`gridWindow`] can hold at this
+ * geometry (the rows a viewport can touch, the overscan rows above and below, times the
+ * columns). Every window is a contiguous run of at most this many indices, so no two of its
+ * cells share a slot; and a row that scrolls out hands its slots to the row that scrolls in.
+ * A larger count would break that: the image coming in would get a slot no cell holds, and the
+ * grid would build a new cell for it and destroy the one going out.
  */
-export function recycleSlots(windowLength: number): number {
-  let slots = MIN_RECYCLE_SLOTS;
-  while (slots < windowLength) slots *= 2;
-  return slots;
+export function recycleSlots(geometry: {
+  viewportHeight: number;
+  rowHeight: number;
+  columns: number;
+  overscanRows?: number;
+}): number {
+  const rowHeight = Math.max(1, finite(geometry.rowHeight, 1));
+  const columns = Math.max(1, Math.floor(finite(geometry.columns, 1)));
+  const viewport = Math.max(0, finite(geometry.viewportHeight));
+  const overscan = Math.max(0, Math.floor(finite(geometry.overscanRows ?? DEFAULT_OVERSCAN_ROWS)));
+  return (Math.ceil(viewport / rowHeight) + 1 + 2 * overscan) * columns;
 }
 
 /**
- * The slot of the cell at `index` among `slots`: a contiguous window of at most `slots` cells
- * has one cell per slot. Keying the grid's cells by slot instead of by image lets a cell
- * that scrolls out come back in as the next image (new props, the same DOM nodes), instead of
- * being destroyed and built again: scrolling through 40,000 images otherwise left ~500,000
- * DOM nodes per pass for the garbage collector.
+ * The indices a recycling grid renders: the window's, padded to `slots` cells (a row more
+ * below, at most) while the items go on. The window's own length changes by a row as the
+ * scroll crosses row edges; rendered as is, that row's cells would be destroyed and built again
+ * each time. Padded, every frame renders the same cells, only showing other images.
+ */
+export function recycledRange(
+  window: Pick<GridWindow, 'firstIndex' | 'lastIndex'>,
+  slots: number,
+  itemCount: number,
+): { first: number; last: number } {
+  const first = window.firstIndex;
+  return { first, last: Math.max(window.lastIndex, Math.min(itemCount, first + slots)) };
+}
+
+/**
+ * The slot of the cell at `index` among `slots` ([`recycleSlots`]). Keying the grid's cells by
+ * slot instead of by image lets a cell that scrolls out come back in as the next image (new
+ * props, the same DOM nodes) instead of being destroyed and built again.
  */
 export function cellSlot(index: number, slots: number): number {
   return index % slots;
