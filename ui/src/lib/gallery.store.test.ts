@@ -45,7 +45,7 @@ describe('GalleryStore: the count', () => {
     await store.refresh();
     expect(store.total).toBe(100_000);
     await store.loadMore();
-    expect(store.items).toHaveLength(400);
+    expect(store.count).toBe(400);
     expect(store.total).toBe(100_000);
     expect(ipcMock.gallerySearch).toHaveBeenCalledTimes(2);
     expect(ipcMock.gallerySearch.mock.calls[0][0].cursor ?? null).toBeNull();
@@ -119,7 +119,7 @@ describe('GalleryStore: the sort order', () => {
       await store.refresh();
       expect(ipcMock.gallerySearch.mock.calls[0][0]).toMatchObject({ order: 'newestFirst' });
       store.setFilters({ order: 'oldestFirst' });
-      await vi.waitFor(() => expect(store.items[0].item.imageId).toBe(300));
+      await vi.waitFor(() => expect(store.at(0)?.item.imageId).toBe(300));
       const first = ipcMock.gallerySearch.mock.calls[1][0];
       expect(first).toMatchObject({ order: 'oldestFirst' });
       expect(first.cursor ?? null).toBeNull();
@@ -258,5 +258,66 @@ describe('GalleryStore: the lightbox calls', () => {
     await expect(store.saveAs(1)).rejects.toBe(failure);
     await expect(store.showInFolder(1)).rejects.toBe(failure);
     await expect(store.runAction('t', 'U1', null)).rejects.toBe(failure);
+  });
+});
+
+describe('GalleryStore: a window of the list', () => {
+  /** The core over a list of `n` images: pages through a keyset cursor (the last id). */
+  function serve(n: number) {
+    const list = makeImages(1, n);
+    ipcMock.gallerySearch.mockImplementation(async (q: { cursor?: string; limit?: number }) => {
+      const from = q.cursor
+        ? list.findIndex((img) => String(img.item.imageId) === q.cursor) + 1
+        : 0;
+      const limit = q.limit ?? 200;
+      const items = list.slice(from, from + limit);
+      const more = from + limit < list.length;
+      return {
+        items,
+        nextCursor: more ? String(items[items.length - 1].item.imageId) : null,
+        total: q.cursor ? null : n,
+        totalExact: true,
+      };
+    });
+    return list;
+  }
+
+  /** Shows `first`..`last` as the grid does, loading more near the end, until all is there. */
+  async function showSettled(store: GalleryStore, first: number, last: number) {
+    while (last + 200 >= store.count && store.hasMore) await store.loadMore();
+    store.show(first, last);
+    await vi.waitFor(() => {
+      for (let i = first; i <= last; i++) expect(store.at(i)?.item.imageId).toBe(i + 1);
+    });
+  }
+
+  it('holds a window of whole pages however far the person scrolls, and knows every position', async () => {
+    serve(6_000);
+    const store = new GalleryStore();
+    await store.refresh();
+    let most = 0;
+    for (let first = 0; first < 6_000; first += 400) {
+      await showSettled(store, first, Math.min(5_999, first + 40));
+      most = Math.max(most, store.resident.length);
+    }
+    expect(store.count).toBe(6_000);
+    expect(most).toBeLessThanOrEqual(1_400);
+    expect(store.at(0)).toBeUndefined();
+    expect(store.indexOf(3)).toBe(2);
+    expect(store.idAt(5_999)).toBe(6_000);
+  });
+
+  it('fetches a page it let go again through its cursor when the person comes back', async () => {
+    serve(3_000);
+    const store = new GalleryStore();
+    await store.refresh();
+    await showSettled(store, 2_900, 2_999);
+    const calls = ipcMock.gallerySearch.mock.calls.length;
+    await showSettled(store, 0, 40);
+    const again = ipcMock.gallerySearch.mock.calls.slice(calls).map((c) => c[0]);
+    expect(again[0]).toMatchObject({ limit: 200 });
+    expect(again[0].cursor ?? null).toBeNull();
+    // The lightbox stepping to an image the window let go of gets it.
+    await expect(store.imageAt(2_500)).resolves.toMatchObject({ item: { imageId: 2_501 } });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The gallery's live state (Svelte 5 runes): the toolbar's filters, the loaded images
- * (pages fetched on demand through the cursor), the total, and the calls the grid and
- * the lightbox make (the lightbox's detail, clipboard, file and button calls too: no
- * component calls the core itself). One instance per mounted Gallery view.
+ * The gallery's live state (Svelte 5 runes): the toolbar's filters, the list of images
+ * (pages fetched on demand through the cursor; only a window of them held in full, see
+ * galleryWindow.ts), the total, and the calls the grid and the lightbox make (the lightbox's
+ * detail, clipboard, file and button calls too: no component calls the core itself). One
+ * instance per mounted Gallery view.
  */
 import { BulkRunner } from './bulk.svelte';
 import type { ActionInput } from './bindings/ActionInput';
@@ -17,14 +18,11 @@ import type { Submitted } from './bindings/Submitted';
 import { CollectionsStore } from './collections.svelte';
 import { errorMessage } from './errors';
 import {
-  appendPage,
   buildQuery,
   CELL_SIZE_DEFAULT,
   CELL_SIZE_MAX,
   CELL_SIZE_MIN,
-  mergeFirstPage,
   PAGE_SIZE,
-  replaceImage,
   SEARCH_DEBOUNCE_MS,
   withFavorite,
   type GalleryFilters,
@@ -33,6 +31,7 @@ import * as ipc from './ipc';
 import { NO_INPUT } from './actionInputs';
 import { loadPlace, savePlace } from './place';
 import { GallerySelection } from './selection.svelte';
+import { GalleryWindow, type PageRequest } from './galleryWindow';
 import type { DragImages } from './workbench';
 
 const CELL_SIZE_KEY = 'atelier.gallery.cellSize';
@@ -58,8 +57,15 @@ function storedCellSize(): number {
 export class GalleryStore {
   /** The toolbar: the search and filters the person left, else everything (place.ts). */
   filters = $state<GalleryFilters>({ ...loadPlace().gallery.filters });
-  /** Loaded images, in order. Replaced as a whole (never deep-proxied: it can be huge). */
-  items = $state.raw<GalleryImage[]>([]);
+  /**
+   * The images held in full: positions `offset` .. `offset + resident.length - 1` (a window
+   * of whole pages around what the grid shows). Replaced as a whole, never deep-proxied.
+   */
+  resident = $state.raw<GalleryImage[]>([]);
+  /** The position of `resident[0]`. */
+  offset = $state(0);
+  /** How many positions are known: scrolled past or loaded ahead (the grid's length). */
+  count = $state(0);
   /** How many images match the query in all. */
   total = $state(0);
   /**
@@ -95,6 +101,14 @@ export class GalleryStore {
   onprepend: ((added: number) => void) | null = null;
 
   #generation = 0;
+  /** The list: every known position's id, the pages' cursors, the window. */
+  #window = new GalleryWindow();
+  /** Bumped whenever the known ids change (`indexOf` and `idAt` depend on it). */
+  #idsVersion = $state(0);
+  /** The positions shown last (the grid's, or the lightbox's): the window follows them. */
+  #shown = { first: 0, last: 0 };
+  /** A page of the window is on its way. */
+  #paging = false;
   #facetsRequest = 0;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #changeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -231,14 +245,105 @@ export class GalleryStore {
     }
   }
 
+  /** The position of an image among the known ones, or -1. */
   indexOf(imageId: number): number {
-    return this.items.findIndex((img) => img.item.imageId === imageId);
+    void this.#idsVersion;
+    return this.#window.indexOf(imageId);
+  }
+
+  /** The id of the image at a known position. */
+  idAt(index: number): number | undefined {
+    void this.#idsVersion;
+    return this.#window.ids[index];
+  }
+
+  /** The image at `index` when it is held in full (in the window), else undefined. */
+  at(index: number): GalleryImage | undefined {
+    const i = index - this.offset;
+    return i >= 0 && i < this.resident.length ? this.resident[i] : undefined;
+  }
+
+  /** An image by id, when it is held in full. */
+  find(imageId: number): GalleryImage | undefined {
+    return this.resident.find((img) => img.item.imageId === imageId);
+  }
+
+  /**
+   * The grid (or the lightbox) shows positions `first`..`last`: the window follows, fetching
+   * the pages around them that it lets go of earlier, and letting go of far ones.
+   */
+  show(first: number, last: number): void {
+    this.#shown = { first, last: Math.max(first, last) };
+    void this.#pump();
+  }
+
+  /**
+   * The image at a known position, fetching its page when the window does not hold it (the
+   * lightbox stepping past the window). The window moves there.
+   */
+  async imageAt(index: number): Promise<GalleryImage | undefined> {
+    if (index < 0 || index >= this.count) return undefined;
+    const held = this.at(index);
+    if (held) return held;
+    this.#shown = { first: index, last: index };
+    const request = this.#window.missing(index, index, 0);
+    if (request) await this.#fetchPage(request);
+    return this.at(index);
+  }
+
+  /** Mirrors the window into the state the view reads. */
+  #sync(): void {
+    const w = this.#window;
+    this.resident = w.resident;
+    this.offset = w.offset;
+    this.count = w.count;
+    this.nextCursor = w.nextCursor;
+    this.#idsVersion++;
+  }
+
+  /** Fetches what the window misses around the shown positions, one page at a time. */
+  async #pump(): Promise<void> {
+    if (this.#paging || this.searching || !this.loaded) return;
+    const { first, last } = this.#shown;
+    const request = this.#window.missing(first, last);
+    if (!request) {
+      this.#window.evict(first, last);
+      if (this.#window.resident !== this.resident) this.#sync();
+      return;
+    }
+    if (await this.#fetchPage(request)) void this.#pump();
+  }
+
+  /** Fetches one page of the window again; true when it came (and the pump may go on). */
+  async #fetchPage(request: PageRequest): Promise<boolean> {
+    const generation = this.#generation;
+    this.#paging = true;
+    try {
+      const results = await ipc.gallerySearch(
+        buildQuery($state.snapshot(this.filters), {
+          cursor: request.cursor ?? undefined,
+          limit: request.limit,
+          now: this.#now(),
+        }),
+      );
+      if (generation !== this.#generation) return false;
+      this.#window.fill(request, results.items, results.nextCursor);
+      this.#window.evict(this.#shown.first, this.#shown.last);
+      this.#sync();
+      return true;
+    } catch (error) {
+      if (generation === this.#generation) this.error = errorMessage(error);
+      return false;
+    } finally {
+      if (generation === this.#generation) this.#paging = false;
+    }
   }
 
   /** Runs the current query from its first page. */
   async refresh(): Promise<void> {
     clearTimeout(this.#searchTimer);
     const generation = ++this.#generation;
+    this.#paging = false;
     this.searching = true;
     savePlace({ gallery: { filters: $state.snapshot(this.filters) } });
     const query = buildQuery($state.snapshot(this.filters), { limit: PAGE_SIZE, now: this.#now() });
@@ -249,8 +354,8 @@ export class GalleryStore {
       this.onreset?.();
     } catch (error) {
       if (generation !== this.#generation) return;
-      this.items = [];
-      this.nextCursor = null;
+      this.#window.reset([], null);
+      this.#sync();
       this.total = 0;
       this.error = errorMessage(error);
     } finally {
@@ -264,9 +369,9 @@ export class GalleryStore {
 
   /** Shows a query's first page (all that is loaded now) and its count. */
   #takeFirstPage(results: GalleryResults, query: GalleryQuery, generation: number): void {
-    this.items = results.items;
-    this.nextCursor = results.nextCursor;
-    this.total = results.total ?? results.items.length;
+    this.#window.reset(results.items, results.nextCursor);
+    this.#sync();
+    this.total = results.total ?? this.count;
     this.totalExact = results.totalExact;
     this.error = null;
     if (!results.totalExact) void this.#countExactly(query, generation);
@@ -277,7 +382,7 @@ export class GalleryStore {
     try {
       const total = await ipc.galleryCount(query);
       if (generation !== this.#generation) return;
-      this.total = Math.max(total, this.items.length);
+      this.total = Math.max(total, this.count);
       this.totalExact = true;
     } catch {
       // The floor stays ("more than 10,000"): the page itself is fine.
@@ -291,7 +396,8 @@ export class GalleryStore {
   async reload(): Promise<void> {
     clearTimeout(this.#searchTimer);
     const generation = ++this.#generation;
-    const limit = Math.min(RELOAD_MAX, Math.max(PAGE_SIZE, this.items.length));
+    this.#paging = false;
+    const limit = Math.min(RELOAD_MAX, Math.max(PAGE_SIZE, this.count));
     const query = buildQuery($state.snapshot(this.filters), { limit, now: this.#now() });
     this.loadingMore = false;
     try {
@@ -315,10 +421,11 @@ export class GalleryStore {
         buildQuery($state.snapshot(this.filters), { cursor, limit: PAGE_SIZE, now: this.#now() }),
       );
       if (generation !== this.#generation || cursor !== this.nextCursor) return;
-      this.items = appendPage(this.items, results.items);
-      this.nextCursor = results.nextCursor;
+      this.#window.append(results.items, cursor, results.nextCursor);
+      this.#window.evict(this.#shown.first, this.#shown.last);
+      this.#sync();
       // A later page is not counted again (the core counts when the query changes).
-      this.total = Math.max(results.total ?? this.total, this.items.length);
+      this.total = Math.max(results.total ?? this.total, this.count);
     } catch (error) {
       if (generation === this.#generation) this.error = errorMessage(error);
     } finally {
@@ -347,18 +454,21 @@ export class GalleryStore {
     try {
       const results = await ipc.gallerySearch(query);
       if (generation !== this.#generation) return;
-      const merged = mergeFirstPage(this.items, results.items, this.filters.order);
+      const merged = this.#window.mergeFirst(results.items, results.nextCursor);
       this.total = results.total ?? this.total;
       this.totalExact = results.totalExact;
       if (merged.replaced) {
         this.#generation++;
         this.loadingMore = false;
-        this.items = merged.items;
-        this.nextCursor = results.nextCursor;
+        this.#paging = false;
+        this.#sync();
         this.onreset?.();
       } else {
-        this.items = merged.items;
-        if (merged.added > 0) this.onprepend?.(merged.added);
+        this.#sync();
+        // Newest first, new images come in above: the view keeps what it showed in place.
+        if (this.filters.order === 'newestFirst' && merged.shift > 0) {
+          this.onprepend?.(merged.shift);
+        }
       }
       // After the window's generation may have moved on, so the exact count is kept.
       if (!results.totalExact) void this.#countExactly(query, this.#generation);
@@ -374,27 +484,31 @@ export class GalleryStore {
    */
   async setFavorite(image: GalleryImage, favorite: boolean): Promise<GalleryImage> {
     const id = image.item.imageId;
-    const before = this.items.find((img) => img.item.imageId === id);
-    if (before) this.items = replaceImage(this.items, withFavorite(before, favorite));
+    const before = this.find(id);
+    if (before) this.#replace(withFavorite(before, favorite));
     try {
       const updated = await ipc.setFavorite(id, favorite);
-      if (this.indexOf(id) >= 0) this.items = replaceImage(this.items, updated);
+      this.#replace(updated);
       return updated;
     } catch (error) {
-      const now = this.items.find((img) => img.item.imageId === id);
-      if (before && now)
-        this.items = replaceImage(this.items, withFavorite(now, before.item.favorite));
+      const now = this.find(id);
+      if (before && now) this.#replace(withFavorite(now, before.item.favorite));
       throw error;
     }
+  }
+
+  /** An image's new copy, where the window holds it. */
+  #replace(image: GalleryImage): void {
+    this.#window.replace(image);
+    this.resident = this.#window.resident;
   }
 
   /** Deletes an image (rows and files) and takes it out of the list. Rejects with an AppError. */
   async remove(imageId: number): Promise<void> {
     await ipc.deleteImage(imageId);
-    const index = this.indexOf(imageId);
-    if (index >= 0) {
-      this.items = this.items.filter((img) => img.item.imageId !== imageId);
-      this.total = Math.max(this.items.length, this.total - 1);
+    if (this.#window.remove(imageId)) {
+      this.#sync();
+      this.total = Math.max(this.count, this.total - 1);
     }
     if (this.selection.isSelected(imageId) && !this.selection.allMatching) {
       this.selection.toggle(imageId);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionForKey,
-  appendPage,
   buildQuery,
   bytesText,
   countText,
@@ -10,12 +9,10 @@ import {
   emptyText,
   firstWords,
   lightboxCommand,
-  mergeFirstPage,
-  promptSortKey,
   type GalleryFilters,
   type LightboxKey,
 } from './gallery';
-import { gridActions, makeAction, makeImage, makeImages, singleActions } from './testing/fixtures';
+import { gridActions, makeAction, singleActions } from './testing/fixtures';
 
 const filters = (over: Partial<GalleryFilters> = {}): GalleryFilters => ({
   ...DEFAULT_FILTERS,
@@ -98,65 +95,6 @@ describe('words', () => {
     expect(bytesText(812 * 1024)).toBe('812 KB');
     expect(bytesText(2.4 * 1024 * 1024)).toBe('2.4 MB');
     expect(bytesText(0)).toBe('');
-  });
-});
-
-describe('pages', () => {
-  it('puts new images in front and keeps the rest (and their order)', () => {
-    const current = makeImages(10, 5); // ids 10..14
-    const fresh = [makeImage(1), makeImage(2), makeImage(10, { favorite: true }), makeImage(11)];
-    const merged = mergeFirstPage(current, fresh);
-    expect(merged.added).toBe(2);
-    expect(merged.replaced).toBe(false);
-    expect(merged.items.map((i) => i.item.imageId)).toEqual([1, 2, 10, 11, 12, 13, 14]);
-    expect(merged.items[2].item.favorite).toBe(true);
-  });
-
-  it('oldest first, puts new images at the end without moving the rest down', () => {
-    const current = makeImages(1, 3); // ids 1..3, oldest first
-    const fresh = [makeImage(1), makeImage(2, { favorite: true }), makeImage(3), makeImage(4)];
-    const merged = mergeFirstPage(current, fresh, 'oldestFirst');
-    expect(merged.added).toBe(0);
-    expect(merged.replaced).toBe(false);
-    expect(merged.items.map((i) => i.item.imageId)).toEqual([1, 2, 3, 4]);
-    expect(merged.items[1].item.favorite).toBe(true);
-  });
-
-  it('by prompt, puts each new image where the prompt order puts it', () => {
-    const current = [
-      makeImage(1, { prompt: 'a fox' }),
-      makeImage(2, { prompt: 'Castle' }),
-      makeImage(3, { prompt: 'dune' }),
-    ];
-    const fresh = [
-      makeImage(1, { prompt: 'a fox' }),
-      makeImage(9, { prompt: '  Bright harbour' }),
-      makeImage(2, { prompt: 'Castle' }),
-      makeImage(8, { prompt: 'castle' }),
-    ];
-    const merged = mergeFirstPage(current, fresh, 'byPrompt');
-    expect(merged.added).toBe(0);
-    expect(merged.replaced).toBe(false);
-    expect(merged.items.map((i) => i.item.imageId)).toEqual([1, 9, 2, 8, 3]);
-  });
-
-  it('orders prompts as the library does: ASCII case ignored, spaces trimmed, 48 characters', () => {
-    expect(promptSortKey('  Ab C  ')).toBe('ab c');
-    expect(promptSortKey('Émile')).toBe('Émile');
-    expect(promptSortKey(null)).toBe('');
-    expect(promptSortKey('x'.repeat(60))).toHaveLength(48);
-  });
-
-  it('replaces the list when the fresh page shares nothing with it', () => {
-    const merged = mergeFirstPage(makeImages(10, 3), makeImages(1, 2));
-    expect(merged.replaced).toBe(true);
-    expect(merged.items.map((i) => i.item.imageId)).toEqual([1, 2]);
-    expect(mergeFirstPage([], makeImages(1, 2)).replaced).toBe(true);
-  });
-
-  it('appends pages without duplicates', () => {
-    const out = appendPage(makeImages(1, 3), makeImages(3, 3));
-    expect(out.map((i) => i.item.imageId)).toEqual([1, 2, 3, 4, 5]);
   });
 });
 

@@ -15,8 +15,14 @@ import { toggled, withIds } from './workbench';
 
 /** What the selection reads from the gallery (the GalleryStore). */
 export interface SelectionSource {
-  /** The loaded images, in order. */
-  readonly items: readonly GalleryImage[];
+  /** How many positions are known (loaded, whether or not they are held in full now). */
+  readonly count: number;
+  /** The image id at a known position. */
+  idAt(index: number): number | undefined;
+  /** The position of an image among the known ones, or -1. */
+  indexOf(imageId: number): number;
+  /** An image by id, when it is held in full. */
+  find(imageId: number): GalleryImage | undefined;
   /** How many images match the query (a floor while `totalExact` is false). */
   readonly total: number;
   readonly totalExact: boolean;
@@ -107,6 +113,19 @@ export function cellsInRect(rect: Rect, grid: GridGeometry): number[] {
 
 const NONE: ReadonlySet<number> = new Set();
 
+/** How many picked images the selection keeps at hand for Compare. */
+const PICKED_MAX = 4;
+
+/** The ids of the known positions `from` .. `to - 1`. */
+function idsBetween(source: SelectionSource, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) {
+    const id = source.idAt(i);
+    if (id !== undefined) out.push(id);
+  }
+  return out;
+}
+
 /** The selection of one gallery. */
 export class GallerySelection {
   /** True: every match of the query except `ids`; false: just `ids`. */
@@ -119,6 +138,12 @@ export class GallerySelection {
   #counted = $state<number | null>(null);
   #source: SelectionSource;
   #countRequest = 0;
+  /**
+   * The last images picked while they were held in full (Compare shows them later). Not
+   * state: `pair` reads it when the ids change, which are.
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #picked = new Map<number, GalleryImage>();
 
   constructor(source: SelectionSource) {
     this.#source = source;
@@ -158,15 +183,15 @@ export class GallerySelection {
   toggle(imageId: number): void {
     this.ids = toggled(this.ids, imageId);
     this.anchor = imageId;
+    this.#remember([imageId]);
     this.#settle();
   }
 
   /** Selects the loaded images from the anchor to `imageId` (just that one without an anchor). */
   selectRange(imageId: number): void {
-    const items = this.#source.items;
-    const to = items.findIndex((img) => img.item.imageId === imageId);
-    const from =
-      this.anchor === null ? -1 : items.findIndex((img) => img.item.imageId === this.anchor);
+    const source = this.#source;
+    const to = source.indexOf(imageId);
+    const from = this.anchor === null ? -1 : source.indexOf(this.anchor);
     if (to < 0) return;
     if (from < 0) {
       this.#include([imageId]);
@@ -174,7 +199,7 @@ export class GallerySelection {
       return;
     }
     const [a, b] = from <= to ? [from, to] : [to, from];
-    this.#include(items.slice(a, b + 1).map((img) => img.item.imageId));
+    this.#include(idsBetween(source, a, b + 1));
   }
 
   /**
@@ -182,8 +207,11 @@ export class GallerySelection {
    * `base` (the selection when the drag started with Ctrl held) or alone.
    */
   selectBand(indexes: readonly number[], base: BandBase | null): void {
-    const items = this.#source.items;
-    const ids = indexes.flatMap((i) => (items[i] ? [items[i].item.imageId] : []));
+    const source = this.#source;
+    const ids = indexes.flatMap((i) => {
+      const id = source.idAt(i);
+      return id === undefined ? [] : [id];
+    });
     if (base) {
       this.allMatching = base.allMatching;
       this.ids = base.ids;
@@ -225,26 +253,44 @@ export class GallerySelection {
   }
 
   /**
-   * The two selected images, when exactly two are selected and both are loaded (what Compare
-   * shows), else null.
+   * The two selected images, when exactly two are selected and both are at hand (held in
+   * full, or picked while they were: what Compare shows), else null.
    */
   pair(): [GalleryImage, GalleryImage] | null {
     if (this.count !== 2) return null;
-    const items = this.#source.items;
+    const source = this.#source;
+    let ids: number[];
     if (this.allMatching) {
       // Only when everything is loaded: "all but one of three".
-      if (items.length !== this.matching) return null;
-      const left = items.filter((img) => !this.ids.has(img.item.imageId));
-      return left.length === 2 ? [left[0], left[1]] : null;
+      if (source.count !== this.matching) return null;
+      ids = idsBetween(source, 0, source.count).filter((id) => !this.ids.has(id));
+    } else {
+      ids = [...this.ids].sort((a, b) => source.indexOf(a) - source.indexOf(b));
     }
-    const found = items.filter((img) => this.ids.has(img.item.imageId));
-    return found.length === 2 ? [found[0], found[1]] : null;
+    if (ids.length !== 2) return null;
+    const [a, b] = ids.map((id) => source.find(id) ?? this.#picked.get(id));
+    return a && b ? [a, b] : null;
   }
 
   /** Adds `ids` to the selection (takes them out of the exceptions when all are selected). */
   #include(ids: readonly number[]): void {
     this.ids = withIds(this.ids, ids, !this.allMatching);
+    if (ids.length <= PICKED_MAX) this.#remember(ids);
     this.#settle();
+  }
+
+  /** Keeps the images of `ids` that are held in full now, the last PICKED_MAX of them. */
+  #remember(ids: readonly number[]): void {
+    for (const id of ids) {
+      const image = this.#source.find(id);
+      if (!image) continue;
+      this.#picked.delete(id);
+      this.#picked.set(id, image);
+    }
+    for (const id of this.#picked.keys()) {
+      if (this.#picked.size <= PICKED_MAX) break;
+      this.#picked.delete(id);
+    }
   }
 
   /** "All but every one of them" is nothing. */
