@@ -13,6 +13,7 @@
 //!   the library together;
 //! - [`notice`]: which task changes deserve an OS notification, and what it says;
 //! - [`queue`]: the local job queue's rules (jobs at once, busy providers);
+//! - [`quiet`]: work that waits for a burst of calls to stop (the library's memory);
 //! - [`sources`]: checking image links before they are sent (typed links, gallery images);
 //! - `retry`: what Retry sends again for a failed task;
 //! - `recorder`: the one writer of task rows, off the async threads;
@@ -32,6 +33,7 @@ pub mod media;
 pub mod notice;
 pub mod permute;
 pub mod queue;
+pub mod quiet;
 mod recorder;
 pub mod rendering;
 mod retry;

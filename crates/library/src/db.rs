@@ -48,6 +48,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Page cache of each connection (SQLite's `cache_size`; negative means KiB): 32 MB.
 const CACHE_SIZE: i64 = -32_000;
 
+/// How much of the file each connection maps into memory (SQLite's `mmap_size`): 256 MiB.
+/// Reading mapped pages costs no system call; a collection's count reads through a large
+/// index twice as fast as with reads through the OS. See [`Library::release_memory`] for what
+/// the map costs in memory and when it is given back.
+const MMAP_SIZE: i64 = 268_435_456;
+
 /// Page cache of the writer during a [`Library::batch`]: 256 MB, given back afterwards.
 const BATCH_CACHE_SIZE: i64 = -256_000;
 
@@ -89,9 +95,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
-         PRAGMA temp_store = MEMORY;
-         PRAGMA mmap_size = 268435456;",
+         PRAGMA temp_store = MEMORY;",
     )?;
+    conn.execute_batch(&format!("PRAGMA mmap_size = {MMAP_SIZE};"))?;
     Ok(())
 }
 
@@ -155,6 +161,23 @@ impl Library {
         })();
         conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE}"))?;
         result
+    }
+
+    /// Gives back the memory the connections keep for speed, for when the gallery has gone
+    /// quiet: the file's pages they mapped (each page a query touched counts in the app's own
+    /// memory for as long as it stays mapped: scrolling through a 10,000-task library mapped
+    /// 40 MiB, a large library up to the whole 256 MiB map) and their page caches. The next
+    /// query maps again and reads from the OS's page cache, which kept the pages.
+    pub fn release_memory(&self) -> Result<()> {
+        for conn in [&self.reader, &self.writer] {
+            let conn = lock(conn);
+            // A smaller limit unmaps the file at once; the old limit maps it again lazily.
+            conn.execute_batch(&format!(
+                "PRAGMA mmap_size = 0; PRAGMA mmap_size = {MMAP_SIZE};"
+            ))?;
+            conn.release_memory()?;
+        }
+        Ok(())
     }
 
     /// Checks the database file and the prompt index; true when both are sound. Reads the

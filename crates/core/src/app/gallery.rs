@@ -9,10 +9,25 @@ use atelier_library::{FavoriteTarget, GalleryFacets, GalleryQuery, LibraryError}
 use std::path::PathBuf;
 
 impl Atelier {
+    /// A gallery query: once the queries have stopped for a while, the library gives back the
+    /// file pages it mapped and its page caches (a scroll through a whole library maps most of
+    /// the database file, which counted in the app's memory for as long as it stayed mapped).
+    fn release_library_memory_when_quiet(&self) {
+        let lib = self.inner.library.clone();
+        self.inner.library_quiet.touch(async move {
+            match tokio::task::spawn_blocking(move || lib.release_memory()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!("the library could not give back its memory: {e}"),
+                Err(e) => tracing::warn!("the library's memory release stopped: {e}"),
+            }
+        });
+    }
+
     /// One page of the gallery; a query's first page (no cursor) also says how many images
     /// match in all. Later pages are not counted again: the count is most of a page's cost
     /// and does not change between pages of one query.
     pub async fn gallery_search(&self, query: GalleryQuery) -> Result<GalleryResults, AppError> {
+        self.release_library_memory_when_quiet();
         let lib = self.inner.library.clone();
         blocking(move || {
             let page = lib.search(&query)?;
@@ -36,6 +51,7 @@ impl Atelier {
     /// How many images match `query` exactly (its cursor and limit are ignored): asked after
     /// a first page whose count stopped at the cap.
     pub async fn gallery_count(&self, query: GalleryQuery) -> Result<u64, AppError> {
+        self.release_library_memory_when_quiet();
         let lib = self.inner.library.clone();
         blocking(move || lib.count(&query)).await
     }

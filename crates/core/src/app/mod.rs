@@ -76,6 +76,10 @@ impl LiveLimits {
     }
 }
 
+/// How long the gallery's queries stop before the library gives back the memory it keeps to
+/// answer them fast (its mapped file pages and page caches: `Library::release_memory`).
+const LIBRARY_QUIET: Duration = Duration::from_secs(10);
+
 /// The running application core. Cheap to clone; every clone is the same app.
 #[derive(Clone)]
 pub struct Atelier {
@@ -99,6 +103,8 @@ struct Inner {
     images: Images,
     /// The gallery database and image folder.
     library: Arc<Library>,
+    /// Gives the library's memory back once the gallery's queries have stopped for a while.
+    library_quiet: crate::quiet::AfterQuiet,
     /// The one writer of task rows (see [`Recorder`]).
     recorder: Recorder,
     /// Engine events the forwarder missed because it fell behind (0 when healthy).
@@ -225,6 +231,7 @@ impl Atelier {
             images: Images::new(library.image_cache(false), library.image_cache(true)),
             recorder: Recorder::start(library.clone()),
             missed_events: AtomicU64::new(0),
+            library_quiet: crate::quiet::AfterQuiet::new(LIBRARY_QUIET),
             library,
             settings: RwLock::new(settings),
             settings_store: cfg.settings_store,

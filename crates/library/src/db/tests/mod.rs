@@ -176,6 +176,83 @@ fn fts5_is_compiled_in() {
         .expect("fts5 table");
 }
 
+/// The pages of the database file this process has mapped, in KiB (their `Rss` in smaps).
+#[cfg(target_os = "linux")]
+fn mapped_kib(db: &Path) -> u64 {
+    let smaps = std::fs::read_to_string("/proc/self/smaps").expect("smaps");
+    let name = db.to_string_lossy().to_string();
+    let hex = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit());
+    let mut total = 0;
+    let mut inside = false;
+    for line in smaps.lines() {
+        let first = line.split_whitespace().next().unwrap_or("");
+        if first.split_once('-').is_some_and(|(a, b)| hex(a) && hex(b)) {
+            inside = line.ends_with(name.as_str());
+        } else if let Some(kib) = line.strip_prefix("Rss:").filter(|_| inside) {
+            total += kib
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .unwrap_or(0);
+        }
+    }
+    total
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn release_memory_unmaps_what_queries_mapped_and_queries_still_work() {
+    let (dir, lib) = open();
+    lib.batch(|b| {
+        for i in 0..2_000 {
+            let prompt = format!("a castle number {i} in the misty hills {}", "x".repeat(200));
+            let t = task(
+                &format!("t{i}"),
+                ProviderKind::Linkr,
+                TaskKind::Imagine,
+                &prompt,
+                i,
+            );
+            b.upsert_task(&t, false, None)?;
+        }
+        Ok(())
+    })
+    .expect("fill");
+    // Into the database file itself (until a checkpoint, new pages are read from the WAL).
+    lock(&lib.writer)
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .expect("checkpoint");
+    let db = dir.path().join(DB_FILE);
+    let query = GalleryQuery::default();
+    let count_all = |lib: &Library| lib.count(&query).expect("count");
+    let before = count_all(&lib);
+    let scan = |lib: &Library| {
+        let conn = lock(&lib.reader);
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM tasks WHERE length(prompt) > 0",
+                [],
+                |r| r.get(0),
+            )
+            .expect("scan");
+        n
+    };
+    assert_eq!(scan(&lib), 2_000);
+    let mapped = mapped_kib(&db);
+    assert!(mapped > 256, "a scan of the tasks mapped only {mapped} KiB");
+    lib.release_memory().expect("release");
+    assert_eq!(
+        mapped_kib(&db),
+        0,
+        "the file is still mapped after release_memory"
+    );
+    // Queries map again and answer the same.
+    assert_eq!(scan(&lib), 2_000);
+    assert_eq!(count_all(&lib), before);
+    assert!(mapped_kib(&db) > 0);
+}
+
 #[test]
 fn open_creates_the_layout_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().expect("tempdir");
