@@ -14,7 +14,7 @@ for tool in dbus-run-session gnome-keyring-daemon Xvfb tauri-driver WebKitWebDri
   }
 done
 app="${ATELIER_E2E_APP:-target/debug/atelier}"
-[ -x "$app" ] || { echo "e2e: $app is missing: build the app first: npx tauri build --debug --no-bundle --features test-hooks (and cargo build -p atelier-simulator --features test-hooks)" >&2; exit 1; }
+[ -x "$app" ] || { echo "e2e: $app is missing: build the app first: npx tauri build --debug --no-bundle --features test-hooks (and cargo build -p atelier-simulator --features test-hooks; cargo build -p atelier-library --bin library-bench)" >&2; exit 1; }
 
 scratch="$(mktemp -d)"
 chmod 700 "$scratch"

@@ -62,9 +62,11 @@ cargo test --workspace --exclude atelier --exclude atelier-reference --test clic
 dbus-run-session --config-file="$PWD/scripts/session-bus.conf" -- \
   cargo test --workspace --exclude atelier --exclude atelier-reference --test click -- --ignored
 
-step "build the app (debug, UI embedded, test hooks on) and the standalone simulator"
+step "build the app (debug, UI embedded, test hooks on), the standalone simulator and the library maker"
 npx tauri build --debug --no-bundle --features test-hooks
 cargo build -p atelier-simulator --features test-hooks
+# library-bench makes the large library e2e/gallery-window.test.mjs browses.
+cargo build -p atelier-library --bin library-bench
 
 step "clippy (every crate and the app, with and without test hooks)"
 cargo clippy --workspace --all-targets --exclude atelier --exclude atelier-reference -- -D warnings
