@@ -20,7 +20,7 @@
 // Two diagnoses: `--thumbnails off` scrolls without loading any picture, `--leave on` reads the
 // PSS again after leaving the gallery and after reloading the page.
 
-import { readFileSync, readdirSync, mkdirSync, copyFileSync, realpathSync, rmSync } from "node:fs";
+import { readFileSync, realpathSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
@@ -46,7 +46,7 @@ const TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).
 
 // The end-to-end harness starts the app at ATELIER_E2E_APP (read when it is imported).
 process.env.ATELIER_E2E_APP = APP;
-const { startApp, freshHome, homeEnv, pidsWithEnv } = await import("../e2e/harness.mjs");
+const { startApp, freshHome, homeEnv, pidsWithEnv, seedLibrary } = await import("../e2e/harness.mjs");
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.log(...a);
@@ -92,17 +92,6 @@ function appCpu(marker) {
     }
   }
   return out;
-}
-
-/** The data folder's library: the database copied (the app writes to it), the files hard-linked. */
-function seedLibrary(home) {
-  const dir = join(home.XDG_DATA_HOME, "dev.atelier.app", "library");
-  mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(LIBRARY)) {
-    const from = join(LIBRARY, name);
-    if (name.startsWith("atelier.db")) copyFileSync(from, join(dir, name));
-    else if (name !== ".drawn") execFileSync("cp", ["-al", from, join(dir, name)]);
-  }
 }
 
 /**
@@ -300,7 +289,7 @@ const empty = await withApp(freshHome(), async (app, marker) => {
 // 2. The lived-in library: at rest, then the passes.
 log(`bench: lived-in library, gallery open, ${IDLE_MS / 1000} s idle`);
 const home = freshHome();
-seedLibrary(home);
+seedLibrary(home, LIBRARY);
 const { rest, passes } = await withApp(home, async (app, marker) => {
   const s = app.session;
   await sleep(IDLE_MS);

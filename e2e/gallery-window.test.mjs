@@ -7,10 +7,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp, freshHome, homeEnv, shot, TARGET } from "./harness.mjs";
+import { startApp, freshHome, homeEnv, seedLibrary, shot, TARGET } from "./harness.mjs";
 import { waitUntil } from "./lanes.mjs";
 
 const LIBRARY_BENCH = join(TARGET, "debug", "library-bench");
@@ -30,13 +30,7 @@ before(async () => {
   const library = join(made, "library");
   execFileSync(LIBRARY_BENCH, ["--tasks", String(TASKS), "--files", "--out", library], { stdio: "ignore" });
   home = freshHome();
-  const dir = join(home.XDG_DATA_HOME, "dev.atelier.app", "library");
-  mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(library)) {
-    const from = join(library, name);
-    if (name.startsWith("atelier.db")) copyFileSync(from, join(dir, name));
-    else if (name !== ".drawn") execFileSync("cp", ["-al", from, join(dir, name)]);
-  }
+  seedLibrary(home, library);
   app = await startApp(homeEnv(home));
   s = app.session;
   await (await s.testid("nav-gallery", { timeout: 60_000 })).click();
@@ -70,20 +64,26 @@ const GRID = `
 `;
 
 const grid = () => s.execute(GRID);
+const SCROLL_GRID = `document.querySelector('[data-testid="gallery-grid"]').scrollTop`;
+
+/** Scrolls to the end as a person dragging the scrollbar down would, until the last image shows. */
+async function scrollToEnd() {
+  return waitUntil(
+    s,
+    "the last image is in view",
+    async () => {
+      const g = await s.execute(`${SCROLL_GRID} = 1e9; ${GRID}`);
+      return g.last === g.total - 1 && g.pending === 0 ? g : null;
+    },
+    120_000,
+  );
+}
 
 test("a gallery of ~4,000 images scrolls to its end and back, each image shown again", async () => {
   const start = await grid();
   assert.ok(start.total > 3_000, `the library has ${start.total} images`);
   // Down to the end: pages load as the end comes near, the far ones are let go.
-  await waitUntil(
-    s,
-    "the last image is in view",
-    async () => {
-      const g = await s.execute(`const grid = document.querySelector('[data-testid="gallery-grid"]'); grid.scrollTop = grid.scrollHeight; ${GRID}`);
-      return g.last === g.total - 1 ? g : null;
-    },
-    120_000,
-  );
+  await scrollToEnd();
   const end = await waitUntil(s, "the pictures at the end", async () => {
     const g = await grid();
     return g.pending === 0 && g.pictures === g.shown ? g : null;
@@ -92,7 +92,7 @@ test("a gallery of ~4,000 images scrolls to its end and back, each image shown a
   await shot(s, "gallery-window-end");
 
   // Back to the top at once: the first pages come back, with their pictures.
-  await s.execute(`document.querySelector('[data-testid="gallery-grid"]').scrollTop = 0; return true;`);
+  await s.execute(`${SCROLL_GRID} = 0; return true;`);
   const top = await waitUntil(s, "the first images are back", async () => {
     const g = await grid();
     return g.first === 0 && g.pending === 0 && g.shown > 0 && g.pictures === g.shown ? g : null;
@@ -106,13 +106,8 @@ test("a Shift range from the first image to the last selects all of them", async
   await s.execute(`
     const check = document.querySelector('[data-testid="gallery-item"][data-index="0"] [data-testid="gallery-item-select"]');
     check.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    const grid = document.querySelector('[data-testid="gallery-grid"]');
-    grid.scrollTop = grid.scrollHeight;
     return true;`);
-  await waitUntil(s, "the last image is shown", async () => {
-    const g = await grid();
-    return g.last === total - 1 && g.pending === 0 ? g : null;
-  });
+  await scrollToEnd();
   await s.execute(`
     const cell = document.querySelector('[data-testid="gallery-item"][data-index="${total - 1}"] [data-testid="gallery-item-select"]');
     cell.dispatchEvent(new MouseEvent('click', { bubbles: true, shiftKey: true }));
@@ -124,7 +119,7 @@ test("a Shift range from the first image to the last selects all of them", async
 });
 
 test("the lightbox opened on the first image steps on with the arrow keys, and back", async () => {
-  await s.execute(`document.querySelector('[data-testid="gallery-grid"]').scrollTop = 0; return true;`);
+  await s.execute(`${SCROLL_GRID} = 0; return true;`);
   await waitUntil(s, "the first image is shown", async () => {
     const g = await grid();
     return g.first === 0 && g.pending === 0 ? g : null;

@@ -3,7 +3,7 @@
 // screenshots into e2e/screenshots/.
 
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -107,6 +107,20 @@ export function freshHome() {
     XDG_CACHE_HOME: join(home, "cache"),
     home,
   };
+}
+
+/**
+ * Puts a library made by `library-bench --files --out <library>` into `home`'s data folder:
+ * the database copied (the app writes to it), the image and thumbnail folders hard-linked.
+ */
+export function seedLibrary(home, library) {
+  const dir = join(home.XDG_DATA_HOME, "dev.atelier.app", "library");
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(library)) {
+    const from = join(library, name);
+    if (name.startsWith("atelier.db")) copyFileSync(from, join(dir, name));
+    else if (name !== ".drawn") execFileSync("cp", ["-al", from, join(dir, name)]);
+  }
 }
 
 /** The app's environment for a fresh home: its XDG data, config and cache folders. */
