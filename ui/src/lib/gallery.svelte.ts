@@ -31,7 +31,7 @@ import * as ipc from './ipc';
 import { NO_INPUT } from './actionInputs';
 import { loadPlace, savePlace } from './place';
 import { GallerySelection } from './selection.svelte';
-import { GalleryWindow, type PageRequest } from './galleryWindow';
+import { GalleryWindow, heldAt, type PageRequest } from './galleryWindow';
 import type { DragImages } from './workbench';
 
 const CELL_SIZE_KEY = 'atelier.gallery.cellSize';
@@ -259,8 +259,7 @@ export class GalleryStore {
 
   /** The image at `index` when it is held in full (in the window), else undefined. */
   at(index: number): GalleryImage | undefined {
-    const i = index - this.offset;
-    return i >= 0 && i < this.resident.length ? this.resident[i] : undefined;
+    return heldAt(this.resident, this.offset, index);
   }
 
   /** An image by id, when it is held in full. */
@@ -291,14 +290,17 @@ export class GalleryStore {
     return this.at(index);
   }
 
-  /** Mirrors the window into the state the view reads. */
-  #sync(): void {
+  /**
+   * Mirrors the window into the state the view reads; `idsChanged` false when only the window
+   * moved (what reads positions by id need not look again).
+   */
+  #sync(idsChanged = true): void {
     const w = this.#window;
     this.resident = w.resident;
     this.offset = w.offset;
     this.count = w.count;
     this.nextCursor = w.nextCursor;
-    this.#idsVersion++;
+    if (idsChanged) this.#idsVersion++;
   }
 
   /** Fetches what the window misses around the shown positions, one page at a time. */
@@ -308,7 +310,7 @@ export class GalleryStore {
     const request = this.#window.missing(first, last);
     if (!request) {
       this.#window.evict(first, last);
-      if (this.#window.resident !== this.resident) this.#sync();
+      if (this.#window.resident !== this.resident) this.#sync(false);
       return;
     }
     if (await this.#fetchPage(request)) void this.#pump();
@@ -327,9 +329,9 @@ export class GalleryStore {
         }),
       );
       if (generation !== this.#generation) return false;
-      this.#window.fill(request, results.items, results.nextCursor);
+      const changed = this.#window.fill(request, results.items, results.nextCursor);
       this.#window.evict(this.#shown.first, this.#shown.last);
-      this.#sync();
+      this.#sync(changed);
       return true;
     } catch (error) {
       if (generation === this.#generation) this.error = errorMessage(error);

@@ -35,6 +35,16 @@ export const WINDOW_MARGIN = 200;
 
 const idOf = (img: GalleryImage) => img.item.imageId;
 
+/** The image at `index` of a window holding positions `offset` .. (`resident`), if any. */
+export function heldAt(
+  resident: readonly GalleryImage[],
+  offset: number,
+  index: number,
+): GalleryImage | undefined {
+  const i = index - offset;
+  return i >= 0 && i < resident.length ? resident[i] : undefined;
+}
+
 export class GalleryWindow {
   /** The image id at every known position, in order. */
   ids: number[] = [];
@@ -54,8 +64,7 @@ export class GalleryWindow {
 
   /** The image at `index`, when it is in the window. */
   at(index: number): GalleryImage | undefined {
-    const i = index - this.offset;
-    return i >= 0 && i < this.resident.length ? this.resident[i] : undefined;
+    return heldAt(this.resident, this.offset, index);
   }
 
   /** The position of an image, or -1 when it is not among the known ones. */
@@ -122,11 +131,11 @@ export class GalleryWindow {
    */
   missing(first: number, last: number, margin = WINDOW_MARGIN): PageRequest | null {
     if (this.count === 0 || this.pages.length === 0) return null;
-    const lo = Math.max(0, Math.min(first, this.count - 1) - margin);
-    const hi = Math.min(this.count - 1, Math.max(last, first) + margin);
-    const end = this.offset + this.resident.length;
     const shownLo = Math.max(0, Math.min(first, this.count - 1));
     const shownHi = Math.min(this.count - 1, Math.max(last, first));
+    const lo = Math.max(0, shownLo - margin);
+    const hi = Math.min(this.count - 1, shownHi + margin);
+    const end = this.offset + this.resident.length;
     let position: number;
     if (this.resident.length === 0 || shownHi < this.offset || shownLo >= end) {
       // What is shown is outside the window: start again where it is.
@@ -149,7 +158,6 @@ export class GalleryWindow {
     const page = this.pages[request.page];
     const span = page ? this.pageSpan(request.page) : null;
     const same =
-      page !== undefined &&
       span !== null &&
       span.start === request.start &&
       page.cursor === request.cursor &&
@@ -234,8 +242,8 @@ export class GalleryWindow {
     if (at < 0) return false;
     this.ids.splice(at, 1);
     for (const page of this.pages) if (page.start > at) page.start--;
-    // A page left empty: its start is the next page's (keep the first of equal starts' cursor
-    // out: the later page's cursor fetches what follows).
+    // A page left empty starts where the next one does: it goes (the next page's cursor
+    // fetches what follows all the same).
     this.pages = this.pages.filter(
       (page, k) => k + 1 >= this.pages.length || page.start !== this.pages[k + 1].start,
     );
@@ -283,7 +291,8 @@ export class GalleryWindow {
     const later = this.pages
       .filter((page) => page.start > last)
       .map((page) => ({ cursor: page.cursor, start: page.start + shift }));
-    this.pages = [{ start: 0, cursor: null }, ...later.filter((page) => page.start > 0)];
+    // Each moves to at least the fresh page's length: after the first, in order.
+    this.pages = [{ start: 0, cursor: null }, ...later];
     if (this.resident.length === 0) {
       this.offset = 0;
       this.resident = freshUnique;

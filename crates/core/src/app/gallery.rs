@@ -15,10 +15,8 @@ impl Atelier {
     fn release_library_memory_when_quiet(&self) {
         let lib = self.inner.library.clone();
         self.inner.library_quiet.touch(async move {
-            match tokio::task::spawn_blocking(move || lib.release_memory()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::warn!("the library could not give back its memory: {e}"),
-                Err(e) => tracing::warn!("the library's memory release stopped: {e}"),
+            if let Err(e) = blocking(move || lib.release_memory()).await {
+                tracing::warn!("the library could not give back its memory: {}", e.message);
             }
         });
     }
