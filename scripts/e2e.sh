@@ -19,11 +19,11 @@ app="${ATELIER_E2E_APP:-target/debug/atelier}"
 scratch="$(mktemp -d)"
 chmod 700 "$scratch"
 cleanup() {
-  reap 2>/dev/null || true
+  [ -n "${run_dir:-}" ] && reap "$run_dir" 2>/dev/null || true
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
   # The app's D-Bus session may start xdg-document-portal, which mounts $XDG_RUNTIME_DIR/doc
   # and can still be unmounting when the session ends: unmount it, and never fail the run here.
-  fusermount -u "$scratch/doc" 2>/dev/null || true
+  for doc in "$scratch"/run-*/doc; do fusermount -u "$doc" 2>/dev/null || true; done
   rm -rf "$scratch" 2>/dev/null || { sleep 1; rm -rf "$scratch"; } || true
 }
 trap cleanup EXIT
@@ -39,20 +39,33 @@ files=("$@")
 # A session bus that activates nothing (see scripts/session-bus.conf for why).
 bus_config="$PWD/scripts/session-bus.conf"
 
-# Kills whatever a session left behind (anything started with this run's XDG_RUNTIME_DIR).
+# Kills whatever a session left behind (anything started with the XDG_RUNTIME_DIR $1) and
+# waits until it is gone: a keyring daemon still dying when the next file starts removes its
+# control socket on the way out, and the next file's daemon then quits mid-test.
 reap() {
-  local pid
-  for pid in $(grep -lzxF "XDG_RUNTIME_DIR=$scratch" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
-    [ "$pid" != "$$" ] && kill "$pid" 2>/dev/null || true
+  local pids pid
+  pids=$(grep -lzxF "XDG_RUNTIME_DIR=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | grep -vx "$$" || true)
+  [ -n "$pids" ] || return 0
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+  local alive
+  for _ in $(seq 50); do
+    alive=0
+    for pid in $pids; do [ -e "/proc/$pid" ] && alive=1; done
+    [ "$alive" = 0 ] && return 0
+    sleep 0.1
   done
+  for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
-# Each test file gets its own D-Bus session and its own fresh keyring, so a key one file
-# stores can never leak into the next. A file that takes longer than E2E_FILE_TIMEOUT seconds
+# Each test file gets its own D-Bus session, its own runtime directory and its own fresh
+# keyring, so a key one file stores can never leak into the next, and nothing one file's
+# daemons do on their way out can reach the next file's. A file that takes longer than E2E_FILE_TIMEOUT seconds
 # (default 900) is stopped and counted as failed, so a hang can never eat the CI budget.
 status=0
 for i in "${!files[@]}"; do
-  DISPLAY="$display" XDG_DATA_HOME="$scratch/data-$i" XDG_RUNTIME_DIR="$scratch" NO_AT_BRIDGE=1 \
+  run_dir="$scratch/run-$i"
+  mkdir -m 700 "$run_dir"
+  DISPLAY="$display" XDG_DATA_HOME="$scratch/data-$i" XDG_RUNTIME_DIR="$run_dir" NO_AT_BRIDGE=1 \
     GTK_A11Y=none timeout --kill-after=10 "${E2E_FILE_TIMEOUT:-900}" \
     dbus-run-session --config-file="$bus_config" -- bash -euo pipefail -c '
       mkdir -p "$XDG_DATA_HOME"
@@ -60,7 +73,11 @@ for i in "${!files[@]}"; do
         case "$line" in *=*) export "$line" ;; esac
       done < <(printf %s atelier-e2e | gnome-keyring-daemon --unlock --components=secrets 2>>"$XDG_RUNTIME_DIR/keyring.log")
       node --test --test-concurrency=1 --test-reporter=spec "$1"
-    ' bash "${files[$i]}" || { status=1; echo "e2e: ${files[$i]} failed (or timed out)" >&2; }
-  reap
+    ' bash "${files[$i]}" || {
+    status=1
+    echo "e2e: ${files[$i]} failed (or timed out); the keyring's log:" >&2
+    sed 's/^/  /' "$run_dir/keyring.log" >&2 2>/dev/null || true
+  }
+  reap "$run_dir"
 done
 exit "$status"
