@@ -12,10 +12,11 @@
 // app/reference against the budget. A benchmark, not a test: it always exits 0 once it has
 // measured.
 
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync, copyFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { tree } from "./proc.mjs";
+import { seedLibrary } from "../e2e/seed.mjs";
 import { join } from "node:path";
 
 const args = new Map();
@@ -67,23 +68,9 @@ function pss(root) {
   return procs;
 }
 
-/**
- * Gives a launch of Atelier the lived-in library (`--library DIR`, made by library-bench): the
- * database copied (the app writes to it), the image and thumbnail files hard-linked.
- */
-function seedLibrary(home) {
-  const dir = join(home, "data", "dev.atelier.app", "library");
-  mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(LIBRARY)) {
-    const from = join(LIBRARY, name);
-    if (name.startsWith("atelier.db")) copyFileSync(from, join(dir, name));
-    else if (name !== ".drawn") execFileSync("cp", ["-al", from, join(dir, name)]);
-  }
-}
-
 async function launch(app, cold) {
   const home = mkdtempSync(join(tmpdir(), `bench-${app.name}-`));
-  if (LIBRARY && app.name === "atelier") seedLibrary(home);
+  if (LIBRARY && app.name === "atelier") seedLibrary(join(home, "data"), LIBRARY);
   const dropped = cold ? dropCaches() : false;
   const env = {
     ...process.env,
@@ -169,7 +156,7 @@ async function prepareLiveTasks(count) {
   process.on("exit", () => sim.stop());
   atelierEnv = simulatorEnv(sim);
   const home = mkdtempSync(join(tmpdir(), "bench-live-"));
-  seedLibrary(home);
+  seedLibrary(join(home, "data"), LIBRARY);
   const app = await startApp({
     ...atelierEnv,
     XDG_DATA_HOME: join(home, "data"),

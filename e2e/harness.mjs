@@ -3,12 +3,13 @@
 // screenshots into e2e/screenshots/.
 
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Session } from "./webdriver.mjs";
+import { seedLibrary as seedInto } from "./seed.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, "target");
@@ -109,18 +110,9 @@ export function freshHome() {
   };
 }
 
-/**
- * Puts a library made by `library-bench --files --out <library>` into `home`'s data folder:
- * the database copied (the app writes to it), the image and thumbnail folders hard-linked.
- */
+/** Puts the library-bench library `library` into `home`'s data folder (e2e/seed.mjs). */
 export function seedLibrary(home, library) {
-  const dir = join(home.XDG_DATA_HOME, "dev.atelier.app", "library");
-  mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(library)) {
-    const from = join(library, name);
-    if (name.startsWith("atelier.db")) copyFileSync(from, join(dir, name));
-    else if (name !== ".drawn") execFileSync("cp", ["-al", from, join(dir, name)]);
-  }
+  seedInto(home.XDG_DATA_HOME, library);
 }
 
 /** The app's environment for a fresh home: its XDG data, config and cache folders. */
