@@ -4,7 +4,7 @@
  * rubber band), the selection bar and its bulk actions, the collections side list, dragging
  * thumbnails onto a collection and the collection picker (grid and lightbox). IPC mocked.
  */
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { createEvent, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BulkOutcome } from '../bindings/BulkOutcome';
 import type { BulkProgress } from '../bindings/BulkProgress';
@@ -600,6 +600,56 @@ describe('the collections list', () => {
     ipcMock.applyBulk.mockClear();
     await fireEvent.drop(row(7), { dataTransfer: files });
     expect(ipcMock.applyBulk).not.toHaveBeenCalled();
+  });
+
+  it('keeps a row marked while the pointer is on it, though WebKit says the drag left', async () => {
+    await renderGallery();
+    const files = { types: ['text/uri-list'], getData: () => '', dropEffect: 'none' };
+    /** A drag event at (x, y): jsdom has no DragEvent, so its pointer is set by hand. */
+    const drag = async (
+      type: 'dragEnter' | 'dragOver' | 'dragLeave' | 'drop',
+      el: Element,
+      x: number,
+      y: number,
+    ) => {
+      const event = createEvent[type](el, { dataTransfer: files });
+      Object.defineProperties(event, { clientX: { value: x }, clientY: { value: y } });
+      await fireEvent(el, event);
+    };
+    const target = row(4);
+    const item = target.closest('li')!;
+    target.getBoundingClientRect = () => new DOMRect(100, 80, 160, 30);
+    dragOut.images = { kind: 'images', ids: [9] };
+    // Onto the row, then onto its name: WebKitGTK's order is the name's dragenter (which
+    // bubbles to the row), then the row's dragleave, with no relatedTarget.
+    await drag('dragEnter', target, 150, 90);
+    await drag('dragEnter', target.querySelector('.name')!, 170, 92);
+    await drag('dragLeave', target, 170, 92);
+    expect(item.classList.contains('drop')).toBe(true);
+    // Off the row: the mark goes.
+    await drag('dragLeave', target, 170, 130);
+    expect(item.classList.contains('drop')).toBe(false);
+    // Back on it, a leave within it, then the drop: the images it carries are added.
+    await drag('dragOver', target, 150, 90);
+    await drag('dragLeave', target, 151, 90);
+    expect(item.classList.contains('drop')).toBe(true);
+    ipcMock.applyBulk.mockResolvedValue(done(1));
+    await drag('drop', target, 151, 90);
+    expect(ipcMock.applyBulk).toHaveBeenCalledWith(
+      expect.any(String),
+      { kind: 'images', ids: [9] },
+      { kind: 'addToCollection', collectionId: 4 },
+    );
+  });
+
+  it('unmarks the row when the system drag ends over it without a drop here', async () => {
+    await renderGallery();
+    const files = { types: ['text/uri-list'], getData: () => '', dropEffect: 'none' };
+    dragOut.images = { kind: 'images', ids: [9] };
+    await fireEvent.dragOver(row(7), { dataTransfer: files });
+    expect(row(7).closest('li')!.classList.contains('drop')).toBe(true);
+    dragOut.end(); // cancelled with Esc, or taken by a window over this one
+    await waitFor(() => expect(row(7).closest('li')!.classList.contains('drop')).toBe(false));
   });
 
   it('ignores drags that are not thumbnails', async () => {
