@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, createEvent, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const ipcMock = vi.hoisted(() => ({
@@ -76,6 +76,24 @@ describe('ImageInput', () => {
     const thumb = await screen.findByTestId('blend-images-thumb');
     expect(thumb.dataset.url).toBe(A);
     expect(thumb.querySelector('img')?.getAttribute('src')).toBe('asset://thumb-7.png');
+  });
+
+  it('stays marked while the drag rests on it, though WebKit says it left', async () => {
+    render(ImageInput, { props: { target: 'blend', label: 'Images', testid: 'blend-images' } });
+    const zone = screen.getByTestId('blend-images-drop');
+    zone.getBoundingClientRect = () => new DOMRect(0, 0, 240, 90);
+    const dataTransfer = transfer({ [DRAG_TYPE]: '{"kind":"images","ids":[7]}' });
+    const leaveAt = async (x: number, y: number) => {
+      const leave = createEvent.dragLeave(zone, { dataTransfer });
+      Object.defineProperties(leave, { clientX: { value: x }, clientY: { value: y } });
+      await fireEvent(zone, leave);
+    };
+    await fireEvent.dragOver(zone, { dataTransfer });
+    expect(zone.classList.contains('over')).toBe(true);
+    await leaveAt(120, 40); // onto a child: WebKitGTK's leave with no relatedTarget
+    expect(zone.classList.contains('over')).toBe(true);
+    await leaveAt(120, 95); // off it
+    expect(zone.classList.contains('over')).toBe(false);
   });
 
   it('says when a gallery image’s link has expired', async () => {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, createEvent, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../state.svelte';
 import { DRAG_TYPE } from '../workbench';
@@ -39,5 +39,21 @@ describe('Rail: dragging a gallery image onto Create', () => {
     });
     vi.advanceTimersByTime(1000);
     expect(app.view).toBe('gallery');
+  });
+
+  it('keeps counting while the pointer rests on Create, though WebKit says the drag left', async () => {
+    vi.useFakeTimers();
+    app.view = 'gallery';
+    render(Rail);
+    const create = screen.getByTestId('nav-create');
+    create.getBoundingClientRect = () => new DOMRect(8, 60, 66, 52);
+    await fireEvent.dragEnter(create, drag);
+    // WebKitGTK: the label's dragenter, then the button's dragleave with no relatedTarget.
+    await fireEvent.dragEnter(create.querySelector('span')!, drag);
+    const leave = createEvent.dragLeave(create, drag);
+    Object.defineProperties(leave, { clientX: { value: 40 }, clientY: { value: 90 } });
+    await fireEvent(create, leave);
+    vi.advanceTimersByTime(700);
+    expect(app.view).toBe('create');
   });
 });
