@@ -67,25 +67,40 @@ async function screenPoint(s, origin, css) {
  * answer, when it is this page), takes a screenshot there, and lets go.
  */
 async function realDrag(s, from, to, screenshot, over = null) {
+  await dragAlong(s, from, [{ to, over, screenshot }]);
+}
+
+/**
+ * A real drag from `from` through `stops`, letting go at the last. At each stop the pointer
+ * comes to rest on `to` (a point, or a function giving one once the page is there), then
+ * waits for `over()` (what the page shows there, when it is this page), and takes
+ * `screenshot` if one is named.
+ */
+async function dragAlong(s, from, stops) {
   xdotool("mousemove", from.x, from.y, "mousedown", 1);
   for (let i = 1; i <= 4; i++) xdotool("mousemove", from.x + 4 * i, from.y + 3 * i);
   await s.testid("gallery-collections", {
     predicate: async (e) => (await e.attr("data-drag-out")) === "started",
   });
-  const steps = 12;
-  for (let i = 1; i <= steps; i++) {
-    const x = Math.round(from.x + 16 + ((to.x - from.x - 16) * i) / steps);
-    const y = Math.round(from.y + 12 + ((to.y - from.y - 12) * i) / steps);
-    xdotool("mousemove", x, y);
+  let at = { x: from.x + 16, y: from.y + 12 };
+  for (const stop of stops) {
+    const to = typeof stop.to === "function" ? await stop.to() : stop.to;
+    const steps = 12;
+    for (let i = 1; i <= steps; i++) {
+      xdotool("mousemove", Math.round(at.x + ((to.x - at.x) * i) / steps), Math.round(at.y + ((to.y - at.y) * i) / steps));
+    }
+    xdotool("mousemove", to.x + 1, to.y, "mousemove", to.x, to.y);
+    at = to;
+    if (stop.over) {
+      await waitUntil(s, stop.what ?? "the target shows it would take the drop", stop.over);
+      // Two animation frames: the page has painted what it shows.
+      await s.executeAsync("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));");
+    }
+    if (stop.screenshot) execFileSync("import", ["-window", "root", stop.screenshot]);
   }
-  xdotool("mousemove", to.x + 1, to.y, "mousemove", to.x, to.y);
-  if (over) {
-    await waitUntil(s, "the target shows it would take the drop", over);
-    // Two animation frames: the page has painted what it shows.
-    await s.executeAsync("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));");
-  }
-  if (screenshot) execFileSync("import", ["-window", "root", screenshot]);
   xdotool("mouseup", 1);
+  // Over once the gallery's collection list no longer says a drag runs (or is gone: the drag
+  // ended in another view).
   await waitUntil(s, "the drag is over", async () =>
     s.execute(
       `return document.querySelector('[data-testid="gallery-collections"]')?.dataset.dragOut === undefined;`,
@@ -186,4 +201,60 @@ export async function dragOutFlow(s, { lane, name, count }) {
   await (await s.testid("gallery-collection-all")).click();
   await (await s.testid("nav-create")).click();
   return count + 1;
+}
+
+/**
+ * An upscale's thumbnail (`made`: a create flow's tasks), dragged with the real pointer, comes
+ * to rest on Create in the rail, which opens (the spring), and is dropped on the composer's
+ * reference image input, which takes it by the image's provider address. The reference is
+ * removed again, leaving the composer as it was.
+ */
+export async function dragToComposerFlow(s, { lane, made }) {
+  await (await s.testid("nav-create")).click();
+  const before = await s.findAll('[data-testid="reference-thumb"]');
+  assert.equal(before.length, 0, "the composer starts with no reference image");
+  await (await s.testid("nav-gallery")).click();
+  await s.testid("gallery-grid");
+  await (await s.testid("gallery-collection-all")).click();
+  // The grid renders the rows in view: scroll a screenful at a time until the upscale shows.
+  const upscale = await waitUntil(s, "the upscale in the gallery", async () => {
+    const found = (await galleryCells(s)).find((c) => c.task === made.upscaleId);
+    if (!found) {
+      await s.execute(
+        `const grid = document.querySelector('[data-testid="gallery-grid"]');
+         const atEnd = grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2;
+         grid.scrollTop = atEnd ? 0 : grid.scrollTop + grid.clientHeight * 0.8;
+         return true;`,
+      );
+    }
+    return found;
+  });
+  const origin = await pageOrigin(s);
+  const from = await screenPoint(s, origin, `[data-testid="gallery-item"][data-image-id="${upscale.id}"] > button.open`);
+  const create = await screenPoint(s, origin, '[data-testid="nav-create"]');
+  await dragAlong(s, from, [
+    {
+      to: create,
+      what: "Create opens while the image rests on it",
+      over: async () => (await (await s.testid("nav-create")).attr("aria-current")) === "page",
+    },
+    {
+      to: () => screenPoint(s, origin, '[data-testid="reference-drop"]'),
+      over: async () =>
+        s.execute(`return !!document.querySelector('[data-testid="reference-drop"]')?.classList.contains('over');`),
+      screenshot: join(ROOT, "e2e", "screenshots", `lane-${lane}-9e-drag-to-composer.png`),
+    },
+  ]);
+  const taken = await waitUntil(s, "the reference input takes the image (or says why not)", async () =>
+    s.execute(
+      `const thumb = document.querySelector('[data-testid="reference-thumb"]');
+       const problem = document.querySelector('[data-testid="reference-error"]');
+       return thumb ? { url: thumb.dataset.url } : problem?.textContent ? { problem: problem.textContent } : null;`,
+    ),
+  );
+  assert.equal(taken.problem, undefined, "the reference input took the image");
+  assert.match(taken.url, /^https?:\/\//, "the reference is the image's provider address");
+  await shot(s, `lane-${lane}-9f-reference-taken`);
+  await (await s.testid("reference-remove")).click();
+  await waitUntil(s, "the reference removed", async () => (await s.findAll('[data-testid="reference-thumb"]')).length === 0);
 }

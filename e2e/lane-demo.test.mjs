@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startApp, freshHome, homeEnv, toCreate } from "./harness.mjs";
 import { PROVIDERS, createFlow, shortcutsFlow, synchronousModelFlow, queueFlow, permutationFlow, notificationFlow, afterRestart, workbenchFlow, workbenchAfterRestart, exportImportInFreshHome, filtersFlow, lineageFlow, saveKey, removeKey, chooseProvider, submit, finished, retryFlow, secondLaunchFocusesTheFirst } from "./lanes.mjs";
-import { dragOutFlow } from "./dragout.mjs";
+import { dragOutFlow, dragToComposerFlow } from "./dragout.mjs";
 import { buttonsFlow, modesFlow } from "./modes.mjs";
 
 const home = freshHome();
@@ -62,6 +62,11 @@ test("demo: the gallery as a workbench: select (check, Ctrl+click, Shift+click, 
 test("demo: thumbnails dragged with the real pointer: onto a collection, and out of the window into a file manager as the original files, readably named", async () => {
   assert.ok(kept, "the workbench flow ran");
   kept.count = await dragOutFlow(s, { lane: "demo", ...kept });
+});
+
+test("demo: a thumbnail dragged with the real pointer rests on Create, which opens, and drops on the reference image input", async () => {
+  assert.ok(made.length > 0, "a create flow ran");
+  await dragToComposerFlow(s, { lane: "demo", made: made[0] });
 });
 
 test("demo: after a restart the Create feed shows every image and parent, and the gallery has them (and the collection)", async () => {

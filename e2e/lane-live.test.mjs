@@ -31,7 +31,7 @@ import {
   retryFlow,
   secondLaunchFocusesTheFirst,
 } from "./lanes.mjs";
-import { dragOutFlow } from "./dragout.mjs";
+import { dragOutFlow, dragToComposerFlow } from "./dragout.mjs";
 import { buttonsFlow, modesFlow } from "./modes.mjs";
 
 const KEYS = { linkr: "lkr_live_lane_e2e_5e6f", journey: "japi_live_lane_e2e_7a8b" };
@@ -134,6 +134,11 @@ test("live: the gallery as a workbench: select (check, Ctrl+click, Shift+click, 
 test("live: thumbnails dragged with the real pointer: onto a collection, and out of the window into a file manager as the original files, readably named", async () => {
   assert.ok(kept, "the workbench flow ran");
   kept.count = await dragOutFlow(s, { lane: "live", ...kept });
+});
+
+test("live: a thumbnail dragged with the real pointer rests on Create, which opens, and drops on the reference image input", async () => {
+  assert.ok(made.length > 0, "a create flow ran");
+  await dragToComposerFlow(s, { lane: "live", made: made[0] });
 });
 
 test("live: after a restart the Create feed shows every image and parent, and the gallery has them (and the collection)", async () => {
