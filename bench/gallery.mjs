@@ -25,6 +25,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { tree } from "./proc.mjs";
+import { seedLibrary } from "../e2e/seed.mjs";
 
 const args = new Map();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ""), process.argv[i + 1]);
@@ -46,7 +47,7 @@ const TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).
 
 // The end-to-end harness starts the app at ATELIER_E2E_APP (read when it is imported).
 process.env.ATELIER_E2E_APP = APP;
-const { startApp, freshHome, homeEnv, pidsWithEnv, seedLibrary } = await import("../e2e/harness.mjs");
+const { startApp, freshHome, homeEnv, pidsWithEnv } = await import("../e2e/harness.mjs");
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.log(...a);
@@ -289,7 +290,7 @@ const empty = await withApp(freshHome(), async (app, marker) => {
 // 2. The lived-in library: at rest, then the passes.
 log(`bench: lived-in library, gallery open, ${IDLE_MS / 1000} s idle`);
 const home = freshHome();
-seedLibrary(home, LIBRARY);
+seedLibrary(home.XDG_DATA_HOME, LIBRARY);
 const { rest, passes } = await withApp(home, async (app, marker) => {
   const s = app.session;
   await sleep(IDLE_MS);

@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { ROOT, shot } from "./harness.mjs";
 import {
   EL,
+  GALLERY_NEXT_SCREENFUL,
   collectionImages,
   collectionRow,
   galleryCells,
@@ -216,17 +217,10 @@ export async function dragToComposerFlow(s, { lane, made }) {
   await (await s.testid("nav-gallery")).click();
   await s.testid("gallery-grid");
   await (await s.testid("gallery-collection-all")).click();
-  // The grid renders the rows in view: scroll a screenful at a time until the upscale shows.
+  // The grid renders the rows in view: a screenful at a time until the upscale shows.
   const upscale = await waitUntil(s, "the upscale in the gallery", async () => {
     const found = (await galleryCells(s)).find((c) => c.task === made.upscaleId);
-    if (!found) {
-      await s.execute(
-        `const grid = document.querySelector('[data-testid="gallery-grid"]');
-         const atEnd = grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 2;
-         grid.scrollTop = atEnd ? 0 : grid.scrollTop + grid.clientHeight * 0.8;
-         return true;`,
-      );
-    }
+    if (!found) await s.execute(`${GALLERY_NEXT_SCREENFUL} return true;`);
     return found;
   });
   const origin = await pageOrigin(s);

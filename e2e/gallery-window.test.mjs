@@ -20,12 +20,12 @@ import {
   freshHome,
   homeEnv,
   simulatorEnv,
-  seedLibrary,
   shot,
   toCreate,
   TARGET,
 } from "./harness.mjs";
 import { waitUntil, saveKey, chooseProvider, submit, finished } from "./lanes.mjs";
+import { seedLibrary } from "./seed.mjs";
 
 const LIBRARY_BENCH = join(TARGET, "debug", "library-bench");
 const TASKS = 1000;
@@ -58,7 +58,7 @@ before(async () => {
   const library = join(made, "library");
   execFileSync(LIBRARY_BENCH, ["--tasks", String(TASKS), "--files", "--out", library], { stdio: "ignore" });
   home = freshHome();
-  seedLibrary(home, library);
+  seedLibrary(home.XDG_DATA_HOME, library);
 });
 
 after(async () => {
@@ -191,11 +191,12 @@ async function newTaskFlow(lane, provider, { hold = null } = {}) {
   const before = await scrollToEnd();
   const lastTask = await taskAt(before.total - 1);
   await chooseProvider(s, provider);
+  const prompt = `a lighthouse far from the window ${lane} ${Date.now()}`;
   let id;
   if (hold) {
     await hold.stop();
     try {
-      id = await submit(s, `a lighthouse far from the window ${lane} ${Date.now()}`);
+      id = await submit(s, prompt);
       await (await s.testid("nav-gallery")).click();
       const waiting = await scrollToEnd();
       assert.equal(waiting.total, before.total, "nothing arrived while the providers' clock stood still");
@@ -203,7 +204,7 @@ async function newTaskFlow(lane, provider, { hold = null } = {}) {
       await hold.go();
     }
   } else {
-    id = await submit(s, `a lighthouse far from the window ${lane} ${Date.now()}`);
+    id = await submit(s, prompt);
     await finished(s, id);
     await (await s.testid("nav-gallery")).click();
   }
@@ -236,8 +237,7 @@ async function newTaskFlow(lane, provider, { hold = null } = {}) {
  * credits read (`/account`) a saved key starts by itself.
  */
 async function simulatorRequests() {
-  const log = await sim.control("GET", "/requests");
-  return (Array.isArray(log) ? log : (log?.requests ?? []))
+  return (await sim.requests())
     .filter((r) => !r.path.endsWith("/account"))
     .map((r) => `${r.method} ${r.path}`);
 }

@@ -9,7 +9,6 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Session } from "./webdriver.mjs";
-import { seedLibrary as seedInto } from "./seed.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const TARGET = process.env.CARGO_TARGET_DIR || join(ROOT, "target");
@@ -79,6 +78,11 @@ export async function startSimulator({ linkrKey, journeyKey, speed = 8 }) {
       });
       return r.json().catch(() => null);
     },
+    /** The simulator's request log: every request it received, oldest first. */
+    async requests() {
+      const log = await this.control("GET", "/requests");
+      return Array.isArray(log) ? log : (log?.requests ?? []);
+    },
     stop() {
       child.kill("SIGTERM");
       child.stdout?.destroy();
@@ -108,11 +112,6 @@ export function freshHome() {
     XDG_CACHE_HOME: join(home, "cache"),
     home,
   };
-}
-
-/** Puts the library-bench library `library` into `home`'s data folder (e2e/seed.mjs). */
-export function seedLibrary(home, library) {
-  seedInto(home.XDG_DATA_HOME, library);
 }
 
 /** The app's environment for a fresh home: its XDG data, config and cache folders. */

@@ -60,10 +60,8 @@ after(async () => {
 
 /** Requests the simulator received with a valid key, per provider. */
 async function authenticated() {
-  const log = await sim.control("GET", "/requests");
-  const requests = Array.isArray(log) ? log : (log?.requests ?? []);
   const count = { linkr: 0, journey: 0 };
-  for (const r of requests) if (r.auth_ok && count[r.provider] !== undefined) count[r.provider] += 1;
+  for (const r of await sim.requests()) if (r.auth_ok && count[r.provider] !== undefined) count[r.provider] += 1;
   return count;
 }
 

@@ -223,6 +223,18 @@ export async function createFlow(s, { provider, lane }) {
 }
 
 /**
+ * Page script: scrolls the gallery's grid one screenful further down, or back to the top from
+ * its end (the grid renders only the rows in view; a look at each screenful sees them all).
+ */
+export const GALLERY_NEXT_SCREENFUL = `
+  let el = document.querySelector('[data-testid="gallery-grid"]');
+  while (el && !(el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY !== 'visible')) el = el.parentElement;
+  const scroller = el || document.scrollingElement;
+  const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
+  scroller.scrollTop = atEnd ? 0 : scroller.scrollTop + scroller.clientHeight * 0.8;
+`;
+
+/**
  * After a restart: every card of `made` is back in the Create feed with its images shown (from
  * the library) and each child names its parent's prompt; the gallery has their images.
  */
@@ -257,11 +269,7 @@ export async function afterRestart(s, { lane, made }) {
   await waitUntil(s, "the gallery shows every task's images", async () => {
     const ids = await s.execute(
       `const ids = [...document.querySelectorAll('[data-testid="gallery-item"]')].map(e => e.dataset.taskId);
-       let el = document.querySelector('[data-testid="gallery-grid"]');
-       while (el && !(el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY !== 'visible')) el = el.parentElement;
-       const scroller = el || document.scrollingElement;
-       const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2;
-       scroller.scrollTop = atEnd ? 0 : scroller.scrollTop + scroller.clientHeight * 0.8;
+       ${GALLERY_NEXT_SCREENFUL}
        return ids;`,
     );
     ids.forEach((id) => seen.add(id));

@@ -75,20 +75,14 @@ async function textOf(s, css, root = null) {
   );
 }
 
-/** The simulator's request log. */
-async function requestLog(sim) {
-  const log = await sim.control("GET", "/requests");
-  return Array.isArray(log) ? log : (log?.requests ?? []);
-}
-
 /** The sequence number of the last request the simulator received (0: none). */
 async function lastSeq(sim) {
-  return Math.max(0, ...(await requestLog(sim)).map((r) => r.seq));
+  return Math.max(0, ...(await sim.requests()).map((r) => r.seq));
 }
 
 /** The simulator's JourneyAPI requests after `from` to paths ending in `end` (newest last). */
 async function sent(sim, end, from = 0) {
-  return (await requestLog(sim)).filter((r) => r.seq > from && r.provider === "journey" && r.auth_ok && r.path.endsWith(end));
+  return (await sim.requests()).filter((r) => r.seq > from && r.provider === "journey" && r.auth_ok && r.path.endsWith(end));
 }
 
 /** The composer's mode: the checked radio and the form's `data-mode`. */

@@ -259,7 +259,7 @@ test("the canaries appear nowhere: files, logs, IPC, page", async (t) => {
   const leaks = [];
 
   // Positive controls: the keys reached the services, debug logs and IPC traffic were seen.
-  const { requests } = await sim.control("GET", "/requests");
+  const requests = await sim.requests();
   for (const p of Object.keys(KEYS)) {
     const authed = requests.filter((r) => r.provider === p && r.auth_ok);
     assert.ok(authed.length >= 3, `the simulator got ${p} requests with the right key: ${authed.length}`);

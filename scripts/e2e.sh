@@ -39,9 +39,10 @@ files=("$@")
 # A session bus that activates nothing (see scripts/session-bus.conf for why).
 bus_config="$PWD/scripts/session-bus.conf"
 
-# Kills whatever a session left behind (anything started with the XDG_RUNTIME_DIR $1) and
-# waits until it is gone: a keyring daemon still dying when the next file starts removes its
-# control socket on the way out, and the next file's daemon then quits mid-test.
+# Kills whatever a session left behind (anything started with the XDG_RUNTIME_DIR $1) and waits
+# until it is gone (SIGKILL after 5 s), so nothing of one file's session still runs when the
+# next file starts. (When all files shared one runtime directory and the reaper did not wait, a
+# CI run lost its Secret Service in the middle of the next file.)
 reap() {
   local pids pid
   pids=$(grep -lzxF "XDG_RUNTIME_DIR=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | grep -vx "$$" || true)
@@ -57,10 +58,11 @@ reap() {
   for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
-# Each test file gets its own D-Bus session, its own runtime directory and its own fresh
-# keyring, so a key one file stores can never leak into the next, and nothing one file's
-# daemons do on their way out can reach the next file's. A file that takes longer than E2E_FILE_TIMEOUT seconds
-# (default 900) is stopped and counted as failed, so a hang can never eat the CI budget.
+# Each test file gets its own D-Bus session, runtime directory and fresh keyring, so a key one
+# file stores can never leak into the next, and nothing one file's daemons do on their way out
+# can reach the next file's. A file that takes longer than E2E_FILE_TIMEOUT seconds (default
+# 900) is stopped and counted as failed, so a hang can never eat the CI budget. A failed file
+# prints its keyring daemon's log.
 status=0
 for i in "${!files[@]}"; do
   run_dir="$scratch/run-$i"
